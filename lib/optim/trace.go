@@ -1,0 +1,157 @@
+package optim
+
+import "time"
+
+// DefaultTraceLimit is the number of records a Trace keeps when its Limit is 0.
+const DefaultTraceLimit = 1000
+
+// DefaultTraceXDim is the largest dimension for which a Trace stores x in
+// each record when its XDim is 0; above it records carry X == nil.
+const DefaultTraceXDim = 1000
+
+// Record is one recorded step of a run.
+type Record struct {
+	Iter         int           // iteration (0 = the starting point)
+	Epoch        float64       // passes over the data so far (stochastic runs), else 0
+	X            []float64     // a copy of x, or nil above the trace's XDim
+	F            float64       // f(x) (for stochastic runs, the full-data loss when measured, else the batch loss)
+	GradNorm     float64       // ‖∇f(x)‖₂ (or of the batch gradient)
+	LearningRate float64       // the learning rate used for the step that follows (second-order: the step length taken)
+	FuncEvals    int           // cumulative objective evaluations
+	GradEvals    int           // cumulative gradient evaluations
+	Elapsed      time.Duration // wall time since the run started
+}
+
+// Trace is the path of a run: a sequence of Records in increasing Iter.
+// A long run is decimated as it goes: when Limit records are held, every
+// other one is dropped and only every Stride()-th iteration is kept from
+// then on, so a trace of any length holds between Limit/2 and Limit
+// records, spread evenly over the run. Add is O(1) amortised.
+//
+// The zero value is ready to use with the defaults.
+type Trace struct {
+	// Label names the run in chart legends and tables.
+	Label string
+	// Limit is the most records kept (0 means DefaultTraceLimit; minimum 4).
+	Limit int
+	// XDim is the largest dimension whose x is copied into records
+	// (0 means DefaultTraceXDim; negative means never).
+	XDim int
+
+	Records []Record
+	stride  int
+}
+
+// Stride is the spacing in iterations between the records now being kept.
+func (t *Trace) Stride() int {
+	if t.stride == 0 {
+		return 1
+	}
+	return t.stride
+}
+
+func (t *Trace) limit() int {
+	switch {
+	case t.Limit == 0:
+		return DefaultTraceLimit
+	case t.Limit < 4:
+		return 4
+	}
+	return t.Limit
+}
+
+// Add records r, copying r.X (when within XDim), unless decimation skips
+// iteration r.Iter. Use Final for the last step of a run so that it is kept
+// whatever the stride.
+func (t *Trace) Add(r Record) {
+	if r.Iter%t.Stride() != 0 {
+		return
+	}
+	t.add(r)
+}
+
+// Final records r whatever the stride, replacing a record of the same
+// iteration if one is already last.
+func (t *Trace) Final(r Record) {
+	if n := len(t.Records); n > 0 && t.Records[n-1].Iter == r.Iter {
+		t.Records = t.Records[:n-1]
+	}
+	t.add(r)
+}
+
+func (t *Trace) add(r Record) {
+	xdim := t.XDim
+	if xdim == 0 {
+		xdim = DefaultTraceXDim
+	}
+	if r.X != nil {
+		if len(r.X) <= xdim {
+			r.X = append([]float64(nil), r.X...)
+		} else {
+			r.X = nil
+		}
+	}
+	if len(t.Records) >= t.limit() {
+		t.thin()
+	}
+	t.Records = append(t.Records, r)
+}
+
+// thin keeps every other record (the first included) and doubles the stride.
+func (t *Trace) thin() {
+	kept := t.Records[:0]
+	s := 2 * t.Stride()
+	for _, r := range t.Records {
+		if r.Iter%s == 0 {
+			kept = append(kept, r)
+		}
+	}
+	clear(t.Records[len(kept):])
+	t.Records = kept
+	t.stride = s
+}
+
+// Len is the number of records held.
+func (t *Trace) Len() int { return len(t.Records) }
+
+// Last returns the last record and whether there is one.
+func (t *Trace) Last() (Record, bool) {
+	if len(t.Records) == 0 {
+		return Record{}, false
+	}
+	return t.Records[len(t.Records)-1], true
+}
+
+// Column returns one field of every record as float64s, for charts:
+// it calls get on each record in order. Cost O(Len()).
+func (t *Trace) Column(get func(Record) float64) []float64 {
+	out := make([]float64, len(t.Records))
+	for i, r := range t.Records {
+		out[i] = get(r)
+	}
+	return out
+}
+
+// Iters returns the iteration numbers as float64s.
+func (t *Trace) Iters() []float64 { return t.Column(func(r Record) float64 { return float64(r.Iter) }) }
+
+// Fs returns the recorded objective values.
+func (t *Trace) Fs() []float64 { return t.Column(func(r Record) float64 { return r.F }) }
+
+// GradNorms returns the recorded gradient norms.
+func (t *Trace) GradNorms() []float64 { return t.Column(func(r Record) float64 { return r.GradNorm }) }
+
+// Seconds returns the recorded wall times in seconds.
+func (t *Trace) Seconds() []float64 {
+	return t.Column(func(r Record) float64 { return r.Elapsed.Seconds() })
+}
+
+// Coord returns component i of the recorded points (NaN where X was not kept).
+func (t *Trace) Coord(i int) []float64 {
+	return t.Column(func(r Record) float64 {
+		if i < len(r.X) {
+			return r.X[i]
+		}
+		return nan
+	})
+}

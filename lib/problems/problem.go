@@ -1,0 +1,58 @@
+// Package problems holds the objectives the course optimizes: analytic loss
+// surfaces with gradients, Hessians and known minima, and small seeded datasets
+// with models whose loss is a mean over examples.
+//
+// The package imports neither lib/optim nor lib/secondorder; they import it.
+package problems
+
+import "gonum.org/v1/gonum/mat"
+
+// Problem is a twice-differentiable objective f: ℝⁿ → ℝ, in the shape of
+// gonum/optimize's Problem. Func is required; Grad and Hess may be nil when
+// the objective does not provide them.
+//
+// Grad and Hess write into their first argument, which the caller allocates
+// with the right size (len(grad) == len(x); hess is len(x)×len(x)); they do
+// not retain x. None of the three allocates on the hot path.
+type Problem struct {
+	// Name labels the problem in tables and chart legends.
+	Name string
+	// Dim is the dimension n, or 0 when the problem accepts any n ≥ 1
+	// (such as the extended Rosenbrock function).
+	Dim int
+
+	Func func(x []float64) float64
+	Grad func(grad, x []float64)
+	Hess func(hess *mat.SymDense, x []float64)
+
+	// Minima lists the known local minima (the global ones marked), for
+	// tests and for markers on charts. Empty when none are known in closed form.
+	Minima []Minimum
+	// Start is the conventional starting point from the literature, or nil.
+	Start []float64
+	// Box is the plotting window [xmin, xmax, ymin, ymax] of a 2-D surface,
+	// chosen to show its minima and the usual starts; zero for other dimensions.
+	Box [4]float64
+}
+
+// Minimum is a known stationary point that is a local minimum of a Problem.
+type Minimum struct {
+	X      []float64
+	F      float64
+	Global bool
+}
+
+// Stochastic is an objective that is a mean over n examples,
+// f(x) = (1/n) Σᵢ fᵢ(x): a dataset with a model and its loss.
+// Batch gradient descent evaluates all examples, instance-wise SGD one,
+// mini-batch SGD a few.
+type Stochastic interface {
+	// Len is the number of examples n.
+	Len() int
+	// Dim is the number of parameters of the model.
+	Dim() int
+	// Loss returns the mean loss over the examples whose indices are in idx
+	// and, when grad is not nil, writes the mean gradient over them into grad
+	// (overwriting it). idx must be non-empty and hold indices in [0, Len()).
+	Loss(grad, x []float64, idx []int) float64
+}
