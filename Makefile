@@ -1,0 +1,55 @@
+# descent — the two commands that matter are `make notes` and `make test`.
+# See README.md.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+NOTEBOOKS := $(sort $(wildcard $(ROOT)/notebooks/*.ipynb))
+JUPYTER := $(ROOT)/.venv/bin/jupyter
+export JUPYTER_DATA_DIR := $(ROOT)/.venv/share/jupyter
+export PATH := $(ROOT)/.tools/bin:$(ROOT)/.venv/bin:$(PATH)
+
+# Per-cell timeout for headless execution.
+CELL_TIMEOUT ?= 300s
+# JupyterLab port for `make lab`.
+PORT ?= 8888
+
+.PHONY: setup notes lab test test-go test-notebooks bench clean
+
+## setup: .venv with the pinned Python side, gonb + goimports in .tools/bin, the gonb kernel in .venv
+setup:
+	@$(ROOT)/tools/setup.sh
+
+## notes: execute every notebook headlessly and export the HTML lecture notes into build/
+notes: setup
+	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
+	@.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
+	@$(ROOT)/tools/export-html.sh $(ROOT)/build/notebooks $(ROOT)/build/html
+	@echo "lecture notes: $(ROOT)/build/html/index.html"
+
+## lab: JupyterLab on 127.0.0.1 with token authentication, opened on notebooks/
+lab: setup
+	@cd $(ROOT) && $(JUPYTER) lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
+	  --ServerApp.root_dir=$(ROOT) --LabApp.default_url=/lab/tree/notebooks/00-getting-started.ipynb \
+	  --MappingKernelManager.default_kernel_name=gonb
+
+## test: go vet, go test and the notebook tests
+test: setup test-go test-notebooks
+
+test-go:
+	cd $(ROOT) && go vet ./...
+	cd $(ROOT) && go test -count=1 ./...
+
+test-notebooks:
+	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
+	.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
+
+## bench: the Go benchmarks (first-order steps, second-order cost)
+bench:
+	cd $(ROOT) && go test -run '^$$' -bench . -benchtime 1x ./lib/...
+
+## clean: remove build outputs (keeps .venv and .tools; `make distclean` removes those too)
+clean:
+	rm -rf $(ROOT)/build
+
+distclean: clean
+	rm -rf $(ROOT)/.venv $(ROOT)/.tools

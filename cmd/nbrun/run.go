@@ -1,0 +1,373 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Runner executes notebooks with the repository's gonb kernel.
+type Runner struct {
+	Root        string        // repository root (holds go.mod and .venv)
+	OutDir      string        // where executed copies go (default Root/build/notebooks)
+	CellTimeout time.Duration // per-cell timeout handed to nbconvert
+	Log         io.Writer     // nbconvert's own chatter goes here on failure (nil: discarded)
+}
+
+// init fills the defaults and checks that setup has been run.
+func (r *Runner) init(firstNotebook string) error {
+	if r.Root == "" {
+		root, err := findRoot(firstNotebook)
+		if err != nil {
+			return err
+		}
+		r.Root = root
+	}
+	root, err := filepath.Abs(r.Root)
+	if err != nil {
+		return err
+	}
+	r.Root = root
+	if r.OutDir == "" {
+		r.OutDir = filepath.Join(r.Root, "build", "notebooks")
+	}
+	if r.OutDir, err = filepath.Abs(r.OutDir); err != nil {
+		return err
+	}
+	if r.CellTimeout <= 0 {
+		r.CellTimeout = 300 * time.Second
+	}
+	if _, err := os.Stat(r.jupyter()); err != nil {
+		return fmt.Errorf("%s not found: run `make setup` in %s first", r.jupyter(), r.Root)
+	}
+	spec := filepath.Join(r.Root, ".venv", "share", "jupyter", "kernels", "gonb", "kernel.json")
+	if _, err := os.Stat(spec); err != nil {
+		return fmt.Errorf("the gonb kernel is not installed (%s missing): run `make setup` in %s", spec, r.Root)
+	}
+	return nil
+}
+
+func (r *Runner) jupyter() string { return filepath.Join(r.Root, ".venv", "bin", "jupyter") }
+
+// findRoot walks up from the working directory, then from the notebook, to
+// the first folder holding both go.mod and .venv.
+func findRoot(notebook string) (string, error) {
+	var starts []string
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
+	}
+	if abs, err := filepath.Abs(notebook); err == nil {
+		starts = append(starts, filepath.Dir(abs))
+	}
+	for _, dir := range starts {
+		for d := dir; ; d = filepath.Dir(d) {
+			if isFile(filepath.Join(d, "go.mod")) && isDir(filepath.Join(d, ".venv")) {
+				return d, nil
+			}
+			if filepath.Dir(d) == d {
+				break
+			}
+		}
+	}
+	return "", errors.New("no repository found (a folder with go.mod and .venv) above the working directory or the notebook: run `make setup` in the checkout, or pass -root")
+}
+
+func isFile(p string) bool { st, err := os.Stat(p); return err == nil && !st.IsDir() }
+func isDir(p string) bool  { st, err := os.Stat(p); return err == nil && st.IsDir() }
+
+// notebook is the part of the nbformat JSON the runner reads.
+type notebook struct {
+	NBFormat int `json:"nbformat"`
+	Metadata struct {
+		Kernelspec *struct {
+			Name string `json:"name"`
+		} `json:"kernelspec"`
+	} `json:"metadata"`
+	Cells []cell `json:"cells"`
+}
+
+type cell struct {
+	CellType string          `json:"cell_type"`
+	Source   json.RawMessage `json:"source"` // a string or a list of strings
+	Outputs  []output        `json:"outputs"`
+}
+
+type output struct {
+	OutputType string                     `json:"output_type"`
+	Name       string                     `json:"name"`
+	Text       json.RawMessage            `json:"text"`
+	EName      string                     `json:"ename"`
+	EValue     string                     `json:"evalue"`
+	Data       map[string]json.RawMessage `json:"data"`
+}
+
+// multiline decodes nbformat's "string or list of strings".
+func multiline(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var parts []string
+	if json.Unmarshal(raw, &parts) == nil {
+		return strings.Join(parts, "")
+	}
+	return ""
+}
+
+// readNotebook parses and checks a notebook before it is executed.
+func readNotebook(path string) (*notebook, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var nb notebook
+	if err := json.Unmarshal(b, &nb); err != nil {
+		return nil, fmt.Errorf("%s is not valid notebook JSON (%v): restore it from git (`git checkout -- %s`) or re-save it from JupyterLab", path, err, path)
+	}
+	if nb.NBFormat < 4 {
+		return nil, fmt.Errorf("%s has nbformat %d; the runner needs nbformat 4: re-save it from JupyterLab", path, nb.NBFormat)
+	}
+	switch {
+	case nb.Metadata.Kernelspec == nil:
+		return nil, fmt.Errorf("%s names no kernel: set metadata.kernelspec.name to \"gonb\" (in JupyterLab: Kernel → Change Kernel… → Go (gonb), then save)", path)
+	case nb.Metadata.Kernelspec.Name != "gonb":
+		return nil, fmt.Errorf("%s names kernel %q, not \"gonb\": set metadata.kernelspec.name to \"gonb\" (in JupyterLab: Kernel → Change Kernel… → Go (gonb), then save)", path, nb.Metadata.Kernelspec.Name)
+	}
+	return &nb, nil
+}
+
+// Run executes one notebook and returns the path of its executed copy.
+func (r *Runner) Run(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	src, err := readNotebook(abs)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(r.OutDir, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(r.OutDir, ".nbrun-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp)
+
+	name := filepath.Base(abs)
+	secs := int(r.CellTimeout.Round(time.Second) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	// The whole notebook may take at most cells × timeout, plus kernel start-up.
+	deadline := time.Duration(len(src.Cells)+1)*r.CellTimeout + 2*time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, r.jupyter(), "nbconvert",
+		"--to", "notebook", "--execute", "--allow-errors",
+		"--ExecutePreprocessor.kernel_name=gonb",
+		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", secs),
+		"--ExecutePreprocessor.startup_timeout=120",
+		"--output-dir", tmp, "--output", name, abs)
+	cmd.Dir = filepath.Dir(abs)
+	cmd.Env = r.env()
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.Stdout = &stderr
+	runErr := cmd.Run()
+	if runErr != nil {
+		return "", r.explainFailure(path, src, stderr.String(), runErr)
+	}
+	executed := filepath.Join(tmp, name)
+	if err := checkExecuted(path, executed); err != nil {
+		return "", err
+	}
+	dst := filepath.Join(r.OutDir, name)
+	if err := os.Rename(executed, dst); err != nil {
+		return "", err
+	}
+	return dst, nil
+}
+
+// env is the environment of nbconvert and of the kernel it starts: the
+// project's Jupyter data (where the gonb kernel spec lives) and tools first.
+func (r *Runner) env() []string {
+	env := os.Environ()
+	path := filepath.Join(r.Root, ".venv", "bin") + string(os.PathListSeparator) +
+		filepath.Join(r.Root, ".tools", "bin") + string(os.PathListSeparator) + os.Getenv("PATH")
+	env = append(env,
+		"PATH="+path,
+		"JUPYTER_DATA_DIR="+filepath.Join(r.Root, ".venv", "share", "jupyter"),
+		"JUPYTER_PLATFORM_DIRS=1",
+		"PYDEVD_DISABLE_FILE_VALIDATION=1",
+	)
+	return env
+}
+
+var timeoutPreview = regexp.MustCompile(`(?s)Here is a preview of the cell contents:\s*-+\s*(.*?)\s*-+`)
+
+// explainFailure turns a failed nbconvert run into a message naming the
+// notebook and, when it can be found, the cell.
+func (r *Runner) explainFailure(path string, nb *notebook, stderr string, runErr error) error {
+	if strings.Contains(stderr, "CellTimeoutError") || strings.Contains(stderr, "timed out") {
+		where := "a cell"
+		if m := timeoutPreview.FindStringSubmatch(stderr); m != nil {
+			if i := findCell(nb, m[1]); i >= 0 {
+				where = fmt.Sprintf("cell %d (%s)", i+1, firstLine(multiline(nb.Cells[i].Source)))
+			}
+		}
+		return fmt.Errorf("%s: %s timed out after %v: make the cell faster, or raise the limit with -timeout", path, where, r.CellTimeout)
+	}
+	if strings.Contains(stderr, "No such kernel named gonb") || strings.Contains(stderr, "NoSuchKernel") {
+		return fmt.Errorf("%s: the gonb kernel was not found: run `make setup` in %s", path, r.Root)
+	}
+	return fmt.Errorf("%s: nbconvert failed (%v):\n%s", path, runErr, lastLines(stderr, 25))
+}
+
+// findCell returns the index of the first code cell whose source starts
+// with the given preview, or -1.
+func findCell(nb *notebook, preview string) int {
+	preview = strings.TrimSpace(preview)
+	for i, c := range nb.Cells {
+		if c.CellType != "code" {
+			continue
+		}
+		src := strings.TrimSpace(multiline(c.Source))
+		if src != "" && (strings.HasPrefix(src, preview) || strings.HasPrefix(preview, src)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// CellError is a failed cell in an executed notebook.
+type CellError struct {
+	Notebook string
+	Cell     int // 1-based position among all cells
+	Code     int // 1-based position among code cells
+	First    string
+	Message  string
+}
+
+func (e *CellError) Error() string {
+	return fmt.Sprintf("%s: cell %d (code cell %d: %q) failed:\n%s", e.Notebook, e.Cell, e.Code, e.First, indent(e.Message))
+}
+
+// checkExecuted reads an executed notebook and returns the first failing
+// cell as a *CellError (with a count of further failures), or nil.
+func checkExecuted(name, executed string) error {
+	b, err := os.ReadFile(executed)
+	if err != nil {
+		return err
+	}
+	var nb notebook
+	if err := json.Unmarshal(b, &nb); err != nil {
+		return fmt.Errorf("%s: executed copy is not valid JSON: %v", name, err)
+	}
+	var first *CellError
+	failures := 0
+	code := 0
+	for i, c := range nb.Cells {
+		if c.CellType != "code" {
+			continue
+		}
+		code++
+		if msg := cellFailure(c); msg != "" {
+			failures++
+			if first == nil {
+				first = &CellError{Notebook: name, Cell: i + 1, Code: code, First: firstLine(multiline(c.Source)), Message: msg}
+			}
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	if failures > 1 {
+		first.Message += fmt.Sprintf("\n(and %d later cells failed too)", failures-1)
+	}
+	return first
+}
+
+var gonbCompileError = regexp.MustCompile(`Cell\[\d+\]: Line \d+ [^\n]*?:\d+:\d+: [^\n]*`)
+
+// cellFailure returns why a cell failed, or "" when it did not.
+func cellFailure(c cell) string {
+	var stderr strings.Builder
+	var errs []string
+	for _, o := range c.Outputs {
+		switch o.OutputType {
+		case "stream":
+			if o.Name == "stderr" {
+				stderr.WriteString(multiline(o.Text))
+			}
+		case "error":
+			errs = append(errs, strings.TrimSpace(o.EName+": "+o.EValue))
+		}
+	}
+	se := stderr.String()
+	if len(errs) == 0 && !strings.Contains(se, "panic:") && !strings.Contains(se, "exit status") {
+		return ""
+	}
+	var msg []string
+	// GoNB reports compile errors as HTML; pull out the "Cell[n]: Line m ...: message" lines.
+	for _, o := range c.Outputs {
+		if raw, ok := o.Data["text/html"]; ok && o.OutputType == "display_data" {
+			for _, m := range gonbCompileError.FindAllString(html.UnescapeString(stripTags(multiline(raw))), -1) {
+				msg = append(msg, strings.TrimSpace(m))
+			}
+		}
+	}
+	if s := strings.TrimSpace(ansi.ReplaceAllString(se, "")); s != "" {
+		msg = append(msg, lastLines(s, 20))
+	}
+	if len(msg) == 0 {
+		msg = errs
+	}
+	return strings.Join(msg, "\n")
+}
+
+var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)
+
+var tags = regexp.MustCompile(`(?s)<style>.*?</style>|<[^>]+>`)
+
+func stripTags(s string) string { return tags.ReplaceAllString(s, "") }
+
+// firstLine returns the first line of a cell's source that says something
+// (GoNB's "%%" marker is skipped), shortened for messages.
+func firstLine(src string) string {
+	s := ""
+	for _, line := range strings.Split(src, "\n") {
+		if line = strings.TrimSpace(line); line != "" && line != "%%" {
+			s = line
+			break
+		}
+	}
+	if len(s) > 60 {
+		s = s[:60] + "…"
+	}
+	return s
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func indent(s string) string { return "    " + strings.ReplaceAll(s, "\n", "\n    ") }

@@ -1,0 +1,175 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// repoRoot is the checkout holding this package.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+// newRunner returns a runner writing into a temporary folder. The tests
+// that execute notebooks need `make setup`; without it they skip, except in
+// CI (CI=true), where a missing setup is a failure.
+func newRunner(t *testing.T, timeout time.Duration) *Runner {
+	t.Helper()
+	r := &Runner{Root: repoRoot(t), OutDir: t.TempDir(), CellTimeout: timeout}
+	if err := r.init("."); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("notebook execution needs `make setup`: %v", err)
+		}
+		t.Skipf("notebook execution needs `make setup` (run `make test`): %v", err)
+	}
+	return r
+}
+
+// noCopyLeft fails if the runner left anything in its output folder.
+func noCopyLeft(t *testing.T, r *Runner) {
+	t.Helper()
+	entries, err := os.ReadDir(r.OutDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		t.Errorf("runner left %s behind after a failure", e.Name())
+	}
+}
+
+func TestRunPasses(t *testing.T) {
+	r := newRunner(t, 120*time.Second)
+	dst, err := r.Run("testdata/ok.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "GradientThreshold") {
+		t.Errorf("executed copy lacks the cell's output GradientThreshold:\n%s", b)
+	}
+}
+
+// TestRunFails executes fixtures that must fail and checks that the message
+// names the notebook, the cell and the cause, and that no copy is left.
+func TestRunFails(t *testing.T) {
+	r := newRunner(t, 120*time.Second)
+	cases := []struct {
+		notebook string
+		want     []string // all must appear in the error
+	}{
+		{"panic.ipynb", []string{"panic.ipynb", "cell 3", "code cell 2", "panic: runtime error: index out of range"}},
+		{"compile-error.ipynb", []string{"compile-error.ipynb", "cell 2", `cannot use "three"`}},
+		{"failed-claim.ipynb", []string{"failed-claim.ipynb", "cell 2", "claim failed: 2+2 = 4, not 5"}},
+	}
+	for _, c := range cases {
+		t.Run(c.notebook, func(t *testing.T) {
+			_, err := r.Run(filepath.Join("testdata", c.notebook))
+			if err == nil {
+				t.Fatal("runner passed a failing notebook")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not mention %q:\n%v", w, err)
+				}
+			}
+			noCopyLeft(t, r)
+		})
+	}
+}
+
+func TestRunTimesOut(t *testing.T) {
+	r := newRunner(t, 5*time.Second)
+	_, err := r.Run("testdata/hang.ipynb")
+	if err == nil {
+		t.Fatal("runner passed a hanging notebook")
+	}
+	for _, w := range []string{"hang.ipynb", "cell 2", "timed out after 5s", "-timeout"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error does not mention %q:\n%v", w, err)
+		}
+	}
+	noCopyLeft(t, r)
+}
+
+// TestRunRejectsBadFiles needs no kernel: bad files are refused before execution.
+func TestRunRejectsBadFiles(t *testing.T) {
+	r := &Runner{Root: repoRoot(t), OutDir: t.TempDir(), CellTimeout: time.Second}
+	cases := []struct {
+		notebook string
+		want     []string
+	}{
+		{"not-json.ipynb", []string{"not-json.ipynb", "not valid notebook JSON", "git checkout"}},
+		{"wrong-kernel.ipynb", []string{"wrong-kernel.ipynb", `kernel "python3"`, "Change Kernel"}},
+		{"missing.ipynb", []string{"missing.ipynb", "no such file"}},
+	}
+	for _, c := range cases {
+		t.Run(c.notebook, func(t *testing.T) {
+			_, err := r.Run(filepath.Join("testdata", c.notebook))
+			if err == nil {
+				t.Fatal("runner accepted a bad notebook")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error does not mention %q:\n%v", w, err)
+				}
+			}
+			noCopyLeft(t, r)
+		})
+	}
+}
+
+func TestInitExplainsMissingSetup(t *testing.T) {
+	r := &Runner{Root: t.TempDir()}
+	err := r.init("x.ipynb")
+	if err == nil || !strings.Contains(err.Error(), "make setup") {
+		t.Fatalf("init on an unprepared root: got %v, want an error telling to run make setup", err)
+	}
+}
+
+// TestCourseNotebooksStoredClean: the course is stored without outputs and
+// every notebook names the gonb kernel.
+func TestCourseNotebooksStoredClean(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(repoRoot(t), "notebooks", "*.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) == 0 {
+		t.Fatal("no notebooks in notebooks/")
+	}
+	for _, p := range paths {
+		name := filepath.Base(p)
+		nb, err := readNotebook(p)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		for i, c := range nb.Cells {
+			if len(c.Outputs) > 0 {
+				t.Errorf("%s: cell %d is stored with %d outputs; clear outputs before committing (JupyterLab: Edit → Clear Outputs of All Cells)", name, i+1, len(c.Outputs))
+			}
+		}
+		var raw map[string]json.RawMessage
+		b, _ := os.ReadFile(p)
+		if json.Unmarshal(b, &raw) == nil {
+			var cells []map[string]json.RawMessage
+			_ = json.Unmarshal(raw["cells"], &cells)
+			for i, c := range cells {
+				if ec, ok := c["execution_count"]; ok && string(ec) != "null" {
+					t.Errorf("%s: cell %d is stored with execution_count %s; clear outputs before committing", name, i+1, ec)
+				}
+			}
+		}
+	}
+}

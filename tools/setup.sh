@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# setup.sh — prepare a checkout of descent for `make notes`, `make test` and `make lab`.
+#
+# Idempotent and quick when nothing changed: every step is skipped when its
+# inputs (requirements.txt, go.mod/go.sum, the checkout's path) are unchanged.
+#   1. checks the prerequisites: Go >= 1.24, Python >= 3.10 with venv;
+#   2. creates .venv and installs requirements.txt into it;
+#   3. builds gonb and goimports, at the versions go.mod pins, into .tools/bin;
+#   4. installs the gonb kernel spec inside .venv (never in the user's home),
+#      with its go.work pointing at this checkout, so that notebooks import
+#      github.com/descentlab/descent/... without a setup cell.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+
+# --- 1. prerequisites --------------------------------------------------------
+command -v go >/dev/null 2>&1 || die "Go is not on PATH. Install Go 1.24 or newer (https://go.dev/doc/install; on Debian/Ubuntu the golang packages are often older) and make sure 'go version' works in this shell."
+gover=$(go env GOVERSION 2>/dev/null || true)            # e.g. go1.26.8
+gover=${gover#go}
+IFS=. read -r gomaj gomin _ <<<"$gover"
+if [[ -z "${gomaj:-}" || -z "${gomin:-}" ]] || (( gomaj < 1 || (gomaj == 1 && gomin < 24) )); then
+  die "Go ${gover:-unknown} found at $(command -v go); descent needs Go 1.24 or newer. Install a newer Go and put it first on PATH."
+fi
+
+python=${PYTHON:-}
+if [[ -z "$python" ]]; then
+  for p in python3 python3.13 python3.12 python3.11 python3.10; do
+    if command -v "$p" >/dev/null 2>&1; then python=$p; break; fi
+  done
+fi
+[[ -n "$python" ]] || die "Python 3 is not on PATH. Install Python 3.10 or newer (Debian/Ubuntu: apt-get install python3 python3-venv), or set PYTHON=/path/to/python3."
+"$python" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' \
+  || die "$("$python" -V 2>&1) at $(command -v "$python") is too old; descent needs Python 3.10 or newer (or set PYTHON=/path/to/python3.x)."
+"$python" -c 'import venv, ensurepip' 2>/dev/null \
+  || die "$("$python" -V 2>&1) has no working venv module (ensurepip missing). Debian/Ubuntu: apt-get install python3-venv (or python3.X-venv for your version)."
+
+# --- 2. the virtual environment --------------------------------------------
+stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
+if [[ ! -x .venv/bin/python ]]; then
+  say "creating .venv with $("$python" -V 2>&1)"
+  "$python" -m venv .venv
+fi
+req=$(stamp_of requirements.txt)
+if [[ "$(cat .venv/.requirements-stamp 2>/dev/null)" != "$req" ]]; then
+  say "installing requirements.txt into .venv"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  echo "$req" > .venv/.requirements-stamp
+fi
+
+# --- 3. gonb and goimports -------------------------------------------------
+tools=$(stamp_of go.mod go.sum)
+if [[ "$(cat .tools/stamp 2>/dev/null)" != "$tools" || ! -x .tools/bin/gonb || ! -x .tools/bin/goimports ]]; then
+  say "building gonb and goimports (versions pinned in go.mod) into .tools/bin"
+  mkdir -p .tools/bin
+  GOBIN="$root/.tools/bin" go install github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports
+  echo "$tools" > .tools/stamp
+fi
+
+# --- 4. the kernel spec, inside .venv --------------------------------------
+export JUPYTER_DATA_DIR="$root/.venv/share/jupyter"
+spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
+want="$root|$tools"
+if [[ "$(cat "$JUPYTER_DATA_DIR/kernels/gonb/.stamp" 2>/dev/null)" != "$want" || ! -f "$spec" ]]; then
+  say "installing the gonb kernel spec into .venv/share/jupyter (go.work -> $root)"
+  PATH="$root/.tools/bin:$root/.venv/bin:$PATH" .tools/bin/gonb --install --force_deps --go_work="$root" >/dev/null 2>&1 \
+    || PATH="$root/.tools/bin:$root/.venv/bin:$PATH" .tools/bin/gonb --install --force_deps --go_work="$root"
+  # The kernel finds goimports through PATH; put the project's tools first.
+  .venv/bin/python - "$spec" "$root/.tools/bin" <<'PY'
+import json, sys
+path, tools = sys.argv[1], sys.argv[2]
+spec = json.load(open(path))
+spec.setdefault("env", {})["PATH"] = tools + ":${PATH}"
+spec["display_name"] = "Go (gonb)"
+json.dump(spec, open(path, "w"), indent=1)
+PY
+  echo "$want" > "$JUPYTER_DATA_DIR/kernels/gonb/.stamp"
+fi
+say "ready ($(go version | cut -d' ' -f3), $(.venv/bin/python -V), gonb kernel in .venv/share/jupyter)"
