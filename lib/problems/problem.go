@@ -31,7 +31,9 @@ type Problem struct {
 	// Start is the conventional starting point from the literature, or nil.
 	Start []float64
 	// Box is the plotting window [xmin, xmax, ymin, ymax] of a 2-D surface,
-	// chosen to show its minima and the usual starts; zero for other dimensions.
+	// chosen to show its minima and the usual starts. For a 1-D problem it
+	// is [xmin, xmax, fmin, fmax]: the x range and the f range of its plot.
+	// Zero for other dimensions.
 	Box [4]float64
 }
 
