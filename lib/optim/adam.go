@@ -1,0 +1,191 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+)
+
+// Adam is adaptive moment estimation (Kingma & Ba 2015), as torch.optim.Adam
+// computes it:
+//
+//	t ← t + 1
+//	d ← ∇f(x) + λx                       (−∇f(x) + λx when Maximize; λ = WeightDecay, L2)
+//	m ← β₁ m + (1 − β₁) d                 (first moment, starts at 0)
+//	v ← β₂ v + (1 − β₂) d²                (second moment, starts at 0)
+//	v̂ ← max(v̂, v) if AMSGrad, else v
+//	x ← x − α/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
+//
+// ε sits outside the square root, as in torch and in both seeds.
+// NoBiasCorrection drops the two bias corrections (1 − βᵗ → 1), the form the
+// course shows first: then the first steps are tiny, because m and v start
+// at zero and are biased towards it.
+//
+// WeightDecay here is L2 regularisation added to the gradient, which the
+// adaptive denominator then rescales; AdamW decouples it.
+//
+// Defaults (torch's): LR 1e-3, Beta1 0.9, Beta2 0.999, Eps 1e-8, no weight
+// decay. A zero Beta1 means 0.9: for β₁ = 0 exactly, set Beta1 to
+// math.SmallestNonzeroFloat64 (then 1 − β₁ rounds to 1 and m = d).
+//
+// Cost per Step: one pass with one square root and one division per element,
+// reading x, grad, m, v and writing x, m, v: 7 float64 words (56 bytes) per
+// element (AMSGrad: 9). m and v (and v̂) are allocated on the first Step.
+type Adam struct {
+	// LR is the learning rate α (0 means 1e-3; negative panics).
+	LR float64
+	// Beta1, Beta2 are the moment decay rates β₁, β₂ ∈ [0,1)
+	// (0 means 0.9 and 0.999).
+	Beta1, Beta2 float64
+	// Eps ε > 0 (0 means 1e-8; negative panics).
+	Eps float64
+	// WeightDecay λ ≥ 0 adds λx to the gradient (L2, coupled).
+	WeightDecay float64
+	// AMSGrad divides by the running maximum of v (Reddi et al. 2018).
+	AMSGrad bool
+	// NoBiasCorrection drops the 1/(1 − βᵗ) corrections.
+	NoBiasCorrection bool
+	// Maximize ascends instead of descends.
+	Maximize bool
+
+	adamState
+}
+
+// Defaults of Adam and AdamW.
+const (
+	DefaultAdamLR    = 1e-3
+	DefaultAdamBeta1 = 0.9
+	DefaultAdamBeta2 = 0.999
+	DefaultAdamEps   = 1e-8
+	// DefaultAdamWWeightDecay is AdamW's decoupled decay when WeightDecay is 0.
+	DefaultAdamWWeightDecay = 1e-2
+)
+
+// adamState is the state Adam and AdamW share.
+type adamState struct {
+	rate  rate
+	m, v  []float64
+	vmax  []float64 // AMSGrad
+	steps int
+}
+
+func (st *adamState) reset() {
+	st.rate, st.m, st.v, st.vmax, st.steps = rate{}, st.m[:0], st.v[:0], st.vmax[:0], 0
+}
+
+// adamConfig is one Step's resolved hyperparameters.
+type adamConfig struct {
+	name          string
+	lr, b1, b2    float64
+	eps, l2, wdec float64 // wdec: decoupled decay (AdamW)
+	ams, nobias   bool
+	s             float64
+}
+
+func (c *adamConfig) check() {
+	checkUnit(c.name, "Beta1", c.b1)
+	checkUnit(c.name, "Beta2", c.b2)
+	checkEps(c.name, c.eps)
+	checkNonNeg(c.name, "WeightDecay", c.l2+c.wdec)
+}
+
+// step is the Adam update shared by Adam and AdamW.
+func (st *adamState) step(c adamConfig, x, grad []float64) {
+	checkLens(c.name, x, grad, len(st.m))
+	c.check()
+	n := len(x)
+	if st.steps == 0 {
+		st.m = grow(st.m, n)
+		st.v = grow(st.v, n)
+		clear(st.m)
+		clear(st.v)
+		st.vmax = st.vmax[:0]
+	}
+	if c.ams && len(st.vmax) != n {
+		if st.steps > 0 {
+			panic(fmt.Sprintf("optim: %s.AMSGrad switched on after the first Step (call Reset)", c.name))
+		}
+		st.vmax = grow(st.vmax, n)
+		clear(st.vmax)
+	}
+	st.steps++
+	bc1, bc2 := 1.0, 1.0
+	if !c.nobias {
+		t := float64(st.steps)
+		bc1 = 1 - math.Pow(c.b1, t)
+		bc2 = 1 - math.Pow(c.b2, t)
+	}
+	stepSize := c.lr / bc1
+	ibc2 := 1 / math.Sqrt(bc2)
+	if c.wdec != 0 {
+		decay := 1 - c.lr*c.wdec
+		for i := range x {
+			x[i] *= decay
+		}
+	}
+	b1, b2, c1, c2, eps, l2, s := c.b1, c.b2, 1-c.b1, 1-c.b2, c.eps, c.l2, c.s
+	x = x[:n]
+	grad = grad[:n]
+	m := st.m[:n]
+	v := st.v[:n]
+	if c.ams {
+		vm := st.vmax[:n]
+		for i, g := range grad {
+			d := s*g + l2*x[i]
+			mi := b1*m[i] + c1*d
+			vi := b2*v[i] + c2*d*d
+			m[i], v[i] = mi, vi
+			vh := max(vm[i], vi)
+			vm[i] = vh
+			x[i] -= stepSize * (mi / (math.Sqrt(vh)*ibc2 + eps))
+		}
+		return
+	}
+	if l2 == 0 && s == 1 {
+		for i, g := range grad {
+			mi := b1*m[i] + c1*g
+			vi := b2*v[i] + c2*g*g
+			m[i], v[i] = mi, vi
+			x[i] -= stepSize * (mi / (math.Sqrt(vi)*ibc2 + eps))
+		}
+		return
+	}
+	for i, g := range grad {
+		d := s*g + l2*x[i]
+		mi := b1*m[i] + c1*d
+		vi := b2*v[i] + c2*d*d
+		m[i], v[i] = mi, vi
+		x[i] -= stepSize * (mi / (math.Sqrt(vi)*ibc2 + eps))
+	}
+}
+
+func (o *Adam) config() adamConfig {
+	return adamConfig{
+		name:   "Adam",
+		lr:     o.rate.get(o.LR, DefaultAdamLR, "Adam"),
+		b1:     orDefault(o.Beta1, DefaultAdamBeta1),
+		b2:     orDefault(o.Beta2, DefaultAdamBeta2),
+		eps:    orDefault(o.Eps, DefaultAdamEps),
+		l2:     o.WeightDecay,
+		ams:    o.AMSGrad,
+		nobias: o.NoBiasCorrection,
+		s:      sign(o.Maximize),
+	}
+}
+
+// Step applies one Adam update. It panics if len(grad) != len(x), x has
+// another length than on the first Step, AMSGrad is switched on after the
+// first Step, or a hyperparameter is out of range.
+func (o *Adam) Step(x, grad []float64) {
+	c := o.config()
+	checkNonNeg("Adam", "WeightDecay", o.WeightDecay)
+	o.step(c, x, grad)
+}
+
+// Reset forgets the moments, the step count and a rate set with SetLearningRate.
+func (o *Adam) Reset() { o.reset() }
+
+// LearningRate returns the rate the next Step uses.
+func (o *Adam) LearningRate() float64 { return o.rate.get(o.LR, DefaultAdamLR, "Adam") }
+
+// SetLearningRate sets the rate for the following Steps (lr ≥ 0, finite).
+func (o *Adam) SetLearningRate(lr float64) { o.rate.put(lr, "Adam") }

@@ -1,0 +1,122 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+)
+
+// Optimizer is a first-order method: given the gradient at x it moves x in
+// place. Every optimizer in this package keeps its state (momentum buffers,
+// moment estimates, step count) in unexported fields that are sized on the
+// first Step and reused, so Step allocates nothing.
+//
+// Step panics (with a message starting "optim:") when len(grad) != len(x),
+// when x has another length than the state was sized for, or when a
+// hyperparameter is out of range. Step does not inspect the gradient for
+// NaN or ±Inf: the training loops (Minimize, MinimizeStochastic) do, before
+// each Step, and report NonFinite with the step and index.
+type Optimizer interface {
+	// Step updates x in place using grad, the gradient of the objective at x.
+	// grad is read, never written.
+	Step(x, grad []float64)
+	// Reset forgets the state (buffers, step count, a learning rate set with
+	// SetLearningRate), so the next Step starts afresh, for any dimension.
+	Reset()
+}
+
+// LearningRater is implemented by every optimizer of this package: it lets
+// a schedule or the training loop read and drive the learning rate.
+type LearningRater interface {
+	// LearningRate is the rate the next Step will use: the last value given
+	// to SetLearningRate, else the LR field, else the optimizer's default.
+	LearningRate() float64
+	// SetLearningRate sets the rate for the following Steps. It panics if
+	// lr is negative, NaN or infinite. Zero is allowed (a schedule may anneal
+	// to zero; the Step then updates the state but not x, as torch does).
+	SetLearningRate(lr float64)
+}
+
+// rate holds a learning rate set by SetLearningRate, overriding the LR field.
+type rate struct {
+	v   float64
+	set bool
+}
+
+func (r *rate) get(field, def float64, name string) float64 {
+	if r.set {
+		return r.v
+	}
+	if field == 0 {
+		return def
+	}
+	if !(field > 0) || math.IsInf(field, 0) {
+		panic(fmt.Sprintf("optim: %s.LR = %v must be positive and finite (0 means the default %v)", name, field, def))
+	}
+	return field
+}
+
+func (r *rate) put(lr float64, name string) {
+	if !(lr >= 0) || math.IsInf(lr, 0) {
+		panic(fmt.Sprintf("optim: %s.SetLearningRate(%v): learning rate must be finite and ≥ 0", name, lr))
+	}
+	r.v, r.set = lr, true
+}
+
+// orDefault returns v, or def when v is zero.
+func orDefault(v, def float64) float64 {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+// checkLens panics unless len(grad) == len(x) and, when the state is sized
+// (n > 0), len(x) == n.
+func checkLens(name string, x, grad []float64, n int) {
+	if len(grad) != len(x) {
+		panic(fmt.Sprintf("optim: %s.Step: len(grad) = %d, len(x) = %d", name, len(grad), len(x)))
+	}
+	if n > 0 && len(x) != n {
+		panic(fmt.Sprintf("optim: %s.Step: len(x) = %d but the state is sized for %d (call Reset to change dimension)", name, len(x), n))
+	}
+	if len(x) == 0 {
+		panic(fmt.Sprintf("optim: %s.Step: empty x", name))
+	}
+}
+
+// checkUnit panics unless v is in [0,1).
+func checkUnit(name, field string, v float64) {
+	if !(v >= 0 && v < 1) {
+		panic(fmt.Sprintf("optim: %s.%s = %v not in [0,1)", name, field, v))
+	}
+}
+
+// checkNonNeg panics unless v is finite and ≥ 0.
+func checkNonNeg(name, field string, v float64) {
+	if !(v >= 0) || math.IsInf(v, 0) {
+		panic(fmt.Sprintf("optim: %s.%s = %v must be finite and ≥ 0", name, field, v))
+	}
+}
+
+// checkEps panics unless eps (after defaulting) is finite and > 0.
+func checkEps(name string, eps float64) {
+	if !(eps > 0) || math.IsInf(eps, 0) {
+		panic(fmt.Sprintf("optim: %s.Eps = %v must be finite and > 0 (0 means the default)", name, eps))
+	}
+}
+
+// grow returns s resized to n, reusing its storage when it is large enough.
+func grow(s []float64, n int) []float64 {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]float64, n)
+}
+
+// sign is −1 when maximizing, else +1: the factor torch applies to the gradient.
+func sign(maximize bool) float64 {
+	if maximize {
+		return -1
+	}
+	return 1
+}
