@@ -1,0 +1,171 @@
+package secondorder
+
+import (
+	"math"
+
+	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/mat"
+)
+
+// Newton is Newton's method: at xₖ it solves
+//
+//	(∇²f(xₖ) + τₖI) dₖ = −∇f(xₖ)
+//
+// by Cholesky factorisation and steps xₖ₊₁ = xₖ + αₖdₖ.
+//
+// The Hessian is the problem's Hess when it has one (and FiniteDiff is
+// false), otherwise the symmetrised central-difference Jacobian of Grad
+// (gonum's diff/fd, 2n gradient evaluations; see FDHessian).
+//
+// With LineSearch nil it is pure Newton: αₖ = 1 and τₖ = 0, so near a
+// minimum with a positive definite Hessian the error is squared at each step
+// (quadratic convergence), while an indefinite Hessian is solved by LU and
+// the step may climb or land on a saddle point (pure Newton looks for any
+// stationary point) and a start far from the minimum may diverge.
+//
+// With Modified, when the Cholesky factorisation fails τ is raised
+// (Nocedal & Wright, Algorithm 3.3: τ₀ = Beta − min aᵢᵢ when the diagonal
+// has a non-positive entry, else Beta; then τ ← max(2τ, Beta)) until it
+// succeeds, making dₖ a descent direction. Run returns the τₖ used.
+// Without Modified a Hessian that is not positive definite is solved by LU;
+// with a line search the resulting direction must descend, or the run ends
+// with NotDescentDirection.
+//
+// A singular Hessian (LU condition number above 1e15) ends the run with
+// SingularSystem and a *SingularError.
+//
+// Cost per iteration: one Hessian (or 2n gradients), n³/3 flops to factor,
+// 2n² to solve, plus the line search; memory 2n² floats.
+//
+// Defaults: Beta = 1e-3.
+type Newton struct {
+	LineSearch LineSearcher
+	Modified   bool
+	Beta       float64
+	FiniteDiff bool
+	Settings
+}
+
+// NewtonResult is a Newton run's Result with the shift τₖ added to the
+// Hessian at each iteration (all zero unless Modified).
+type NewtonResult struct {
+	optim.Result
+	Shifts []float64
+}
+
+// Minimize implements Method.
+func (m Newton) Minimize(p problems.Problem, x0 []float64) optim.Result {
+	return m.Run(p, x0).Result
+}
+
+// Run minimizes like Minimize and also returns the shifts τₖ.
+func (m Newton) Run(p problems.Problem, x0 []float64) NewtonResult {
+	name := "Newton"
+	if m.LineSearch == nil {
+		name = "pure Newton"
+	}
+	if m.Modified {
+		name = "modified Newton"
+	}
+	nd := &newtonDir{m: m, p: p}
+	r := minimize(name, p, x0, m.Settings, nd, m.LineSearch)
+	r.Stats.HessEvals = nd.hevals
+	return NewtonResult{Result: r, Shifts: nd.shifts}
+}
+
+type newtonDir struct {
+	m      Newton
+	p      problems.Problem
+	h      *mat.SymDense
+	shift  *mat.SymDense
+	chol   mat.Cholesky
+	lu     mat.LU
+	dense  *mat.Dense
+	shifts []float64
+	hevals int
+}
+
+func (nd *newtonDir) init(n int) {
+	nd.h = mat.NewSymDense(n, nil)
+	nd.shift = mat.NewSymDense(n, nil)
+}
+
+func (nd *newtonDir) restart() bool { return false }
+
+func (nd *newtonDir) update(*state, []float64, []float64) {}
+
+func (nd *newtonDir) next(d []float64, st *state) (float64, error) {
+	n := len(d)
+	if nd.p.Hess != nil && !nd.m.FiniteDiff {
+		nd.p.Hess(nd.h, st.x)
+		nd.hevals++
+	} else {
+		st.ev.gevals += FDHessian(nd.h, nd.p.Grad, st.x)
+		nd.hevals++
+	}
+	for i := range n {
+		for j := i; j < n; j++ {
+			if v := nd.h.At(i, j); !finite(v) {
+				return 0, &optim.NumericalError{Step: st.iter, Index: i*n + j, Value: v, What: "Hessian entry (row-major index)"}
+			}
+		}
+	}
+	dv := mat.NewVecDense(n, d)
+	gv := mat.NewVecDense(n, st.g)
+	tau := 0.0
+	ok := nd.chol.Factorize(nd.h)
+	if !ok && nd.m.Modified {
+		beta := nd.m.Beta
+		if beta == 0 {
+			beta = 1e-3
+		}
+		minDiag := math.Inf(1)
+		for i := range n {
+			minDiag = math.Min(minDiag, nd.h.At(i, i))
+		}
+		tau = beta
+		if minDiag <= 0 {
+			tau = beta - minDiag
+		}
+		for {
+			nd.shift.CopySym(nd.h)
+			for i := range n {
+				nd.shift.SetSym(i, i, nd.h.At(i, i)+tau)
+			}
+			if nd.chol.Factorize(nd.shift) {
+				ok = true
+				break
+			}
+			tau = math.Max(2*tau, beta)
+			if !finite(tau) {
+				return 0, &SingularError{What: "Hessian", Cond: nan, Why: "no finite shift τ makes it positive definite"}
+			}
+		}
+	}
+	nd.shifts = append(nd.shifts, tau)
+	if ok {
+		if err := nd.chol.SolveVecTo(dv, gv); err != nil {
+			return 0, &SingularError{What: "Hessian", Cond: nd.chol.Cond(), Why: "Cholesky solve: " + err.Error()}
+		}
+		if c := nd.chol.Cond(); c > 1e15 {
+			return 0, &SingularError{What: "Hessian", Cond: c, Why: "numerically singular"}
+		}
+	} else {
+		if nd.dense == nil {
+			nd.dense = mat.NewDense(n, n, nil)
+		}
+		nd.dense.Copy(nd.h)
+		nd.lu.Factorize(nd.dense)
+		if c := nd.lu.Cond(); c > 1e15 || math.IsNaN(c) {
+			return 0, &SingularError{What: "Hessian", Cond: c, Why: "singular (not positive definite, and LU finds it singular)"}
+		}
+		if err := nd.lu.SolveVecTo(dv, false, gv); err != nil {
+			return 0, &SingularError{What: "Hessian", Cond: nd.lu.Cond(), Why: "LU solve: " + err.Error()}
+		}
+	}
+	for i := range d {
+		d[i] = -d[i]
+	}
+	return 1, nil
+}
