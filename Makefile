@@ -13,7 +13,7 @@ CELL_TIMEOUT ?= 300s
 # JupyterLab port for `make lab`.
 PORT ?= 8888
 
-.PHONY: setup notes lab test test-go test-notebooks bench clean
+.PHONY: setup notes lab test test-go test-notebooks test-site bench clean distclean
 
 ## setup: .venv with the pinned Python side, gonb + goimports in .tools/bin, the gonb kernel in .venv
 setup:
@@ -23,7 +23,7 @@ setup:
 notes: setup
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
 	@.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
-	@$(ROOT)/tools/export-html.sh $(ROOT)/build/notebooks $(ROOT)/build/html
+	@$(ROOT)/.venv/bin/python $(ROOT)/tools/site/build.py $(ROOT)/build/notebooks $(ROOT)/build/html
 	@echo "lecture notes: $(ROOT)/build/html/index.html"
 
 ## lab: JupyterLab on 127.0.0.1 with token authentication, opened on notebooks/
@@ -33,7 +33,7 @@ lab: setup
 	  --MappingKernelManager.default_kernel_name=gonb
 
 ## test: go vet, go test and the notebook tests
-test: setup test-go test-notebooks
+test: setup test-go test-notebooks test-site
 
 test-go:
 	cd $(ROOT) && go vet ./...
@@ -42,6 +42,13 @@ test-go:
 test-notebooks:
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
 	.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
+
+# The lecture notes built from the executed notebooks, opened from disk in
+# headless Chromium with the network blocked (scripts on and off).
+test-site:
+	$(ROOT)/.venv/bin/python $(ROOT)/tools/site/build.py $(ROOT)/build/notebooks $(ROOT)/build/html
+	@cd $(ROOT) && go build -o .tools/bin/sitecheck ./cmd/sitecheck
+	.tools/bin/sitecheck -shots $(ROOT)/build/screenshots $(ROOT)/build/html
 
 ## bench: the Go benchmarks (first-order steps, second-order cost)
 bench:

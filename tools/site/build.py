@@ -1,0 +1,150 @@
+"""Build the offline lecture-note site from executed notebooks.
+
+    .venv/bin/python tools/site/build.py build/notebooks build/html
+
+Every executed notebook in SRC becomes one page in DST, exported by nbconvert
+with the `descent` template (tools/site/template): no CDN reference of any
+kind, formulas by the local KaTeX copy, previous / next links, a table of
+contents, a print stylesheet. DST also gets index.html (the course map) and
+assets/. The site is built in a temporary folder beside DST and swapped in
+whole, so a failure leaves the previous site as it was.
+"""
+
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+
+import nbformat
+from nbconvert import HTMLExporter
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+TAGS = re.compile(r"<[^>]+>")
+
+
+def first_markdown(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            return cell.source
+    return ""
+
+
+def title_and_summary(nb, fallback):
+    """The first '# ' heading of the notebook and the sentence after it."""
+    text = first_markdown(nb)
+    title, summary = fallback, ""
+    for line in text.splitlines():
+        s = line.strip()
+        if not s:
+            continue
+        if s.startswith("# ") and title == fallback:
+            title = s[2:].strip()
+        elif not s.startswith("#") and not summary:
+            summary = s
+            break
+    summary = re.sub(r"[*_`]", "", summary)
+    summary = re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0]
+    return title, summary
+
+
+def toc(body):
+    """A table of contents from the page's h2/h3 headings."""
+    items = []
+    for level, anchor, inner in HEADING.findall(body):
+        label = html.unescape(TAGS.sub("", inner)).replace("¶", "").strip()
+        items.append(f'<li class="h{level}"><a href="#{anchor}">{html.escape(label)}</a></li>')
+    if not items:
+        return ""
+    return '<nav class="descent-toc" aria-label="contents"><strong>Contents</strong><ol>' + "".join(items) + "</ol></nav>"
+
+
+def index_page(entries):
+    rows = "\n".join(
+        f'<li><a href="{e["href"]}">{html.escape(e["title"])}</a>'
+        f'<span class="summary">{html.escape(e["summary"])}</span></li>'
+        for e in entries
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>descent — optimization for deep learning, in Go</title>
+<link rel="stylesheet" href="assets/site.css">
+</head>
+<body class="descent-page descent-index">
+<h1>descent — optimization for deep learning, in Go</h1>
+<p>The lecture notes of the course: every notebook executed, every claim in the prose checked by the code beside it.
+Each page works offline; charts are interactive where scripts run and pictures where they do not.</p>
+<ol>
+{rows}
+</ol>
+</body></html>
+"""
+
+
+def build(src, dst):
+    names = sorted(f for f in os.listdir(src) if f.endswith(".ipynb"))
+    if not names:
+        raise SystemExit(f"site: no executed notebooks in {src}: run `make notes`")
+    notebooks = []
+    for name in names:
+        path = os.path.join(src, name)
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as e:  # noqa: BLE001 — report which file and why
+            raise SystemExit(f"site: {path} is not a readable notebook: {e}")
+        stem = name[: -len(".ipynb")]
+        title, summary = title_and_summary(nb, stem)
+        notebooks.append({"nb": nb, "stem": stem, "href": stem + ".html", "title": title, "summary": summary})
+
+    parent = os.path.dirname(os.path.abspath(dst)) or "."
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".site-", dir=parent)
+    try:
+        exporter = HTMLExporter(template_name="descent", extra_template_basedirs=[os.path.join(HERE, "template")])
+        sizes = []
+        for i, e in enumerate(notebooks):
+            prev = notebooks[i - 1] if i > 0 else None
+            nxt = notebooks[i + 1] if i + 1 < len(notebooks) else None
+            resources = {
+                "metadata": {"name": e["title"]},
+                "descent": {
+                    "prev": prev and {"href": prev["href"], "title": prev["title"]},
+                    "next": nxt and {"href": nxt["href"], "title": nxt["title"]},
+                },
+            }
+            body, _ = exporter.from_notebook_node(e["nb"], resources=resources)
+            body = body.replace("<!--descent:toc-->", toc(body), 1)
+            out = os.path.join(tmp, e["href"])
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(body)
+            sizes.append((e["href"], os.path.getsize(out)))
+        with open(os.path.join(tmp, "index.html"), "w", encoding="utf-8") as f:
+            f.write(index_page(notebooks))
+        shutil.copytree(os.path.join(HERE, "assets"), os.path.join(tmp, "assets"))
+        with open(os.path.join(tmp, "pages.json"), "w") as f:
+            json.dump([{"page": p, "bytes": b} for p, b in sizes], f, indent=1)
+        old = dst + ".old"
+        shutil.rmtree(old, ignore_errors=True)
+        if os.path.exists(dst):
+            os.rename(dst, old)
+        os.rename(tmp, dst)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for page, size in sizes:
+        print(f"site: {page:45s} {size / 1024:8.0f} KiB")
+    return sizes
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        raise SystemExit("usage: build.py SRC_DIR DST_DIR")
+    t0 = time.time()
+    build(sys.argv[1], sys.argv[2])
+    print(f"site: {sys.argv[2]} built in {time.time() - t0:.1f}s")
