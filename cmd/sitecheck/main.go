@@ -92,8 +92,8 @@ type Report struct {
 // pageState is what the page reports about itself once loaded.
 type pageState struct {
 	Charts        int      `json:"charts"`
-	Empty         []string `json:"empty"`   // chart containers with nothing drawn
-	Static        int      `json:"static"`  // static pictures visible
+	Empty         []string `json:"empty"`  // chart containers with nothing drawn
+	Static        int      `json:"static"` // static pictures visible
 	NoStatic      []string `json:"noStatic"`
 	Formulas      int      `json:"formulas"`
 	RawTeX        []string `json:"rawTeX"`
