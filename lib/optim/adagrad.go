@@ -68,13 +68,14 @@ func (o *AdaGrad) Step(x, grad []float64) {
 	clr := lr / (1 + float64(o.steps-1)*o.LRDecay)
 	wd, s := o.WeightDecay, sign(o.Maximize)
 	G := o.sum[:len(x)]
+	nclr := -clr // torch: addcdiv(d, std, value=−clr) = x + (−clr·d)/std
 	grad = grad[:len(x)]
 	if o.EpsInsideSqrt {
 		for i, g := range grad {
 			d := s*g + wd*x[i]
 			gi := G[i] + d*d
 			G[i] = gi
-			x[i] -= clr * (d / math.Sqrt(gi+eps))
+			x[i] += nclr * d / math.Sqrt(gi+eps)
 		}
 		return
 	}
@@ -82,7 +83,7 @@ func (o *AdaGrad) Step(x, grad []float64) {
 		d := s*g + wd*x[i]
 		gi := G[i] + d*d
 		G[i] = gi
-		x[i] -= clr * (d / (math.Sqrt(gi) + eps))
+		x[i] += nclr * d / (math.Sqrt(gi) + eps)
 	}
 }
 

@@ -110,12 +110,12 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 	st.steps++
 	bc1, bc2 := 1.0, 1.0
 	if !c.nobias {
-		t := float64(st.steps)
-		bc1 = 1 - math.Pow(c.b1, t)
-		bc2 = 1 - math.Pow(c.b2, t)
+		bc1 = 1 - powN(c.b1, st.steps)
+		bc2 = 1 - powN(c.b2, st.steps)
 	}
 	stepSize := c.lr / bc1
-	ibc2 := 1 / math.Sqrt(bc2)
+	sbc2 := math.Sqrt(bc2)
+	nss := -stepSize // torch: addcdiv(m, denom, value=−stepSize) = x + (−stepSize·m)/denom
 	if c.wdec != 0 {
 		decay := 1 - c.lr*c.wdec
 		for i := range x {
@@ -136,7 +136,7 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 			m[i], v[i] = mi, vi
 			vh := max(vm[i], vi)
 			vm[i] = vh
-			x[i] -= stepSize * (mi / (math.Sqrt(vh)*ibc2 + eps))
+			x[i] += nss * mi / (math.Sqrt(vh)/sbc2 + eps)
 		}
 		return
 	}
@@ -145,7 +145,7 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 			mi := b1*m[i] + c1*g
 			vi := b2*v[i] + c2*g*g
 			m[i], v[i] = mi, vi
-			x[i] -= stepSize * (mi / (math.Sqrt(vi)*ibc2 + eps))
+			x[i] += nss * mi / (math.Sqrt(vi)/sbc2 + eps)
 		}
 		return
 	}
@@ -154,7 +154,7 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 		mi := b1*m[i] + c1*d
 		vi := b2*v[i] + c2*d*d
 		m[i], v[i] = mi, vi
-		x[i] -= stepSize * (mi / (math.Sqrt(vi)*ibc2 + eps))
+		x[i] += nss * mi / (math.Sqrt(vi)/sbc2 + eps)
 	}
 }
 

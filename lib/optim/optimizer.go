@@ -120,3 +120,32 @@ func sign(maximize bool) float64 {
 	}
 	return 1
 }
+
+// powN returns bⁿ for n ≥ 0, rounded once: it multiplies in double-double
+// arithmetic (error-free products with FMA), so the result is the correctly
+// rounded power in all but rare ties, like C's pow that torch calls for its
+// bias corrections (β^t). math.Pow is off by several ulps for such
+// arguments, which 1 − β₂ᵗ ≈ 10⁻³ would amplify a thousandfold.
+func powN(b float64, n int) float64 {
+	rh, rl := 1.0, 0.0 // result
+	bh, bl := b, 0.0   // b^(2^k)
+	for n > 0 {
+		if n&1 == 1 {
+			rh, rl = ddMul(rh, rl, bh, bl)
+		}
+		n >>= 1
+		if n > 0 {
+			bh, bl = ddMul(bh, bl, bh, bl)
+		}
+	}
+	return rh + rl
+}
+
+// ddMul multiplies two double-double numbers.
+func ddMul(ah, al, bh, bl float64) (float64, float64) {
+	p := ah * bh
+	e := math.FMA(ah, bh, -p)
+	e += ah*bl + al*bh
+	h := p + e
+	return h, e - (h - p)
+}

@@ -91,7 +91,7 @@ func (o *RMSProp) Step(x, grad []float64) {
 	if mu > 0 {
 		B = o.buf[:n]
 	}
-	inside := o.EpsInsideSqrt
+	inside, nlr := o.EpsInsideSqrt, -lr
 	for i, g := range grad {
 		d := s*g + wd*x[i]
 		si := rho*S[i] + c*d*d
@@ -112,7 +112,7 @@ func (o *RMSProp) Step(x, grad []float64) {
 			B[i] = bi
 			x[i] -= lr * bi
 		} else {
-			x[i] -= lr * (d / r)
+			x[i] += nlr * d / r
 		}
 	}
 }
