@@ -46,14 +46,14 @@ func main() {
 	start := time.Now()
 	for _, nb := range flag.Args() {
 		t0 := time.Now()
-		dst, err := r.Run(nb)
+		dst, claims, err := r.RunCounting(nb)
 		if err != nil {
 			failed++
 			fmt.Fprintf(os.Stderr, "FAIL %s\n%v\n", nb, err)
 			continue
 		}
 		rel, _ := filepath.Rel(r.Root, dst)
-		fmt.Printf("ok   %-45s %6.1fs  -> %s\n", filepath.Base(nb), time.Since(t0).Seconds(), rel)
+		fmt.Printf("ok   %-40s %6.1fs  %3d claims checked  -> %s\n", filepath.Base(nb), time.Since(t0).Seconds(), claims, rel)
 	}
 	fmt.Printf("%d notebooks, %d failed, %.1fs\n", flag.NArg(), failed, time.Since(start).Seconds())
 	if failed > 0 {

@@ -151,20 +151,27 @@ func readNotebook(path string) (*notebook, error) {
 
 // Run executes one notebook and returns the path of its executed copy.
 func (r *Runner) Run(path string) (string, error) {
+	dst, _, err := r.RunCounting(path)
+	return dst, err
+}
+
+// RunCounting is Run that also returns how many claims the notebook checked
+// (lines starting with nb.ClaimPrefix in its cells' standard output).
+func (r *Runner) RunCounting(path string) (string, int, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	src, err := readNotebook(abs)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if err := os.MkdirAll(r.OutDir, 0o755); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	tmp, err := os.MkdirTemp(r.OutDir, ".nbrun-")
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	defer os.RemoveAll(tmp)
 
@@ -190,17 +197,18 @@ func (r *Runner) Run(path string) (string, error) {
 	cmd.Stdout = &stderr
 	runErr := cmd.Run()
 	if runErr != nil {
-		return "", r.explainFailure(path, src, stderr.String(), runErr)
+		return "", 0, r.explainFailure(path, src, stderr.String(), runErr)
 	}
 	executed := filepath.Join(tmp, name)
-	if err := checkExecuted(path, executed); err != nil {
-		return "", err
+	claims, err := checkExecuted(path, executed)
+	if err != nil {
+		return "", 0, err
 	}
 	dst := filepath.Join(r.OutDir, name)
 	if err := os.Rename(executed, dst); err != nil {
-		return "", err
+		return "", 0, err
 	}
-	return dst, nil
+	return dst, claims, nil
 }
 
 // env is the environment of nbconvert and of the kernel it starts: the
@@ -267,17 +275,23 @@ func (e *CellError) Error() string {
 	return fmt.Sprintf("%s: cell %d (code cell %d: %q) failed:\n%s", e.Notebook, e.Cell, e.Code, e.First, indent(e.Message))
 }
 
-// checkExecuted reads an executed notebook and returns the first failing
-// cell as a *CellError (with a count of further failures), or nil.
-func checkExecuted(name, executed string) error {
+// claimPrefix is lib/viz/nb.ClaimPrefix (not imported: the runner must
+// build without the notebook display package's dependencies).
+const claimPrefix = "✔ claim: "
+
+// checkExecuted reads an executed notebook and returns the number of claims
+// its cells checked, or the first failing cell as a *CellError (with a count
+// of further failures).
+func checkExecuted(name, executed string) (int, error) {
 	b, err := os.ReadFile(executed)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var nb notebook
 	if err := json.Unmarshal(b, &nb); err != nil {
-		return fmt.Errorf("%s: executed copy is not valid JSON: %v", name, err)
+		return 0, fmt.Errorf("%s: executed copy is not valid JSON: %v", name, err)
 	}
+	claims := 0
 	var first *CellError
 	failures := 0
 	code := 0
@@ -286,6 +300,15 @@ func checkExecuted(name, executed string) error {
 			continue
 		}
 		code++
+		for _, o := range c.Outputs {
+			if o.OutputType == "stream" && o.Name == "stdout" {
+				for _, line := range strings.Split(multiline(o.Text), "\n") {
+					if strings.HasPrefix(line, claimPrefix) {
+						claims++
+					}
+				}
+			}
+		}
 		if msg := cellFailure(c); msg != "" {
 			failures++
 			if first == nil {
@@ -294,12 +317,12 @@ func checkExecuted(name, executed string) error {
 		}
 	}
 	if first == nil {
-		return nil
+		return claims, nil
 	}
 	if failures > 1 {
 		first.Message += fmt.Sprintf("\n(and %d later cells failed too)", failures-1)
 	}
-	return first
+	return claims, first
 }
 
 var gonbCompileError = regexp.MustCompile(`Cell\[\d+\]: Line \d+ [^\n]*?:\d+:\d+: [^\n]*`)
