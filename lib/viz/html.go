@@ -1,0 +1,164 @@
+package viz
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed" // the pinned echarts bundle
+	"encoding/base64"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+	"sync"
+)
+
+// EChartsVersion is the version of the echarts copy embedded in this
+// package (assets/echarts.min.js, from the npm package echarts@5.6.0,
+// Apache-2.0; see assets/README.md for its checksum).
+const EChartsVersion = "5.6.0"
+
+// EChartsSHA256 is the SHA-256 of assets/echarts.min.js.
+const EChartsSHA256 = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
+
+//go:embed assets/echarts.min.js
+var echartsJS []byte
+
+// EChartsLoader returns a <script> element that defines window.echarts
+// from the embedded bundle, unless the page already has it. The bundle
+// travels gzip-compressed in base64 (about 450 kB instead of 1 MB) and is
+// unpacked with the browser's DecompressionStream; it is evaluated with
+// define, module and exports shadowed, so that require.js or another AMD
+// loader on the page cannot capture it. When it is ready it fires the
+// window event "descent-echarts". No network request is made.
+// Put it once per page, before or after the charts. The result is cached.
+func EChartsLoader() string { return loader() }
+
+var loader = sync.OnceValue(func() string {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // valid level: no error
+	zw.Write(echartsJS)
+	zw.Close()
+	var b strings.Builder
+	b.WriteString(`<script data-descent-echarts="` + EChartsVersion + `">(function(){` +
+		`if(window.echarts||window.__descentEChartsLoading)return;` +
+		`if(typeof DecompressionStream==="undefined"){console.warn("descent/viz: this browser cannot unpack echarts; showing static pictures");return;}` +
+		`window.__descentEChartsLoading=true;` +
+		`var s=atob("`)
+	b.WriteString(base64.StdEncoding.EncodeToString(gz.Bytes()))
+	b.WriteString(`"),u=new Uint8Array(s.length);for(var i=0;i<s.length;i++)u[i]=s.charCodeAt(i);` +
+		`new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function(src){` +
+		`(new Function("define","module","exports",src+"\n//# sourceURL=echarts-` + EChartsVersion + `.min.js"))(undefined,undefined,undefined);` +
+		`window.__descentEChartsLoading=false;window.dispatchEvent(new Event("descent-echarts"));` +
+		`});})();</script>`)
+	return b.String()
+})
+
+// HTMLOption sets how HTML renders a chart.
+type HTMLOption func(*htmlConfig)
+
+type htmlConfig struct {
+	format     string
+	noScript   bool
+	withLoader bool
+}
+
+// StaticFormat chooses the picture embedded for readers without scripts:
+// "svg" (the default: sharp, small for line charts) or "png".
+func StaticFormat(format string) HTMLOption { return func(c *htmlConfig) { c.format = format } }
+
+// StaticOnly leaves out the interactive chart: the HTML is the picture alone.
+func StaticOnly() HTMLOption { return func(c *htmlConfig) { c.noScript = true } }
+
+// WithLoader puts EChartsLoader before the chart, for the first chart of a page.
+func WithLoader() HTMLOption { return func(c *htmlConfig) { c.withLoader = true } }
+
+// HTML returns an HTML fragment that shows c wherever it is read: a <div>
+// holding the static picture (an <img> with a data: URI, so that sanitizers
+// that drop scripts and inline SVG keep it), followed by a <script> that,
+// once window.echarts exists (see EChartsLoader), draws the interactive
+// chart in the div and hides the picture. Without scripts, or if echarts
+// never arrives, the picture stays. The script finds its div as its
+// previous sibling, so the same chart shown twice on a page works, and the
+// div's id is ID(c). Tables are plain HTML, without script.
+// The fragment is the same bytes for the same chart. Cost: one static and
+// one interactive render.
+func HTML(c Chart, opts ...HTMLOption) (string, error) {
+	cfg := htmlConfig{format: "svg"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if t, ok := c.(tabler); ok {
+		return t.html(), nil
+	}
+	title, w, h := c.chart()
+	pic, err := staticBytes(c, cfg.format)
+	if err != nil {
+		return "", err
+	}
+	mime := "image/svg+xml"
+	if cfg.format == "png" {
+		mime = "image/png"
+	}
+	var b strings.Builder
+	if cfg.withLoader && !cfg.noScript {
+		b.WriteString(EChartsLoader())
+		b.WriteByte('\n')
+	}
+	id := ID(c)
+	fmt.Fprintf(&b, `<div class="descent-viz" id="%s" style="width:%dpx;max-width:100%%">`, id, w)
+	fmt.Fprintf(&b, `<img alt="%s" width="%d" height="%d" style="max-width:100%%;height:auto;display:block" src="data:%s;base64,%s">`,
+		html.EscapeString(title), w, h, mime, base64.StdEncoding.EncodeToString(pic))
+	b.WriteString(`</div>`)
+	if cfg.noScript {
+		return b.String(), nil
+	}
+	opt, err := Options(c)
+	if err != nil {
+		return "", err
+	}
+	pw, ph := w, h
+	if pn, ok := c.(paneler); ok {
+		pw, ph = pn.panelSize()
+	}
+	fmt.Fprintf(&b, "\n<script>(function(){var s=document.currentScript,box=s&&s.previousElementSibling,opt=%s;"+
+		`if(!box||box.className!=="descent-viz")box=document.getElementById(%q);if(!box)return;`+
+		`function draw(){if(box.getAttribute("data-live"))return;box.setAttribute("data-live","1");`+
+		`var img=box.querySelector("img"),list=Array.isArray(opt)?opt:[opt],row=document.createElement("div"),cs=[];`+
+		`row.style.cssText="display:flex;flex-wrap:wrap";box.insertBefore(row,img);`+
+		`list.forEach(function(o){var d=document.createElement("div");d.className="descent-viz-chart";`+
+		`d.style.cssText="width:%dpx;max-width:100%%;height:%dpx";row.appendChild(d);`+
+		`var ch=echarts.init(d,null,{renderer:"canvas"});ch.setOption(o);cs.push(ch);});`+
+		`if(img)img.style.display="none";window.addEventListener("resize",function(){cs.forEach(function(c){c.resize();});});}`+
+		`if(window.echarts)draw();else{window.addEventListener("descent-echarts",draw);`+
+		`var n=0,t=setInterval(function(){if(window.echarts){clearInterval(t);draw();}else if(++n>300)clearInterval(t);},100);}`+
+		`})();</script>`, opt, id, pw, ph)
+	return b.String(), nil
+}
+
+// WritePage writes a standalone HTML page with the given title showing the
+// charts in order, with the echarts bundle inlined once: it opens from disk
+// with no network. Cost: one HTML render per chart.
+func WritePage(w io.Writer, title string, charts ...Chart) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n</head>\n<body style=\"font-family:sans-serif\">\n<h1>%s</h1>\n",
+		html.EscapeString(title), html.EscapeString(title))
+	b.WriteString(EChartsLoader())
+	b.WriteByte('\n')
+	for _, c := range charts {
+		frag, err := HTML(c)
+		if err != nil {
+			return err
+		}
+		b.WriteString(frag)
+		b.WriteByte('\n')
+	}
+	b.WriteString("</body>\n</html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// tabler is a chart that is plain HTML (a Table).
+type tabler interface{ html() string }
+
+// paneler is a chart drawn as several echarts instances side by side.
+type paneler interface{ panelSize() (w, h int) }

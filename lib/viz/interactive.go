@@ -1,0 +1,153 @@
+package viz
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Options returns the echarts option object of c as JSON (for *HeatMaps, an
+// array with one option per matrix; for *Table, null). It is built with
+// go-echarts and is the same bytes for the same chart: numbers are written
+// with 6 significant digits, keys in sorted order, animation off.
+// Cost O(points).
+func Options(c Chart) ([]byte, error) {
+	switch c := c.(type) {
+	case *Plot:
+		pr, err := c.prepare()
+		if err != nil {
+			return nil, err
+		}
+		return marshal(pr.echarts())
+	}
+	return nil, fmt.Errorf("viz: unknown chart type %T", c)
+}
+
+// marshal encodes v as JSON with HTML-sensitive characters escaped, so the
+// result can sit inside a <script> element.
+func marshal(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("viz: encoding echarts options: %w", err)
+	}
+	return b, nil
+}
+
+// num formats v with 6 significant digits, the precision a chart can show.
+func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+
+// points encodes polylines as an echarts data array, null between parts.
+func points(parts [][]pt) json.RawMessage {
+	var b bytes.Buffer
+	b.WriteByte('[')
+	for k, part := range parts {
+		if k > 0 {
+			b.WriteString(",null,")
+		}
+		for i, q := range part {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('[')
+			b.WriteString(num(q.x))
+			b.WriteByte(',')
+			b.WriteString(num(q.y))
+			b.WriteByte(']')
+		}
+	}
+	b.WriteByte(']')
+	return b.Bytes()
+}
+
+var echartsSymbol = map[Symbol]string{Circle: "circle", Ring: "emptyCircle", Square: "rect", Triangle: "triangle"}
+
+func axisType(a Axis) string {
+	if a.Log {
+		return "log"
+	}
+	return "value"
+}
+
+func axisRange(a Axis) (lo, hi any) {
+	if a.Min < a.Max {
+		return json.RawMessage(num(a.Min)), json.RawMessage(num(a.Max))
+	}
+	return nil, nil
+}
+
+// echarts builds the go-echarts chart for a prepared plot and returns its
+// option object.
+func (pr *prepared) echarts() map[string]any {
+	c := charts.NewLine()
+	top := marginTop + noteHeight*len(pr.notes)
+	xmin, xmax := axisRange(pr.x)
+	ymin, ymax := axisRange(pr.y)
+	var legend []string
+	seen := map[string]bool{}
+	for _, s := range pr.series {
+		if !s.NoLegend && !seen[s.Name] {
+			seen[s.Name] = true
+			legend = append(legend, s.Name)
+		}
+	}
+	c.SetGlobalOptions(
+		charts.WithTitleOpts(opts.Title{Title: pr.title, Subtitle: strings.Join(pr.notes, "\n"), Left: "center"}),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(legend) > 0), Type: "scroll", Top: strconv.Itoa(top - 28), Data: legend}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
+		charts.WithAnimation(false),
+		charts.WithGridOpts(opts.Grid{Left: strconv.Itoa(marginLeft), Right: strconv.Itoa(marginRight), Top: strconv.Itoa(top), Bottom: strconv.Itoa(marginBottom)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: axisType(pr.x), Name: pr.x.Label, NameLocation: "middle", NameGap: 28, Min: xmin, Max: xmax, Scale: opts.Bool(true)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: axisType(pr.y), Name: pr.y.Label, NameLocation: "middle", NameGap: 50, Min: ymin, Max: ymax, Scale: opts.Bool(true)}),
+		charts.WithColorsOpts(opts.Colors(Palette)),
+		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "10", Feature: &opts.ToolBoxFeature{
+			DataZoom: &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
+			Restore:  &opts.ToolBoxFeatureRestore{Show: opts.Bool(true)},
+		}}),
+	)
+	for _, s := range pr.series {
+		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(s.parts), Color: s.Color, ConnectNulls: opts.Bool(false)}
+		ss.ItemStyle = &opts.ItemStyle{Color: s.Color}
+		ls := &opts.LineStyle{Color: s.Color, Width: 2}
+		if s.Dashed {
+			ls.Type = "dashed"
+		}
+		switch s.Kind {
+		case ContourKind:
+			ls.Width = 0.8
+			ss.ShowSymbol = opts.Bool(false)
+			ss.Symbol = "none"
+		case StepsKind:
+			ss.Step = "end"
+			ss.ShowSymbol = opts.Bool(false)
+			ss.Symbol = "none"
+			ss.AreaStyle = &opts.AreaStyle{Color: s.Color, Opacity: opts.Float(0.45)}
+			ls.Width = 1
+		case PointsKind:
+			ss.Type = "scatter"
+			ls = nil
+		}
+		if s.Kind == LineKind || s.Kind == PointsKind {
+			if sym, ok := echartsSymbol[s.Symbol]; ok {
+				ss.Symbol = sym
+				ss.SymbolSize = s.Size
+				ss.ShowSymbol = opts.Bool(true)
+			} else {
+				ss.Symbol = "none"
+				ss.ShowSymbol = opts.Bool(false)
+			}
+		}
+		ss.LineStyle = ls
+		c.MultiSeries = append(c.MultiSeries, ss)
+	}
+	c.Validate()
+	obj := c.JSON()
+	if len(pr.series) == 0 {
+		obj["series"] = []any{}
+	}
+	return obj
+}

@@ -1,0 +1,129 @@
+// Package nb shows lib/viz charts in a GoNB notebook cell, in one line:
+//
+//	nb.Show(viz.LossCurves("Rosenbrock", viz.ByIter, []*optim.Trace{&sgd.Trace, &adam.Trace}))
+//
+// Each chart is one Jupyter display_data output whose text/html holds the
+// static picture (an <img> with a data: URI) followed by a script that
+// replaces it with the interactive echarts chart. So the reader sees the
+// interactive chart in a live JupyterLab and in an exported HTML page, and
+// the picture where scripts do not run: a reopened, untrusted notebook,
+// GitHub, nbviewer, or a page read with JavaScript off.
+//
+// The echarts bundle (about 450 kB) travels once per kernel session: the
+// first chart shown carries viz.EChartsLoader and leaves a marker file in
+// $GONB_TMP_DIR (which lives as long as the kernel); later charts wait for
+// window.echarts. An executed notebook therefore holds the bundle once, in
+// its first chart. If that output is later cleared and the page reloaded,
+// charts fall back to their pictures; Reload forces the bundle again.
+//
+// Outside a notebook (go test, go run) nothing is displayed: Display
+// still renders, so it still reports bad data, and Progress is silent.
+// This is the only package of the project that imports gonbui.
+package nb
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/descentlab/descent/lib/viz"
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+// Options given to every chart shown; set them at the top of a cell, e.g.
+// nb.Defaults = []viz.HTMLOption{viz.StaticFormat("png")}.
+var Defaults []viz.HTMLOption
+
+// Show displays c and panics if it cannot be drawn (mismatched lengths,
+// values ≤ 0 on a log axis): in a notebook a chart that cannot be drawn
+// should stop the cell, and the headless runner reports the panic with
+// its cell. Use Display to handle the error instead.
+func Show(c viz.Chart, opts ...viz.HTMLOption) {
+	if err := Display(c, opts...); err != nil {
+		panic(err)
+	}
+}
+
+// Display renders c and shows it in the cell's output. It returns the
+// rendering error, naming the chart and series, and shows nothing then.
+// Cost: one static and one interactive render (milliseconds for a few
+// thousand points).
+func Display(c viz.Chart, opts ...viz.HTMLOption) error {
+	all := append(append([]viz.HTMLOption(nil), Defaults...), opts...)
+	loader := needLoader()
+	if loader {
+		all = append(all, viz.WithLoader())
+	}
+	frag, err := viz.HTML(c, all...)
+	if err != nil {
+		return err
+	}
+	if !gonbui.IsNotebook {
+		return nil
+	}
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextHTML:  frag,
+		protocol.MIMETextPlain: "chart: " + viz.ID(c),
+	}})
+	if loader {
+		markLoaded()
+	}
+	return gonbui.Error()
+}
+
+// Reload makes the next chart carry the echarts bundle again, for a page
+// that lost it (its first chart's output was cleared and the page reloaded).
+func Reload() error {
+	mu.Lock()
+	defer mu.Unlock()
+	sent = false
+	if m := marker(); m != "" {
+		if err := os.Remove(m); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("nb: %w", err)
+		}
+	}
+	return nil
+}
+
+var (
+	mu   sync.Mutex
+	sent bool // bundle sent by this process
+)
+
+// marker is the file whose existence says the bundle was sent in this kernel session.
+func marker() string {
+	dir := os.Getenv(protocol.GONB_TMP_DIR_ENV)
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "descent-viz-echarts-"+viz.EChartsVersion+".sent")
+}
+
+func needLoader() bool {
+	mu.Lock()
+	defer mu.Unlock()
+	if sent {
+		return false
+	}
+	if m := marker(); m != "" {
+		if _, err := os.Stat(m); err == nil {
+			sent = true
+			return false
+		}
+	}
+	return true
+}
+
+func markLoaded() {
+	mu.Lock()
+	defer mu.Unlock()
+	sent = true
+	if m := marker(); m != "" {
+		// Best effort: if the marker cannot be written, the next cell
+		// sends the bundle again, which costs size, not correctness.
+		_ = os.WriteFile(m, []byte(viz.EChartsSHA256+"\n"), 0o644)
+	}
+}

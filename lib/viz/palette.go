@@ -1,0 +1,36 @@
+package viz
+
+import (
+	"fmt"
+	"image/color"
+)
+
+// Palette is the Okabe–Ito colour-blind-safe palette, in the order series
+// are coloured (black last, so that it is used only for the eighth series).
+// Source: M. Okabe and K. Ito, "Color Universal Design" (2002),
+// https://jfly.uni-koeln.de/color/.
+var Palette = []string{
+	"#0072B2", // blue
+	"#E69F00", // orange
+	"#009E73", // bluish green
+	"#D55E00", // vermillion
+	"#CC79A7", // reddish purple
+	"#56B4E9", // sky blue
+	"#F0E442", // yellow
+	"#000000", // black
+}
+
+// Gray is the colour of contour lines and other context drawn behind data.
+const Gray = "#9A9A9A"
+
+// paletteColor returns the i-th palette colour, cycling.
+func paletteColor(i int) string { return Palette[i%len(Palette)] }
+
+// rgba parses "#RRGGBB" into a color.RGBA; other strings give black.
+func rgba(hex string) color.RGBA {
+	var r, g, b uint8
+	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b); err != nil {
+		return color.RGBA{A: 255}
+	}
+	return color.RGBA{R: r, G: g, B: b, A: 255}
+}

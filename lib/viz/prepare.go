@@ -1,0 +1,184 @@
+package viz
+
+import (
+	"fmt"
+	"math"
+)
+
+type pt struct{ x, y float64 }
+
+// drawSeries is a Series checked and cleaned for drawing.
+type drawSeries struct {
+	Series
+	parts [][]pt // polylines; one part except for contours
+}
+
+// prepared is a Plot checked and cleaned: every point is finite and fits
+// its axes, colours are resolved, notes say what was left out.
+type prepared struct {
+	title  string
+	w, h   int
+	x, y   Axis
+	series []drawSeries
+	notes  []string
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// prepare checks p: it returns an error for mismatched lengths and for
+// values ≤ 0 on a log axis (naming the series), and drops non-finite
+// points and empty series with a note. Cost O(total points).
+func (p *Plot) prepare() (*prepared, error) {
+	title, w, h := p.chart()
+	pr := &prepared{title: title, w: w, h: h, x: p.X, y: p.Y}
+	pr.notes = append(pr.notes, p.Notes...)
+	colors := map[string]string{}
+	next := 0
+	for _, s := range p.Series {
+		name := s.Name
+		if name == "" {
+			name = fmt.Sprintf("series %d", len(pr.series)+1)
+		}
+		nx, ny := len(s.X), len(s.Y)
+		if s.Kind == StepsKind {
+			if (nx != 0 || ny != 0) && nx != ny+1 {
+				return nil, fmt.Errorf("viz: plot %q: series %q: histogram needs len(edges) = len(counts)+1, got %d edges and %d counts", title, name, nx, ny)
+			}
+		} else if nx != ny {
+			return nil, fmt.Errorf("viz: plot %q: series %q: %d x values but %d y values", title, name, nx, ny)
+		}
+		ds := drawSeries{Series: s}
+		ds.Name = name
+		var cur []pt
+		skipped := 0
+		for i := 0; i < nx; i++ {
+			var x, y float64
+			switch {
+			case s.Kind != StepsKind:
+				x, y = s.X[i], s.Y[i]
+			case i < ny:
+				x, y = s.X[i], s.Y[i]
+			default: // closing edge of a histogram
+				x, y = s.X[i], s.Y[i-1]
+			}
+			if !finite(x) || !finite(y) {
+				if s.Kind == ContourKind {
+					if len(cur) > 0 {
+						ds.parts = append(ds.parts, cur)
+						cur = nil
+					}
+				} else {
+					skipped++
+				}
+				continue
+			}
+			if err := checkLog(title, name, "x", p.X.Log, x, i); err != nil {
+				return nil, err
+			}
+			if err := checkLog(title, name, "y", p.Y.Log, y, i); err != nil {
+				return nil, err
+			}
+			cur = append(cur, pt{x, y})
+		}
+		if len(cur) > 0 {
+			ds.parts = append(ds.parts, cur)
+		}
+		if skipped > 0 {
+			pr.notes = append(pr.notes, fmt.Sprintf("%s: skipped %d non-finite points (NaN/±Inf)", name, skipped))
+		}
+		if len(ds.parts) == 0 {
+			if s.Kind != ContourKind {
+				pr.notes = append(pr.notes, fmt.Sprintf("%s: no data to draw", name))
+			}
+			continue
+		}
+		if s.Kind == ContourKind {
+			ds.NoLegend = true
+			if ds.Color == "" {
+				ds.Color = Gray
+			}
+		}
+		if ds.Color == "" {
+			c, ok := colors[name]
+			if !ok {
+				c = paletteColor(next)
+				next++
+				colors[name] = c
+			}
+			ds.Color = c
+		}
+		if ds.Kind == PointsKind && ds.Symbol == NoSymbol {
+			ds.Symbol = Circle
+		}
+		if ds.Kind == LineKind && ds.Symbol == NoSymbol && len(ds.parts[0]) == 1 {
+			ds.Symbol = Circle // a lone point would otherwise be invisible
+		}
+		if ds.Size <= 0 {
+			ds.Size = 7
+		}
+		pr.series = append(pr.series, ds)
+	}
+	if p.EqualAxes {
+		pr.equalize()
+	}
+	return pr, nil
+}
+
+func checkLog(title, series, axis string, log bool, v float64, i int) error {
+	if log && v <= 0 {
+		return fmt.Errorf("viz: plot %q: series %q: %s = %g at index %d cannot be drawn on a log %s axis (values must be > 0)", title, series, axis, v, i, axis)
+	}
+	return nil
+}
+
+// bounds returns the range of the drawn data, or of the fixed axis range.
+func (pr *prepared) bounds() (x0, x1, y0, y1 float64) {
+	x0, y0 = math.Inf(1), math.Inf(1)
+	x1, y1 = math.Inf(-1), math.Inf(-1)
+	for _, s := range pr.series {
+		for _, part := range s.parts {
+			for _, q := range part {
+				x0, x1 = math.Min(x0, q.x), math.Max(x1, q.x)
+				y0, y1 = math.Min(y0, q.y), math.Max(y1, q.y)
+			}
+		}
+	}
+	if pr.x.Min < pr.x.Max {
+		x0, x1 = pr.x.Min, pr.x.Max
+	}
+	if pr.y.Min < pr.y.Max {
+		y0, y1 = pr.y.Min, pr.y.Max
+	}
+	return
+}
+
+// Margins of the plotting area in pixels, shared by both renderers so that
+// equal axes look equal in each.
+const (
+	marginLeft, marginRight         = 70, 30
+	marginTop, marginBottom         = 60, 55
+	noteHeight                      = 16
+	minPlotArea                     = 50
+	equalAxesPadding        float64 = 0.02
+)
+
+// equalize widens the x or y range so that one unit has the same length
+// in pixels on both axes of the plotting area.
+func (pr *prepared) equalize() {
+	x0, x1, y0, y1 := pr.bounds()
+	if !(x0 < x1) || !(y0 < y1) || pr.x.Log || pr.y.Log {
+		return
+	}
+	aw := float64(max(pr.w-marginLeft-marginRight, minPlotArea))
+	ah := float64(max(pr.h-marginTop-marginBottom-noteHeight*len(pr.notes), minPlotArea))
+	dx, dy := x1-x0, y1-y0
+	if dx/aw > dy/ah { // x needs more pixels per unit: widen y
+		c, half := (y0+y1)/2, dx/aw*ah/2
+		y0, y1 = c-half, c+half
+	} else {
+		c, half := (x0+x1)/2, dy/ah*aw/2
+		x0, x1 = c-half, c+half
+	}
+	pr.x.Min, pr.x.Max = x0, x1
+	pr.y.Min, pr.y.Max = y0, y1
+}
