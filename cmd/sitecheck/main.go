@@ -101,17 +101,17 @@ type pageState struct {
 	MissingAnchor []string `json:"missingAnchor"`
 }
 
-// The page script. Chart containers are elements with class "descent-chart"
-// (lib/viz); a rendered one holds a canvas or an svg drawn by echarts, its
-// static picture is an <img> or <svg> with class "descent-static".
+// The page script. Chart containers are elements with class "descent-viz"
+// (lib/viz.HTML); a rendered one holds a canvas or an svg drawn by echarts;
+// its static picture is the <img> inside it.
 const inspect = `(() => {
   const r = {charts: 0, empty: [], static: 0, noStatic: [], formulas: 0, rawTeX: [], links: [], missingAnchor: []};
-  const charts = document.querySelectorAll('.descent-chart');
+  const charts = document.querySelectorAll('.descent-viz');
   r.charts = charts.length;
   charts.forEach((c, i) => {
     const id = c.id || ('#' + i);
-    const live = c.querySelector('canvas, svg:not(.descent-static)');
-    const stat = c.querySelector('.descent-static');
+    const live = c.querySelector('canvas, .descent-viz-chart svg');
+    const stat = c.querySelector(':scope > img');
     const shown = el => el && el.getBoundingClientRect().width > 10 && el.getBoundingClientRect().height > 10 && getComputedStyle(el).display !== 'none' && getComputedStyle(el).visibility !== 'hidden';
     if (SCRIPTS) { if (!live || !shown(live)) r.empty.push(id); }
     else { if (shown(stat)) r.static++; else r.noStatic.push(id); }
