@@ -1,0 +1,165 @@
+package problems
+
+import (
+	"fmt"
+	"math"
+)
+
+// LinearData draws n examples of a noisy linear model in d features:
+//
+//	xᵢ ~ N(0, I_d),   yᵢ = w·xᵢ + b + σ εᵢ,   εᵢ ~ N(0, 1),
+//
+// with true weights w ~ N(0, I_d) and bias b ~ N(0, 1) drawn first from the
+// same seed and stored in Truth as (w, b). The least-squares fit recovers
+// Truth up to O(σ/√n). Same seed, same bits. Cost O(n·d).
+// It panics unless n ≥ 1, d ≥ 1 and σ ≥ 0.
+func LinearData(n, d int, noise float64, seed uint64) Dataset {
+	if n < 1 || d < 1 {
+		panic(fmt.Sprintf("problems: LinearData: n = %d, d = %d, want both ≥ 1", n, d))
+	}
+	if !(noise >= 0) || math.IsInf(noise, 1) {
+		panic(fmt.Sprintf("problems: LinearData: noise = %v, want a finite noise ≥ 0", noise))
+	}
+	rng := newRand(seed)
+	truth := make([]float64, d+1)
+	for j := range truth {
+		truth[j] = rng.NormFloat64()
+	}
+	x := rows(n, d)
+	y := make([]float64, n)
+	for i := range x {
+		s := truth[d]
+		for j := range x[i] {
+			x[i][j] = rng.NormFloat64()
+			s += truth[j] * x[i][j]
+		}
+		y[i] = s + noise*rng.NormFloat64()
+	}
+	return Dataset{Name: "linear", X: x, Y: y, Truth: truth}
+}
+
+// LogisticData draws n two-class examples from a logistic model in d features:
+//
+//	xᵢ ~ N(0, I_d),   P(labelᵢ = 1 | xᵢ) = σ(w·xᵢ + b),   σ(z) = 1/(1 + e⁻ᶻ),
+//
+// with ‖w‖ = 4 in a random direction and b = 0.5, stored in Truth as (w, b).
+// About 90% of the labels agree with sign(w·x + b), so the classes overlap a
+// little and the logistic loss has a finite minimizer. Same seed, same bits.
+// Cost O(n·d). It panics unless n ≥ 1 and d ≥ 1.
+func LogisticData(n, d int, seed uint64) Dataset {
+	if n < 1 || d < 1 {
+		panic(fmt.Sprintf("problems: LogisticData: n = %d, d = %d, want both ≥ 1", n, d))
+	}
+	rng := newRand(seed)
+	truth := make([]float64, d+1)
+	var norm float64
+	for j := 0; j < d; j++ {
+		truth[j] = rng.NormFloat64()
+		norm += truth[j] * truth[j]
+	}
+	norm = math.Sqrt(norm)
+	for j := 0; j < d; j++ {
+		truth[j] *= 4 / norm
+	}
+	truth[d] = 0.5
+	x := rows(n, d)
+	label := make([]int, n)
+	for i := range x {
+		z := truth[d]
+		for j := range x[i] {
+			x[i][j] = rng.NormFloat64()
+			z += truth[j] * x[i][j]
+		}
+		if rng.Float64() < 1/(1+math.Exp(-z)) {
+			label[i] = 1
+		}
+	}
+	return Dataset{Name: "logistic", X: x, Label: label, Classes: 2, Truth: truth}
+}
+
+// SortedClasses draws k classes of perClass 2-D points each, stored in
+// blocks: all of class 0, then all of class 1, … ("100 dogs, then 100 cats,
+// then 100 cows"). Class c is a Gaussian blob with standard deviation 1
+// around (3 cos 2πc/k, 3 sin 2πc/k). Taken in stored order, every mini-batch
+// of size ≤ perClass holds one class, so SGD without shuffling chases each
+// class in turn: the lesson that data must be shuffled. Same seed, same bits.
+// Cost O(k·perClass). It panics unless k ≥ 2 and perClass ≥ 1.
+func SortedClasses(k, perClass int, seed uint64) Dataset {
+	if k < 2 || perClass < 1 {
+		panic(fmt.Sprintf("problems: SortedClasses: k = %d, perClass = %d, want k ≥ 2 and perClass ≥ 1", k, perClass))
+	}
+	rng := newRand(seed)
+	x := rows(k*perClass, 2)
+	label := make([]int, k*perClass)
+	for c := 0; c < k; c++ {
+		s, co := math.Sincos(2 * math.Pi * float64(c) / float64(k))
+		for i := c * perClass; i < (c+1)*perClass; i++ {
+			x[i][0] = 3*co + rng.NormFloat64()
+			x[i][1] = 3*s + rng.NormFloat64()
+			label[i] = c
+		}
+	}
+	return Dataset{Name: "sorted classes", X: x, Label: label, Classes: k}
+}
+
+// Moons draws n 2-D points on two interleaving half circles (scikit-learn's
+// make_moons): class 0 on (cos t, sin t), class 1 on (1 − cos t, ½ − sin t),
+// t uniform in [0, π], plus N(0, noise²) jitter; labels alternate 0, 1, 0, …
+// so the classes are balanced. Not linearly separable: logistic regression
+// stops near 85% accuracy while a small MLP separates them. Same seed, same
+// bits. Cost O(n). It panics unless n ≥ 2 and noise ≥ 0.
+func Moons(n int, noise float64, seed uint64) Dataset {
+	if n < 2 {
+		panic(fmt.Sprintf("problems: Moons: n = %d, want n ≥ 2", n))
+	}
+	if !(noise >= 0) || math.IsInf(noise, 1) {
+		panic(fmt.Sprintf("problems: Moons: noise = %v, want a finite noise ≥ 0", noise))
+	}
+	rng := newRand(seed)
+	x := rows(n, 2)
+	label := make([]int, n)
+	for i := range x {
+		s, c := math.Sincos(math.Pi * rng.Float64())
+		if i%2 == 0 {
+			x[i][0], x[i][1] = c, s
+		} else {
+			x[i][0], x[i][1] = 1-c, 0.5-s
+			label[i] = 1
+		}
+		x[i][0] += noise * rng.NormFloat64()
+		x[i][1] += noise * rng.NormFloat64()
+	}
+	return Dataset{Name: "moons", X: x, Label: label, Classes: 2}
+}
+
+// Spirals draws perClass 2-D points on each of k interleaved spiral arms
+// (the CS231n toy set): for class c and r = i/(perClass−1),
+//
+//	point = r (sin θ, cos θ),   θ = 4c + 4r + noise·N(0, 1),
+//
+// stored class by class. Only a network with a hidden layer separates them,
+// and its decision boundary is the picture of what depth buys. Same seed,
+// same bits. Cost O(k·perClass). It panics unless k ≥ 2, perClass ≥ 2 and
+// noise ≥ 0.
+func Spirals(k, perClass int, noise float64, seed uint64) Dataset {
+	if k < 2 || perClass < 2 {
+		panic(fmt.Sprintf("problems: Spirals: k = %d, perClass = %d, want k ≥ 2 and perClass ≥ 2", k, perClass))
+	}
+	if !(noise >= 0) || math.IsInf(noise, 1) {
+		panic(fmt.Sprintf("problems: Spirals: noise = %v, want a finite noise ≥ 0", noise))
+	}
+	rng := newRand(seed)
+	x := rows(k*perClass, 2)
+	label := make([]int, k*perClass)
+	for c := 0; c < k; c++ {
+		for i := 0; i < perClass; i++ {
+			r := float64(i) / float64(perClass-1)
+			t := 4*float64(c) + 4*r + noise*rng.NormFloat64()
+			s, co := math.Sincos(t)
+			j := c*perClass + i
+			x[j][0], x[j][1] = r*s, r*co
+			label[j] = c
+		}
+	}
+	return Dataset{Name: "spirals", X: x, Label: label, Classes: k}
+}
