@@ -40,6 +40,30 @@ type Trace struct {
 
 	Records []Record
 	stride  int
+
+	// Evals holds the full-data loss measurements of a stochastic run
+	// (F is the loss over all examples, GradNorm NaN), one per epoch or
+	// every k steps as the run's settings say; never decimated. Empty for
+	// deterministic runs, whose Records already hold f(x).
+	Evals []Record
+}
+
+// EvalFs returns the full-data losses of Evals.
+func (t *Trace) EvalFs() []float64 {
+	out := make([]float64, len(t.Evals))
+	for i, r := range t.Evals {
+		out[i] = r.F
+	}
+	return out
+}
+
+// EvalEpochs returns the epochs (passes over the data) at which Evals were measured.
+func (t *Trace) EvalEpochs() []float64 {
+	out := make([]float64, len(t.Evals))
+	for i, r := range t.Evals {
+		out[i] = r.Epoch
+	}
+	return out
 }
 
 // Stride is the spacing in iterations between the records now being kept.
