@@ -1,0 +1,78 @@
+package problems_test
+
+import (
+	"fmt"
+
+	"github.com/descentlab/descent/lib/problems"
+)
+
+func ExampleQuadratic2D() {
+	p := problems.Quadratic2D(10, 0) // f = ½(x² + 10y²)
+	g := make([]float64, 2)
+	p.Grad(g, []float64{1, 1})
+	fmt.Println(p.Func([]float64{1, 1}), g, p.Minima[0].X)
+	// Output: 5.5 [1 10] [0 0]
+}
+
+func ExampleHimmelblau() {
+	for _, m := range problems.Himmelblau().Minima {
+		fmt.Printf("(%.4f, %.4f) f=%g\n", m.X[0], m.X[1], m.F)
+	}
+	// Output:
+	// (3.0000, 2.0000) f=0
+	// (-2.8051, 3.1313) f=0
+	// (-3.7793, -3.2832) f=0
+	// (3.5844, -1.8481) f=0
+}
+
+func ExampleNonConvex1D() {
+	p := problems.NonConvex1D()
+	g := []float64{0}
+	for _, x0 := range []float64{-1.5, 0, 2} {
+		x := []float64{x0}
+		for k := 0; k < 2000; k++ {
+			p.Grad(g, x)
+			x[0] -= 0.01 * g[0]
+		}
+		fmt.Printf("start %4.1f → x = %.3f, f = %.3f\n", x0, x[0], p.Func(x))
+	}
+	// Output:
+	// start -1.5 → x = -2.000, f = -0.483
+	// start  0.0 → x = 0.500, f = -0.972
+	// start  2.0 → x = 2.500, f = -2.572
+}
+
+func ExampleGonumSet() {
+	for _, p := range problems.GonumSet()[:5] {
+		fmt.Printf("%-26s n=%-4d f(x0)=%.4g\n", p.Name, p.Dim, p.Func(p.Start))
+	}
+	// Output:
+	// Rosenbrock 2-D             n=2    f(x0)=24.2
+	// ExtendedRosenbrock n=5     n=5    f(x0)=848.2
+	// ExtendedRosenbrock n=100   n=100  f(x0)=2.493e+04
+	// ExtendedRosenbrock n=1000  n=1000 f(x0)=2.536e+05
+	// Beale                      n=2    f(x0)=14.2
+}
+
+func ExampleMLP() {
+	data := problems.Moons(200, 0.1, 1)
+	m := problems.NewMLP(data, []int{16}, problems.Tanh, 0)
+	x := make([]float64, m.Dim())
+	m.Init(x, problems.Xavier, 1)
+	g := make([]float64, m.Dim())
+	all := problems.All(data.Len())
+	for step := 0; step < 2000; step++ { // full-batch gradient descent
+		m.Loss(g, x, all)
+		for i := range x {
+			x[i] -= 0.5 * g[i]
+		}
+	}
+	fmt.Printf("%d parameters, accuracy %.2f\n", m.Dim(), m.Accuracy(x, nil))
+	// Output: 82 parameters, accuracy 1.00
+}
+
+func ExampleSortedClasses() {
+	d := problems.SortedClasses(3, 100, 0) // 100 dogs, then 100 cats, then 100 cows
+	fmt.Println(d.Len(), d.Label[0], d.Label[99], d.Label[100], d.Label[299])
+	// Output: 300 0 0 1 2
+}
