@@ -325,6 +325,8 @@ func checkExecuted(name, executed string) (int, error) {
 	return claims, first
 }
 
+var goPosition = regexp.MustCompile(`[^\s]+\.go:\d+:\d+: [^\n]*`)
+
 var gonbCompileError = regexp.MustCompile(`Cell\[\d+\]: Line \d+ [^\n]*?:\d+:\d+: [^\n]*`)
 
 // cellFailure returns why a cell failed, or "" when it did not.
@@ -347,9 +349,16 @@ func cellFailure(c cell) string {
 	}
 	var msg []string
 	// GoNB reports compile errors as HTML; pull out the "Cell[n]: Line m ...: message" lines.
+	// Errors in a library package the cell imports have no cell location:
+	// then keep the report's text lines that carry a Go position (file.go:line:col).
 	for _, o := range c.Outputs {
-		if raw, ok := o.Data["text/html"]; ok && o.OutputType == "display_data" {
-			for _, m := range gonbCompileError.FindAllString(html.UnescapeString(stripTags(multiline(raw))), -1) {
+		if raw, ok := o.Data["text/html"]; ok && o.OutputType == "display_data" && len(errs) > 0 {
+			text := html.UnescapeString(stripTags(multiline(raw)))
+			found := gonbCompileError.FindAllString(text, -1)
+			if len(found) == 0 {
+				found = goPosition.FindAllString(text, 20)
+			}
+			for _, m := range found {
 				msg = append(msg, strings.TrimSpace(m))
 			}
 		}

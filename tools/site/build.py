@@ -74,6 +74,10 @@ def index_page(entries):
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>descent — optimization for deep learning, in Go</title>
 <link rel="stylesheet" href="assets/site.css">
+<link rel="stylesheet" href="assets/katex/katex.min.css">
+<script defer src="assets/katex/katex.min.js"></script>
+<script defer src="assets/katex/auto-render.min.js"></script>
+<script defer src="assets/site.js"></script>
 </head>
 <body class="descent-page descent-index">
 <h1>descent — optimization for deep learning, in Go</h1>
