@@ -32,7 +32,8 @@ import (
 // with a line search the resulting direction must descend, or the run ends
 // with NotDescentDirection.
 //
-// A singular Hessian (LU condition number above 1e15) ends the run with
+// A singular Hessian (one Cholesky rejects and whose LU condition number
+// exceeds 1/ε ≈ 4.5e15) ends the run with
 // SingularSystem and a *SingularError.
 //
 // Cost per iteration: one Hessian (or 2n gradients), n³/3 flops to factor,
@@ -145,11 +146,10 @@ func (nd *newtonDir) next(d []float64, st *state) (float64, error) {
 	}
 	nd.shifts = append(nd.shifts, tau)
 	if ok {
-		if err := nd.chol.SolveVecTo(dv, gv); err != nil {
+		// A mat.Condition error is a warning: the solution is computed,
+		// and badly scaled problems (PowellBadlyScaled) need it.
+		if err := nd.chol.SolveVecTo(dv, gv); err != nil && !isCondition(err) {
 			return 0, &SingularError{What: "Hessian", Cond: nd.chol.Cond(), Why: "Cholesky solve: " + err.Error()}
-		}
-		if c := nd.chol.Cond(); c > 1e15 {
-			return 0, &SingularError{What: "Hessian", Cond: c, Why: "numerically singular"}
 		}
 	} else {
 		if nd.dense == nil {
@@ -157,10 +157,10 @@ func (nd *newtonDir) next(d []float64, st *state) (float64, error) {
 		}
 		nd.dense.Copy(nd.h)
 		nd.lu.Factorize(nd.dense)
-		if c := nd.lu.Cond(); c > 1e15 || math.IsNaN(c) {
+		if c := nd.lu.Cond(); c > 1/epsilon || math.IsNaN(c) {
 			return 0, &SingularError{What: "Hessian", Cond: c, Why: "singular (not positive definite, and LU finds it singular)"}
 		}
-		if err := nd.lu.SolveVecTo(dv, false, gv); err != nil {
+		if err := nd.lu.SolveVecTo(dv, false, gv); err != nil && !isCondition(err) {
 			return 0, &SingularError{What: "Hessian", Cond: nd.lu.Cond(), Why: "LU solve: " + err.Error()}
 		}
 	}
@@ -168,4 +168,12 @@ func (nd *newtonDir) next(d []float64, st *state) (float64, error) {
 		d[i] = -d[i]
 	}
 	return 1, nil
+}
+
+// epsilon is the float64 machine epsilon 2⁻⁵².
+const epsilon = 0x1p-52
+
+func isCondition(err error) bool {
+	_, ok := err.(mat.Condition)
+	return ok
 }

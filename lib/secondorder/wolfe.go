@@ -110,10 +110,18 @@ func (w StrongWolfe) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, erro
 		} else {
 			t = nan
 		}
+		if !finite(t) && hiFinite {
+			t = quadMin(lo, hi)
+		}
 		a, b := math.Min(lo.a, hi.a), math.Max(lo.a, hi.a)
 		guard := 0.1 * (b - a)
-		if !finite(t) || t < a+guard || t > b-guard {
+		switch {
+		case !finite(t):
 			t = lo.a + 0.5*width
+		case t < a+guard:
+			t = a + guard
+		case t > b-guard:
+			t = b - guard
 		}
 		if !hiFinite {
 			// Step towards lo quickly out of the non-finite region.
@@ -162,4 +170,15 @@ func cubicMin(p, q wolfePoint) float64 {
 	}
 	d2 := math.Copysign(math.Sqrt(disc), q.a-p.a)
 	return q.a - (q.a-p.a)*(q.d+d2-d1)/(q.d-p.d+2*d2)
+}
+
+// quadMin returns the minimiser of the quadratic through φ(p.a), φ'(p.a)
+// and φ(q.a) (NaN when it opens downwards).
+func quadMin(p, q wolfePoint) float64 {
+	h := q.a - p.a
+	c := (q.f - p.f - p.d*h) / (h * h)
+	if !(c > 0) {
+		return nan
+	}
+	return p.a - p.d/(2*c)
 }
