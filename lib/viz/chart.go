@@ -133,6 +133,8 @@ type Plot struct {
 	Series    []Series
 	// Notes are shown under the title, e.g. a fitted slope.
 	Notes []string
+
+	err error // bad input seen by a constructor, reported when drawn
 }
 
 func (p *Plot) chart() (string, int, int) {

@@ -87,8 +87,8 @@ func HTML(c Chart, opts ...HTMLOption) (string, error) {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if t, ok := c.(tabler); ok {
-		return t.html(), nil
+	if t, ok := c.(*Table); ok {
+		return t.html()
 	}
 	title, w, h := c.chart()
 	pic, err := staticBytes(c, cfg.format)
@@ -156,9 +156,6 @@ func WritePage(w io.Writer, title string, charts ...Chart) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
-
-// tabler is a chart that is plain HTML (a Table).
-type tabler interface{ html() string }
 
 // paneler is a chart drawn as several echarts instances side by side.
 type paneler interface{ panelSize() (w, h int) }

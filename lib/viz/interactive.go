@@ -24,6 +24,13 @@ func Options(c Chart) ([]byte, error) {
 			return nil, err
 		}
 		return marshal(pr.echarts())
+	case *HeatMaps:
+		return c.options()
+	case *Table:
+		if err := c.check(); err != nil {
+			return nil, err
+		}
+		return []byte("null"), nil
 	}
 	return nil, fmt.Errorf("viz: unknown chart type %T", c)
 }

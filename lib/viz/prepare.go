@@ -30,6 +30,9 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 // points and empty series with a note. Cost O(total points).
 func (p *Plot) prepare() (*prepared, error) {
 	title, w, h := p.chart()
+	if p.err != nil {
+		return nil, p.err
+	}
 	pr := &prepared{title: title, w: w, h: h, x: p.X, y: p.Y}
 	pr.notes = append(pr.notes, p.Notes...)
 	colors := map[string]string{}

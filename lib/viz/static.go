@@ -60,6 +60,10 @@ func drawStatic(dc draw.Canvas, c Chart) error {
 		}
 		p.Draw(dc)
 		return nil
+	case *HeatMaps:
+		return c.drawStatic(dc)
+	case *Table:
+		return c.drawStatic(dc)
 	}
 	return fmt.Errorf("viz: unknown chart type %T", c)
 }

@@ -1,0 +1,167 @@
+package viz
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/descentlab/descent/lib/optim"
+)
+
+// Path adds a path through (x[i], y[i]): a line with a hollow circle at
+// its start and a square at its end, in one colour and one legend entry.
+func (p *Plot) Path(name string, x, y []float64, opts ...SeriesOption) *Plot {
+	p.Line(name, x, y, opts...)
+	first, last := -1, -1
+	for i := range min(len(x), len(y)) {
+		if finite(x[i]) && finite(y[i]) {
+			if first < 0 {
+				first = i
+			}
+			last = i
+		}
+	}
+	if first < 0 {
+		return p
+	}
+	mark := func(i int, sym Symbol) {
+		s := Series{Name: name, Kind: PointsKind, X: []float64{x[i]}, Y: []float64{y[i]}, Symbol: sym, Size: 10}
+		for _, o := range opts {
+			o(&s)
+		}
+		s.Symbol, s.Size, s.NoLegend, s.Dashed = sym, 10, true, false
+		p.Series = append(p.Series, s)
+	}
+	mark(first, Ring)
+	mark(last, Square)
+	return p
+}
+
+// Trajectories draws the path (x₀, x₁) of each trace over contour lines of
+// f in box = {xmin, xmax, ymin, ymax} (as in problems.Problem.Box), with
+// start (○) and end (□) markers and equal axes. Traces must have recorded
+// X (see optim.Trace.XDim); points outside the box are drawn, and widen
+// the view. Cost O(grid² · levels + records).
+func Trajectories(title string, f func(x, y float64) float64, box [4]float64, traces []*optim.Trace, opts ...Option) *Plot {
+	p := NewPlot(title, XLabel("x₁"), YLabel("x₂"), Size(600, 540), EqualAxes(), XRange(box[0], box[1]), YRange(box[2], box[3]))
+	if f != nil {
+		p.Contours(f, box, 0)
+	}
+	for _, t := range traces {
+		p.Path(t.Label, t.Coord(0), t.Coord(1))
+	}
+	return p.With(opts...)
+}
+
+// Function plots f on [lo, hi] at n points (n ≤ 1 means 400), as a line
+// named name. Add iterates with Iterates or Path.
+// Cost O(n) evaluations.
+func Function(title, name string, f func(float64) float64, lo, hi float64, n int, opts ...Option) *Plot {
+	if n <= 1 {
+		n = 400
+	}
+	xs, ys := make([]float64, n), make([]float64, n)
+	for i := range n {
+		xs[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+		ys[i] = f(xs[i])
+	}
+	p := NewPlot(title, XLabel("x"), YLabel("f(x)"))
+	p.Line(name, xs, ys, Color(Gray))
+	return p.With(opts...)
+}
+
+// Iterates adds the iterates of a 1-D trace as a path through (x_k, f_k).
+func (p *Plot) Iterates(t *optim.Trace, opts ...SeriesOption) *Plot {
+	return p.Path(t.Label, t.Coord(0), t.Fs(), append([]SeriesOption{Marker(Circle, 5)}, opts...)...)
+}
+
+// Decision draws a 2-D dataset, one colour per label, with the decision
+// boundary {boundary = 0} over box = {xmin, xmax, ymin, ymax}. x, y and
+// labels must have the same length. Cost O(n + grid²).
+func Decision(title string, x, y []float64, labels []int, boundary func(x, y float64) float64, box [4]float64, opts ...Option) *Plot {
+	p := NewPlot(title, XLabel("x₁"), YLabel("x₂"), EqualAxes(), XRange(box[0], box[1]), YRange(box[2], box[3]), Size(560, 520))
+	if len(labels) != len(x) || len(x) != len(y) {
+		p.err = fmt.Errorf("viz: plot %q: dataset: %d x values, %d y values and %d labels", title, len(x), len(y), len(labels))
+	}
+	classes := map[int][2][]float64{}
+	var order []int
+	for i, l := range labels {
+		if i >= len(x) || i >= len(y) {
+			break
+		}
+		c, ok := classes[l]
+		if !ok {
+			order = append(order, l)
+		}
+		c[0], c[1] = append(c[0], x[i]), append(c[1], y[i])
+		classes[l] = c
+	}
+	for _, l := range order {
+		c := classes[l]
+		p.Points(fmt.Sprintf("class %d", l), c[0], c[1], Marker(Circle, 6))
+	}
+	if boundary != nil {
+		for _, s := range contourSeries(boundary, box, 80, []float64{0}) {
+			s.Color = "#000000"
+			p.Series = append(p.Series, s)
+		}
+		p.Notes = append(p.Notes, "black line: decision boundary")
+	}
+	return p.With(opts...)
+}
+
+// FitSlope fits log10 y = slope·log10 x + intercept by least squares over
+// the pairs with x > 0 and y > 0 (others are ignored), as for measuring
+// how a cost grows with size. It needs two distinct x. Cost O(len(x)).
+func FitSlope(x, y []float64) (slope, intercept float64, err error) {
+	if len(x) != len(y) {
+		return 0, 0, fmt.Errorf("viz: FitSlope: %d x values but %d y values", len(x), len(y))
+	}
+	var n, sx, sy, sxx, sxy float64
+	for i := range x {
+		if x[i] > 0 && y[i] > 0 && finite(x[i]) && finite(y[i]) {
+			lx, ly := math.Log10(x[i]), math.Log10(y[i])
+			n++
+			sx, sy, sxx, sxy = sx+lx, sy+ly, sxx+lx*lx, sxy+lx*ly
+		}
+	}
+	d := n*sxx - sx*sx
+	if n < 2 || d <= 1e-12*n*sxx {
+		return 0, 0, errors.New("viz: FitSlope: fewer than two distinct positive x")
+	}
+	slope = (n*sxy - sx*sy) / d
+	return slope, (sy - slope*sx) / n, nil
+}
+
+// Scaling plots measurements y against sizes x on log-log axes with the
+// fitted power law as a dashed line and its slope in the legend and a
+// note (e.g. "fitted slope 2.98": cost ∝ size^2.98). If no fit is
+// possible the note says so. Cost O(len(x)).
+func Scaling(title, name string, x, y []float64, opts ...Option) *Plot {
+	p := NewPlot(title, LogX(), LogY(), XLabel("size"), YLabel("cost"))
+	p.Points(name, x, y)
+	slope, icpt, err := FitSlope(x, y)
+	if err != nil {
+		p.Notes = append(p.Notes, "no slope fitted: "+err.Error())
+		return p.With(opts...)
+	}
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for _, v := range x {
+		if v > 0 && finite(v) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	fx := []float64{lo, hi}
+	fy := []float64{math.Pow(10, icpt) * math.Pow(lo, slope), math.Pow(10, icpt) * math.Pow(hi, slope)}
+	p.Line(fmt.Sprintf("fit: slope %.2f", slope), fx, fy, Dashed(), Color("#000000"))
+	p.Notes = append(p.Notes, fmt.Sprintf("fitted slope %.2f (%s ∝ size^%.2f)", slope, name, slope))
+	return p.With(opts...)
+}
+
+// Histogram plots a histogram of values in bins bins (≤ 0 means 30).
+// Cost O(len(values)).
+func Histogram(title, name string, values []float64, bins int, opts ...Option) *Plot {
+	p := NewPlot(title, XLabel("value"), YLabel("count"))
+	p.Histogram(name, values, bins)
+	return p.With(opts...)
+}

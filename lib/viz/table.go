@@ -1,0 +1,148 @@
+package viz
+
+import (
+	"fmt"
+	"html"
+	"strconv"
+	"strings"
+
+	"github.com/descentlab/descent/lib/optim"
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Table is a table of results. Its HTML form is a plain <table> (it shows
+// the same with or without scripts); its static picture is drawn text.
+type Table struct {
+	Title  string
+	Header []string
+	Rows   [][]string
+}
+
+// NewTable returns a table; every row must have len(header) cells.
+func NewTable(title string, header []string, rows ...[]string) *Table {
+	return &Table{Title: title, Header: header, Rows: rows}
+}
+
+// AddRow appends a row of cells formatted with %v (floats with %.4g).
+func (t *Table) AddRow(cells ...any) *Table {
+	row := make([]string, len(cells))
+	for i, c := range cells {
+		switch v := c.(type) {
+		case float64:
+			row[i] = strconv.FormatFloat(v, 'g', 4, 64)
+		default:
+			row[i] = fmt.Sprint(v)
+		}
+	}
+	t.Rows = append(t.Rows, row)
+	return t
+}
+
+// TraceTable summarises runs: label, iterations, final f and ‖∇f‖, and
+// gradient evaluations, one row per trace (wall time is left out so that
+// re-running gives the same bytes). Cost O(len(traces)).
+func TraceTable(title string, traces []*optim.Trace) *Table {
+	t := NewTable(title, []string{"run", "iterations", "f(x)", "‖∇f(x)‖", "gradient evaluations"})
+	for _, tr := range traces {
+		r, ok := tr.Last()
+		if !ok {
+			t.AddRow(tr.Label, "—", "—", "—", "—")
+			continue
+		}
+		t.AddRow(tr.Label, r.Iter, r.F, r.GradNorm, r.GradEvals)
+	}
+	return t
+}
+
+func (t *Table) chart() (string, int, int) {
+	return t.Title, DefaultWidth, 50 + 22*(len(t.Rows)+1)
+}
+
+func (t *Table) check() error {
+	for i, r := range t.Rows {
+		if len(r) != len(t.Header) {
+			return fmt.Errorf("viz: table %q: row %d has %d cells, the header has %d", t.Title, i, len(r), len(t.Header))
+		}
+	}
+	return nil
+}
+
+func numeric(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
+}
+
+func (t *Table) html() (string, error) {
+	if err := t.check(); err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	b.WriteString(`<table class="descent-viz-table" style="border-collapse:collapse;font-variant-numeric:tabular-nums">`)
+	fmt.Fprintf(&b, `<caption style="font-weight:bold;padding:4px">%s</caption><thead><tr>`, html.EscapeString(t.Title))
+	for _, h := range t.Header {
+		fmt.Fprintf(&b, `<th style="border-bottom:1px solid #888;padding:2px 8px">%s</th>`, html.EscapeString(h))
+	}
+	b.WriteString("</tr></thead><tbody>")
+	for _, r := range t.Rows {
+		b.WriteString("<tr>")
+		for _, c := range r {
+			align := "left"
+			if numeric(c) {
+				align = "right"
+			}
+			fmt.Fprintf(&b, `<td style="padding:2px 8px;text-align:%s">%s</td>`, align, html.EscapeString(c))
+		}
+		b.WriteString("</tr>")
+	}
+	b.WriteString("</tbody></table>")
+	return b.String(), nil
+}
+
+// drawStatic draws the table as text, columns sized to their widest cell.
+func (t *Table) drawStatic(dc draw.Canvas) error {
+	if err := t.check(); err != nil {
+		return err
+	}
+	sty := text.Style{Color: rgba("#000000"), Font: font.From(plot.DefaultFont, vg.Points(9)), Handler: plot.DefaultTextHandler}
+	bold := sty
+	bold.Font.Weight = xfont.WeightBold
+	title := bold
+	title.Font.Size = vg.Points(11)
+	title.XAlign = draw.XCenter
+	cols := len(t.Header)
+	widths := make([]vg.Length, cols)
+	for j := range cols {
+		widths[j] = bold.Width(t.Header[j])
+		for _, r := range t.Rows {
+			widths[j] = max(widths[j], sty.Width(r[j]))
+		}
+	}
+	line := vg.Points(16.5)
+	y := dc.Max.Y - vg.Points(20)
+	dc.FillText(title, vg.Point{X: (dc.Min.X + dc.Max.X) / 2, Y: y}, t.Title)
+	pad := vg.Points(12)
+	row := func(cells []string, s text.Style) {
+		y -= line
+		x := dc.Min.X + pad
+		for j, c := range cells {
+			cs := s
+			if numeric(c) {
+				cs.XAlign = draw.XRight
+				dc.FillText(cs, vg.Point{X: x + widths[j], Y: y}, c)
+			} else {
+				dc.FillText(cs, vg.Point{X: x, Y: y}, c)
+			}
+			x += widths[j] + pad
+		}
+	}
+	row(t.Header, bold)
+	for _, r := range t.Rows {
+		row(r, sty)
+	}
+	return nil
+}

@@ -1,0 +1,225 @@
+package viz
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+func TestEChartsChecksum(t *testing.T) {
+	sum := sha256.Sum256(echartsJS)
+	if got := hex.EncodeToString(sum[:]); got != EChartsSHA256 {
+		t.Fatalf("embedded echarts sha256 = %s, want %s (assets/README.md)", got, EChartsSHA256)
+	}
+}
+
+// TestGolden renders every sample chart to echarts JSON and SVG and
+// compares with testdata/golden; run with -update to rewrite them.
+func TestGolden(t *testing.T) {
+	for _, c := range sampleCharts() {
+		title, _, _ := c.chart()
+		name := slug(title)
+		opt, err := Options(c)
+		if err != nil {
+			t.Fatalf("%s: Options: %v", name, err)
+		}
+		if !json.Valid(opt) {
+			t.Fatalf("%s: Options is not valid JSON", name)
+		}
+		var pretty bytes.Buffer
+		json.Indent(&pretty, opt, "", " ")
+		var svg bytes.Buffer
+		if err := SVG(&svg, c); err != nil {
+			t.Fatalf("%s: SVG: %v", name, err)
+		}
+		for ext, got := range map[string][]byte{".json": pretty.Bytes(), ".svg": svg.Bytes()} {
+			file := filepath.Join("testdata", "golden", name+ext)
+			if *update {
+				os.MkdirAll(filepath.Dir(file), 0o755)
+				if err := os.WriteFile(file, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from the golden file (%d vs %d bytes); inspect and run go test -update if intended", file, len(got), len(want))
+			}
+		}
+	}
+}
+
+// TestDeterministic renders each chart twice and compares every output.
+func TestDeterministic(t *testing.T) {
+	a, b := sampleCharts(), sampleCharts()
+	for i := range a {
+		for _, f := range []func(Chart) (string, error){
+			func(c Chart) (string, error) { return HTML(c) },
+			func(c Chart) (string, error) { s, err := staticBytes(c, "png"); return string(s), err },
+		} {
+			x, err1 := f(a[i])
+			y, err2 := f(b[i])
+			if err1 != nil || err2 != nil {
+				t.Fatalf("chart %d: %v %v", i, err1, err2)
+			}
+			if x != y {
+				t.Errorf("chart %d (%s): two renders differ", i, ID(a[i]))
+			}
+		}
+	}
+}
+
+func TestIDs(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range sampleCharts() {
+		id := ID(c)
+		if seen[id] {
+			t.Errorf("duplicate id %s", id)
+		}
+		seen[id] = true
+		if !strings.HasPrefix(id, "viz-") {
+			t.Errorf("id %q lacks the viz- prefix", id)
+		}
+	}
+	p1 := NewPlot("Same title").Line("a", []float64{0, 1}, []float64{1, 2})
+	p2 := NewPlot("Same title").Line("a", []float64{0, 1}, []float64{1, 3})
+	if ID(p1) == ID(p2) {
+		t.Errorf("different data, same id %s", ID(p1))
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	errCases := []struct {
+		name string
+		c    Chart
+		want []string // substrings of the error
+	}{
+		{"mismatch", NewPlot("m").Line("adam", []float64{1, 2, 3}, []float64{1, 2}), []string{`"adam"`, "3 x values but 2 y values"}},
+		{"log zero", NewPlot("l", LogY()).Line("sgd", []float64{1, 2}, []float64{1, 0}), []string{`"sgd"`, "y = 0", "log"}},
+		{"log negative x", NewPlot("l", LogX()).Points("pts", []float64{-1, 2}, []float64{1, 1}), []string{`"pts"`, "x = -1"}},
+		{"histogram edges", &Plot{Title: "h", Series: []Series{{Name: "bins", Kind: StepsKind, X: []float64{0, 1}, Y: []float64{1, 2}}}}, []string{`"bins"`, "edges"}},
+		{"ragged matrix", NewHeatMaps("hm", Matrix{"H", [][]float64{{1, 2}, {3}}}), []string{`"H"`, "row 1"}},
+		{"table row", NewTable("t", []string{"a", "b"}, []string{"1"}), []string{"row 0", "1 cells"}},
+		{"labels", Decision("d", []float64{1, 2}, []float64{1, 2}, []int{0}, nil, [4]float64{0, 1, 0, 1}), []string{"dataset", "1 labels"}},
+	}
+	for _, tc := range errCases {
+		for _, render := range []struct {
+			name string
+			f    func(Chart) error
+		}{
+			{"SVG", func(c Chart) error { return SVG(&bytes.Buffer{}, c) }},
+			{"PNG", func(c Chart) error { return PNG(&bytes.Buffer{}, c) }},
+			{"Options", func(c Chart) error { _, err := Options(c); return err }},
+			{"HTML", func(c Chart) error { _, err := HTML(c); return err }},
+		} {
+			err := render.f(tc.c)
+			if err == nil {
+				t.Errorf("%s/%s: no error", tc.name, render.name)
+				continue
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%s/%s: error %q lacks %q", tc.name, render.name, err, w)
+				}
+			}
+		}
+	}
+
+	// Non-finite values, a single point and an empty series draw, with notes.
+	p := NewPlot("notes", LogY()).
+		Line("nan", []float64{0, 1, 2}, []float64{1, math.NaN(), math.Inf(-1)}).
+		Line("one", []float64{1}, []float64{2}).
+		Line("empty", nil, nil)
+	pr, err := p.prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNotes := []string{"nan: skipped 2 non-finite points (NaN/±Inf)", "empty: no data to draw"}
+	if fmt.Sprint(pr.notes) != fmt.Sprint(wantNotes) {
+		t.Errorf("notes = %q, want %q", pr.notes, wantNotes)
+	}
+	if len(pr.series) != 2 || pr.series[1].Symbol != Circle {
+		t.Errorf("single point should be drawn with a marker: %+v", pr.series)
+	}
+	var svg bytes.Buffer
+	if err := SVG(&svg, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(svg.String(), "skipped 2 non-finite points") {
+		t.Error("the SVG does not show the note about skipped points")
+	}
+	opt, _ := Options(p)
+	if !strings.Contains(string(opt), "skipped 2 non-finite points") {
+		t.Error("the echarts options do not show the note about skipped points")
+	}
+	// An all-empty plot still renders.
+	if _, err := HTML(NewPlot("nothing").Line("empty", nil, nil)); err != nil {
+		t.Errorf("empty plot: %v", err)
+	}
+}
+
+func TestFitSlope(t *testing.T) {
+	x := []float64{1, 10, 100, 1000}
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = 3 * math.Pow(v, 2.5)
+	}
+	s, c, err := FitSlope(x, y)
+	if err != nil || math.Abs(s-2.5) > 1e-12 || math.Abs(c-math.Log10(3)) > 1e-12 {
+		t.Errorf("FitSlope = %v, %v, %v; want 2.5, log10 3", s, c, err)
+	}
+	if _, _, err := FitSlope([]float64{1, 1}, []float64{1, 2}); err == nil {
+		t.Error("FitSlope with one distinct x: no error")
+	}
+}
+
+func TestContoursCircle(t *testing.T) {
+	// The level-1 contour of x²+y² is the unit circle: every vertex is on it
+	// (to grid accuracy) and the polyline closes.
+	s := contourSeries(func(x, y float64) float64 { return x*x + y*y }, [4]float64{-2, 2, -2, 2}, 81, []float64{1})
+	if len(s) != 1 {
+		t.Fatalf("got %d series, want 1", len(s))
+	}
+	xs, ys := s[0].X, s[0].Y
+	for i := range xs {
+		if math.IsNaN(xs[i]) {
+			t.Fatalf("circle split into several polylines at %d", i)
+		}
+		if r := math.Hypot(xs[i], ys[i]); math.Abs(r-1) > 0.01 {
+			t.Fatalf("vertex %d at radius %v", i, r)
+		}
+	}
+	if n := len(xs); xs[0] != xs[n-1] || ys[0] != ys[n-1] {
+		t.Error("circle not closed")
+	}
+}
+
+func TestPageHasLoaderOnce(t *testing.T) {
+	var b bytes.Buffer
+	if err := WritePage(&b, "all charts", sampleCharts()...); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "data-descent-echarts="); n != 1 {
+		t.Errorf("loader appears %d times, want 1", n)
+	}
+	for _, host := range []string{"http://", "https://", "//cdn"} {
+		if i := strings.Index(b.String(), host); i >= 0 && !strings.Contains(b.String()[max(0, i-200):i], "sourceURL") {
+			// echarts itself contains URLs in strings (e.g. SVG namespaces);
+			// the browser test checks that none is requested.
+			_ = i
+		}
+	}
+}
