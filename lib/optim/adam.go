@@ -115,13 +115,8 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 	}
 	stepSize := c.lr / bc1
 	sbc2 := math.Sqrt(bc2)
-	nss := -stepSize // torch: addcdiv(m, denom, value=−stepSize) = x + (−stepSize·m)/denom
-	if c.wdec != 0 {
-		decay := 1 - c.lr*c.wdec
-		for i := range x {
-			x[i] *= decay
-		}
-	}
+	nss := -stepSize         // torch: addcdiv(m, denom, value=−stepSize) = x + (−stepSize·m)/denom
+	decay := 1 - c.lr*c.wdec // AdamW's decoupled decay, fused (x·1 is exact for Adam)
 	b1, b2, c1, c2, eps, l2, s := c.b1, c.b2, 1-c.b1, 1-c.b2, c.eps, c.l2, c.s
 	x = x[:n]
 	grad = grad[:n]
@@ -130,17 +125,18 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 	if c.ams {
 		vm := st.vmax[:n]
 		for i, g := range grad {
-			d := s*g + l2*x[i]
+			xi := x[i] * decay
+			d := s*g + l2*xi
 			mi := b1*m[i] + c1*d
 			vi := b2*v[i] + c2*d*d
 			m[i], v[i] = mi, vi
 			vh := max(vm[i], vi)
 			vm[i] = vh
-			x[i] += nss * mi / (math.Sqrt(vh)/sbc2 + eps)
+			x[i] = xi + nss*mi/(math.Sqrt(vh)/sbc2+eps)
 		}
 		return
 	}
-	if l2 == 0 && s == 1 {
+	if l2 == 0 && s == 1 && c.wdec == 0 {
 		for i, g := range grad {
 			mi := b1*m[i] + c1*g
 			vi := b2*v[i] + c2*g*g
@@ -150,11 +146,12 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 		return
 	}
 	for i, g := range grad {
-		d := s*g + l2*x[i]
+		xi := x[i] * decay
+		d := s*g + l2*xi
 		mi := b1*m[i] + c1*d
 		vi := b2*v[i] + c2*d*d
 		m[i], v[i] = mi, vi
-		x[i] += nss * mi / (math.Sqrt(vi)/sbc2 + eps)
+		x[i] = xi + nss*mi/(math.Sqrt(vi)/sbc2+eps)
 	}
 }
 

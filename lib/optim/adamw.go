@@ -10,8 +10,8 @@ package optim
 // denominator: every coordinate shrinks by the same factor.
 //
 // Defaults (torch's): LR 1e-3, Beta1 0.9, Beta2 0.999, Eps 1e-8,
-// WeightDecay 1e-2 (for no decay at all use Adam). Cost per Step: as Adam,
-// plus a pass scaling x when λ > 0 (9 float64 words per element in all).
+// WeightDecay 1e-2 (for no decay at all use Adam). Cost per Step: as Adam
+// (the decay is fused into the same pass): 7 float64 words per element.
 type AdamW struct {
 	// LR is the learning rate α (0 means 1e-3; negative panics).
 	LR float64
