@@ -13,6 +13,8 @@ import "math"
 // treated as too long and shrunk (so a step into a region where f is not
 // defined is recovered from), by the factor 0.1 when interpolating.
 //
+// It fails when α has shrunk so far that x + αd = x in floating point.
+//
 // Cost: one objective evaluation per trial and no gradient evaluation (the
 // method evaluates the gradient once at the accepted point). It fails with a
 // *LineSearchError after MaxTrials trials, or with an *optim.NumericalError
@@ -41,6 +43,9 @@ func (b Backtracking) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, err
 	allNonFinite := true
 	for range maxTrials {
 		phi := l.Phi(alpha)
+		if !l.moved() {
+			return l.Alpha, &LineSearchError{Alpha: alpha, Evals: l.Evals, Reason: "step below rounding: x + αd = x"}
+		}
 		if finite(phi) {
 			allNonFinite = false
 			if phi <= phi0+c1*alpha*dphi0 {

@@ -54,6 +54,17 @@ func (l *Line) PhiDeriv(alpha float64) (phi, dphi float64) {
 	return phi, dot(l.G, l.d)
 }
 
+// moved reports whether the last trial point differs from x in some
+// component: a step below rounding leaves x unchanged.
+func (l *Line) moved() bool {
+	for i, v := range l.X {
+		if v != l.x[i] {
+			return true
+		}
+	}
+	return false
+}
+
 // LineSearcher chooses a step length α > 0 along a descent direction.
 //
 // Search is called with φ(0), φ'(0) < 0 and a first trial step α₀ > 0. On

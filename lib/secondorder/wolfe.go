@@ -129,6 +129,9 @@ func (w StrongWolfe) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, erro
 		}
 		cur, ok := eval(t)
 		trials++
+		if !l.moved() {
+			break
+		}
 		if !ok {
 			hi, hiFinite = cur, false
 			continue
