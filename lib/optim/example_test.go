@@ -1,0 +1,50 @@
+package optim_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+)
+
+func ExampleMinimize() {
+	r := optim.Minimize(problems.Rosenbrock(), []float64{-1.2, 1}, &optim.Adam{LR: 0.02},
+		optim.Settings{MaxIter: 20000, GradTol: 1e-6, Label: "Adam"})
+	fmt.Printf("%v after %d steps: x = (%.4f, %.4f)\n", r.Status, r.Stats.Iterations, r.X[0], r.X[1])
+	// Output: GradientThreshold after 3930 steps: x = (1.0000, 1.0000)
+}
+
+func ExampleAdam_biasCorrection() {
+	for _, opt := range []*optim.Adam{{LR: 0.1}, {LR: 0.1, NoBiasCorrection: true}} {
+		x := []float64{0}
+		opt.Step(x, []float64{2})
+		fmt.Printf("first step %.4f\n", -x[0])
+	}
+	// Output:
+	// first step 0.1000
+	// first step 0.3162
+}
+
+func ExampleMinimizeStochastic() {
+	model := problems.NewLinearRegression(problems.LinearData(200, 3, 0.1, 7), 0)
+	x0 := make([]float64, model.Dim())
+	for _, b := range []int{200, 16, 1} {
+		r := optim.MinimizeStochastic(model, x0, &optim.SGD{LR: 0.05}, optim.StochasticSettings{
+			BatchSize: b, Rand: rand.New(rand.NewPCG(1, 2)), Epochs: 5})
+		fmt.Printf("b=%3d: %4d steps, %d example gradients\n", b, r.Stats.Iterations, r.Stats.GradEvals)
+	}
+	// Output:
+	// b=200:    5 steps, 1000 example gradients
+	// b= 16:   65 steps, 1000 example gradients
+	// b=  1: 1000 steps, 1000 example gradients
+}
+
+func ExampleWarmupCosine() {
+	s := optim.WarmupCosine{Warmup: 2, Total: 6, Start: 0.5}
+	for t := range 7 {
+		fmt.Printf("%.3f ", s.Rate(0.1, t))
+	}
+	fmt.Println()
+	// Output: 0.050 0.075 0.100 0.085 0.050 0.015 0.000
+}
