@@ -94,7 +94,7 @@ func (s Stationary1D) Kind() string {
 // p(x) = Σ coef[k]·xᵏ (coef[0] the constant term), solving p'(x) = 0 in
 // closed form: the roots of p' are the eigenvalues of its companion matrix,
 // polished by two Newton steps; complex pairs (|Im| > 1e-9·scale) are
-// dropped. Points are sorted by X and classified by p''. For the quadratic
+// dropped. Points are sorted by X and classified by p”. For the quadratic
 // ax² + bx + c this is the familiar x* = −b/(2a). It panics when p has
 // degree below 2 or a zero leading coefficient. Cost O(deg³).
 func PolyStationary(coef []float64) []Stationary1D {
