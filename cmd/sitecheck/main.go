@@ -55,6 +55,7 @@ func main() {
 	}
 	sort.Strings(pages)
 	c := Checker{Chromium: *chromium, Shots: *shots, Timeout: *timeout}
+	defer c.Close()
 	failed := 0
 	for _, p := range pages {
 		for _, scripts := range []bool{true, false} {
@@ -73,15 +74,65 @@ func main() {
 	}
 	fmt.Printf("%d passed, %d failed\n", 2*len(pages)-failed, failed)
 	if failed > 0 {
+		c.Close()
 		os.Exit(1)
 	}
 }
 
-// Checker opens pages in headless Chromium.
+// Checker opens pages in headless Chromium, one tab per check in a browser
+// started on first use; Close ends it.
 type Checker struct {
 	Chromium string
 	Shots    string
 	Timeout  time.Duration
+
+	browser  context.Context
+	closers  []func()
+	userData string
+}
+
+// start launches the browser once.
+func (c *Checker) start() error {
+	if c.browser != nil {
+		return nil
+	}
+	dir, err := os.MkdirTemp("", "sitecheck-")
+	if err != nil {
+		return err
+	}
+	c.userData = dir
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(c.Chromium),
+		chromedp.UserDataDir(dir),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("allow-file-access-from-files", true),
+		chromedp.WindowSize(1200, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelBrowser := chromedp.NewContext(actx)
+	c.closers = append(c.closers, cancelAlloc, cancelBrowser)
+	if err := chromedp.Run(bctx); err != nil { // starts the browser
+		c.Close()
+		return fmt.Errorf("starting %s: %w", c.Chromium, err)
+	}
+	c.browser = bctx
+	return nil
+}
+
+// Close ends the browser and removes its profile.
+func (c *Checker) Close() {
+	for i := len(c.closers) - 1; i >= 0; i-- {
+		c.closers[i]()
+	}
+	c.closers, c.browser = nil, nil
+	if c.userData != "" {
+		os.RemoveAll(c.userData)
+		c.userData = ""
+	}
 }
 
 // Report counts what a page holds.
@@ -118,7 +169,7 @@ const inspect = `(() => {
   });
   r.formulas = document.querySelectorAll('.katex').length;
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
-    acceptNode: n => n.parentElement.closest('pre, code, script, style, .jp-InputArea, .jp-OutputArea-output') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT });
+    acceptNode: n => n.parentElement.closest('pre, code, script, style, .katex, .jp-InputArea, .jp-OutputArea-output') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT });
   for (let n; (n = walker.nextNode()); ) {
     const t = n.nodeValue;
     if (/\$\$|\\\(|\\\[|\\frac|\\nabla/.test(t) || /(^|[^\\\w])\$[^$\s][^$]*\$/.test(t)) r.rawTeX.push(t.trim().slice(0, 60));
@@ -138,25 +189,10 @@ func (c *Checker) Check(page string, scripts bool) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
-	userData, err := os.MkdirTemp("", "sitecheck-")
-	if err != nil {
+	if err := c.start(); err != nil {
 		return Report{}, err
 	}
-	defer os.RemoveAll(userData)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(c.Chromium),
-		chromedp.UserDataDir(userData),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("allow-file-access-from-files", true),
-		chromedp.WindowSize(1200, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancel := chromedp.NewContext(c.browser) // a new tab in the shared browser
 	defer cancel()
 	ctx, cancelT := context.WithTimeout(ctx, c.Timeout)
 	defer cancelT()
