@@ -38,6 +38,20 @@ func browser(t *testing.T) context.Context {
 	if _, err := exec.LookPath(chromium); err != nil {
 		t.Skipf("browser test needs %s (apt-get install chromium): %v", chromium, err)
 	}
+	// Not t.TempDir: Chromium may still write to its profile while it
+	// exits, which makes the test's own RemoveAll fail.
+	profile, err := os.MkdirTemp("", "viz-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium),
 		chromedp.Headless,
@@ -45,7 +59,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profile),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
@@ -137,12 +151,12 @@ func TestBrowserInteractive(t *testing.T) {
 					nil, chromedp.WithPollingTimeout(30*time.Second)),
 				chromedp.Evaluate(`document.querySelectorAll(".descent-viz[data-live] canvas").length`, &drawn),
 				chromedp.Evaluate(`document.querySelectorAll(".descent-viz").length`, &total),
-				chromedp.FullScreenshot(&shot, 80),
+				chromedp.FullScreenshot(&shot, 100),
 			)
 			if err != nil {
 				t.Fatalf("charts did not all render: %v (errors: %q)", err, w.errors)
 			}
-			shotFile := filepath.Join(buildDir(t), strings.TrimSuffix(name, ".html")+"-js.jpg")
+			shotFile := filepath.Join(buildDir(t), strings.TrimSuffix(name, ".html")+"-js.png")
 			os.WriteFile(shotFile, shot, 0o644)
 			t.Logf("%d containers, %d canvases drawn; screenshot %s", total, drawn, shotFile)
 			if want := len(sampleCharts()) - 1; total != want { // the table has no container
@@ -175,12 +189,12 @@ func TestBrowserNoScript(t *testing.T) {
 		chromedp.WaitReady("body"),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll(".descent-viz img")).map(function(i){`+
 			`var r=i.getBoundingClientRect();return {natural:i.naturalWidth,w:r.width,h:r.height,canvases:i.parentNode.querySelectorAll("canvas").length};})`, &sizes),
-		chromedp.FullScreenshot(&shot, 80),
+		chromedp.FullScreenshot(&shot, 100),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	shotFile := filepath.Join(buildDir(t), "viz-page-nojs.jpg")
+	shotFile := filepath.Join(buildDir(t), "viz-page-nojs.png")
 	os.WriteFile(shotFile, shot, 0o644)
 	t.Logf("screenshot %s", shotFile)
 	if want := len(sampleCharts()) - 1; len(sizes) != want {

@@ -140,10 +140,9 @@ func (h *HeatMaps) drawStatic(dc draw.Canvas) error {
 		return err
 	}
 	pal := newRamp(h.ramp(div), 64)
-	head := plot.New()
+	head := newGonumPlot()
 	head.HideAxes()
 	head.Title.Text = h.Title + "\n" + h.subtitle(lo, hi, notes)
-	head.Title.TextStyle.Font.Size = vg.Points(11)
 	top := dc
 	top.Min.Y = dc.Max.Y - vg.Points(40)
 	head.Draw(top)
@@ -151,7 +150,7 @@ func (h *HeatMaps) drawStatic(dc draw.Canvas) error {
 	body.Max.Y = top.Min.Y
 	var row []*plot.Plot
 	for k, m := range h.Panels {
-		p := plot.New()
+		p := newGonumPlot()
 		p.Title.Text = m.Name
 		if p.Title.Text == "" {
 			p.Title.Text = fmt.Sprintf("panel %d", k+1)
@@ -217,14 +216,16 @@ func (h *HeatMaps) options() ([]byte, error) {
 			sub = name + "\n" + h.subtitle(lo, hi, notes)
 		}
 		c.SetGlobalOptions(
-			charts.WithTitleOpts(opts.Title{Title: h.Title, Subtitle: sub, Left: "center"}),
+			charts.WithTitleOpts(opts.Title{Title: h.Title, Subtitle: sub, Left: "center",
+				TitleStyle: &opts.TextStyle{FontSize: 14}, SubtitleStyle: &opts.TextStyle{LineHeight: noteHeight, FontSize: 12}}),
 			charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
+			charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 			charts.WithAnimation(false),
-			charts.WithGridOpts(opts.Grid{Left: "40", Right: "15", Top: "70", Bottom: "60"}),
+			charts.WithGridOpts(opts.Grid{Left: "40", Right: "15", Top: "75", Bottom: "75"}),
 			charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: cols}),
 			charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Inverse: opts.Bool(true)}),
 			charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
-				Orient: "horizontal", Left: "center", Bottom: "5", InRange: &opts.VisualMapInRange{Color: h.ramp(div)}}),
+				Orient: "horizontal", Left: "center", Bottom: "0", InRange: &opts.VisualMapInRange{Color: h.ramp(div)}}),
 		)
 		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{Name: name, Type: "heatmap", Data: json.RawMessage(data.Bytes())})
 		c.Validate()

@@ -103,13 +103,16 @@ func (pr *prepared) echarts() map[string]any {
 		}
 	}
 	c.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: pr.title, Subtitle: strings.Join(pr.notes, "\n"), Left: "center"}),
+		charts.WithTitleOpts(opts.Title{Title: pr.title, Subtitle: strings.Join(pr.notes, "\n"), Left: "center",
+			SubtitleStyle: &opts.TextStyle{LineHeight: noteHeight, FontSize: 12}}),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(legend) > 0), Type: "scroll", Top: strconv.Itoa(top - 28), Data: legend}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithAnimation(false),
 		charts.WithGridOpts(opts.Grid{Left: strconv.Itoa(marginLeft), Right: strconv.Itoa(marginRight), Top: strconv.Itoa(top), Bottom: strconv.Itoa(marginBottom)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: axisType(pr.x), Name: pr.x.Label, NameLocation: "middle", NameGap: 28, Min: xmin, Max: xmax, Scale: opts.Bool(true)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: axisType(pr.y), Name: pr.y.Label, NameLocation: "middle", NameGap: 50, Min: ymin, Max: ymax, Scale: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: axisType(pr.x), Name: pr.x.Label, NameLocation: "middle", NameGap: 28, Min: xmin, Max: xmax, Scale: opts.Bool(true),
+			AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}, AxisLabel: edgeLabels(pr.widenedX)}),
+		charts.WithYAxisOpts(opts.YAxis{Type: axisType(pr.y), Name: pr.y.Label, NameLocation: "middle", NameGap: 50, Min: ymin, Max: ymax, Scale: opts.Bool(true),
+			AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}, AxisLabel: edgeLabels(pr.widenedY)}),
 		charts.WithColorsOpts(opts.Colors(Palette)),
 		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "10", Feature: &opts.ToolBoxFeature{
 			DataZoom: &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
@@ -157,4 +160,13 @@ func (pr *prepared) echarts() map[string]any {
 		obj["series"] = []any{}
 	}
 	return obj
+}
+
+// edgeLabels hides the labels at the ends of an axis whose range was
+// widened for equal axes (they would show odd numbers like 2.35294).
+func edgeLabels(widened bool) *opts.AxisLabel {
+	if !widened {
+		return nil
+	}
+	return &opts.AxisLabel{Show: opts.Bool(true), ShowMinLabel: opts.Bool(false), ShowMaxLabel: opts.Bool(false)}
 }

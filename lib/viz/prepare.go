@@ -21,6 +21,8 @@ type prepared struct {
 	x, y   Axis
 	series []drawSeries
 	notes  []string
+	// widenedX and widenedY say that equal axes widened that range.
+	widenedX, widenedY bool
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -178,9 +180,11 @@ func (pr *prepared) equalize() {
 	if dx/aw > dy/ah { // x needs more pixels per unit: widen y
 		c, half := (y0+y1)/2, dx/aw*ah/2
 		y0, y1 = c-half, c+half
+		pr.widenedY = true
 	} else {
 		c, half := (x0+x1)/2, dy/ah*aw/2
 		x0, x1 = c-half, c+half
+		pr.widenedX = true
 	}
 	pr.x.Min, pr.x.Max = x0, x1
 	pr.y.Min, pr.y.Max = y0, y1

@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
+	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -88,27 +92,73 @@ func toXYs(part []pt) plotter.XYs {
 	return xy
 }
 
+// newGonumPlot returns a gonum plot in the sans-serif face echarts uses.
+func newGonumPlot() *plot.Plot {
+	p := plot.New()
+	sans := func(f *font.Font, size float64) {
+		f.Variant = "Sans"
+		f.Size = vg.Points(size)
+	}
+	sans(&p.Title.TextStyle.Font, 11)
+	p.Title.TextStyle.Font.Weight = xfont.WeightBold
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		sans(&a.Label.TextStyle.Font, 9)
+		sans(&a.Tick.Label.Font, 8)
+		a.Color, a.Tick.Color = color.Gray{Y: 110}, color.Gray{Y: 110}
+	}
+	sans(&p.Legend.TextStyle.Font, 8)
+	return p
+}
+
+// logTicks labels 1, 2 and 5 times powers of ten when the range spans
+// fewer than three decades, and powers of ten otherwise.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0 && hi > lo) {
+		return nil
+	}
+	steps := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	labelled := map[float64]bool{1: true}
+	if hi/lo < 1000 {
+		labelled[2], labelled[5] = true, true
+	}
+	var ts []plot.Tick
+	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+		for _, m := range steps {
+			v := m * math.Pow(10, e)
+			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if labelled[m] {
+				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
+			}
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
 // gonum builds the gonum/plot picture of a prepared plot.
 func (pr *prepared) gonum() (*plot.Plot, error) {
-	p := plot.New()
+	p := newGonumPlot()
 	p.Title.Text = pr.title
 	if len(pr.notes) > 0 {
 		p.Title.Text += "\n" + strings.Join(pr.notes, "\n")
 	}
-	p.Title.TextStyle.Font.Size = vg.Points(11)
 	p.X.Label.Text, p.Y.Label.Text = pr.x.Label, pr.y.Label
 	if pr.x.Log {
-		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	if pr.y.Log {
-		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, plot.LogTicks{Prec: -1}
+		p.Y.Scale, p.Y.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
 	g := plotter.NewGrid()
 	g.Vertical.Color = color.Gray{Y: 230}
 	g.Horizontal.Color = color.Gray{Y: 230}
 	p.Add(g)
 	p.Legend.Top = true
-	p.Legend.TextStyle.Font.Size = vg.Points(9)
 	inLegend := map[string]bool{}
 	for _, s := range pr.series {
 		col := rgba(s.Color)

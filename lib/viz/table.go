@@ -108,7 +108,9 @@ func (t *Table) drawStatic(dc draw.Canvas) error {
 	if err := t.check(); err != nil {
 		return err
 	}
-	sty := text.Style{Color: rgba("#000000"), Font: font.From(plot.DefaultFont, vg.Points(9)), Handler: plot.DefaultTextHandler}
+	face := plot.DefaultFont
+	face.Variant = "Sans"
+	sty := text.Style{Color: rgba("#000000"), Font: font.From(face, vg.Points(9)), Handler: plot.DefaultTextHandler}
 	bold := sty
 	bold.Font.Weight = xfont.WeightBold
 	title := bold
