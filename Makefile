@@ -30,7 +30,7 @@ notes: setup
 lab: setup
 	@cd $(ROOT) && $(JUPYTER) lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
 	  --ServerApp.root_dir=$(ROOT) --LabApp.default_url=/lab/tree/notebooks/00-getting-started.ipynb \
-	  --MappingKernelManager.default_kernel_name=gonb
+	  --MappingKernelManager.default_kernel_name=gonb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## test: go vet, go test and the notebook tests
 test: setup test-go test-notebooks test-site
