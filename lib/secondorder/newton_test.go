@@ -152,3 +152,29 @@ func TestFDHessianMatchesAnalytic(t *testing.T) {
 	}
 	mustPanic(t, "FDHessian size", func() { FDHessian(mat.NewSymDense(3, nil), expProblem().Grad, []float64{1, 2}) })
 }
+
+// Pure Newton diverges far from the minimum of f = √(1 + x²): the step maps
+// x to −x³, so from |x| > 1 the iterates explode until the Hessian
+// underflows or f overflows; the run fails and keeps the start, the best
+// point it saw. With a line search the same Newton direction converges.
+func TestPureNewtonDiverges(t *testing.T) {
+	p := problems.Problem{
+		Name: "sqrt(1+x²)", Dim: 1,
+		Func: func(x []float64) float64 { return math.Sqrt(1 + x[0]*x[0]) },
+		Grad: func(g, x []float64) { g[0] = x[0] / math.Sqrt(1+x[0]*x[0]) },
+		Hess: func(h *mat.SymDense, x []float64) { h.SetSym(0, 0, math.Pow(1+x[0]*x[0], -1.5)) },
+	}
+	r := Newton{}.Minimize(p, []float64{1.5})
+	if !r.Status.Failed() || r.X[0] != 1.5 || r.Err == nil {
+		t.Errorf("pure Newton: %v at %v (%v); want a failure keeping the start", r.Status, r.X, r.Err)
+	}
+	xs := r.Trace.Coord(0)
+	if len(xs) < 4 || math.Abs(xs[1]+3.375) > 1e-12 || math.Abs(xs[2]) < 38 {
+		t.Errorf("iterates %v, want 1.5, −3.375, 38.4, …", xs)
+	}
+	t.Logf("pure Newton: %v after %d steps: %v", r.Status, r.Stats.Iterations, r.Err)
+	r = Newton{LineSearch: Backtracking{}}.Minimize(p, []float64{1.5})
+	if r.Status != optim.GradientThreshold || math.Abs(r.X[0]) > 1e-8 {
+		t.Errorf("damped Newton: %v at %v", r.Status, r.X)
+	}
+}
