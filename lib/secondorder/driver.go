@@ -85,6 +85,7 @@ func minimize(name string, p problems.Problem, x0 []float64, s Settings, dir dir
 	f := ev.f(x)
 	ev.grad(g, x)
 	if !finite(f) {
+		res.F = f
 		return finish(optim.NonFinite, &optim.NumericalError{Step: 0, Index: -1, Value: f, What: "objective"}, 0, 0)
 	}
 	if i := firstNonFinite(g); i >= 0 {
