@@ -67,8 +67,6 @@ type cgDir struct {
 	sinceRst int
 	started  bool
 	forceRst bool
-	// Restarts counts the restarts.
-	restarts int
 }
 
 func (c *cgDir) init(n int) {
@@ -103,9 +101,6 @@ func (c *cgDir) next(d []float64, st *state) (float64, error) {
 		}
 	}
 	if steepest {
-		if c.started {
-			c.restarts++
-		}
 		c.sinceRst = 0
 	}
 	c.forceRst = false
