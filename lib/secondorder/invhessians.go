@@ -15,9 +15,8 @@ import (
 //	sᵢ = xᵢ₊₁ − xᵢ,   yᵢ = ∇f(xᵢ₊₁) − ∇f(xᵢ),   i < k,
 //
 // pushed into a History (so pairs with sᵢᵀyᵢ ≤ ε‖sᵢ‖‖yᵢ‖ are skipped, as
-// L-BFGS skips them) and expanded with History.Dense. With memory ≥ k this
-// is the BFGS matrix started from H⁰ = γI. It is for drawing the two side by
-// side (viz.NewHeatMaps) at small d.
+// L-BFGS skips them) and expanded with History.Dense. It is for drawing the
+// two side by side (viz.NewHeatMaps) at small d.
 //
 // The trace must hold x in its records and be undecimated up to k (record i
 // has Iter i). The exact Hessian is p.Hess, or FDHessian when p has none.
