@@ -48,8 +48,9 @@ func marshal(v any) ([]byte, error) {
 // num formats v with 6 significant digits, the precision a chart can show.
 func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
-// points encodes polylines as an echarts data array, null between parts.
-func points(parts [][]pt) json.RawMessage {
+// points encodes polylines as an echarts data array, null between parts,
+// with prec significant digits.
+func points(parts [][]pt, prec int) json.RawMessage {
 	var b bytes.Buffer
 	b.WriteByte('[')
 	for k, part := range parts {
@@ -61,9 +62,9 @@ func points(parts [][]pt) json.RawMessage {
 				b.WriteByte(',')
 			}
 			b.WriteByte('[')
-			b.WriteString(num(q.x))
+			b.Write(strconv.AppendFloat(nil, q.x, 'g', prec, 64))
 			b.WriteByte(',')
-			b.WriteString(num(q.y))
+			b.Write(strconv.AppendFloat(nil, q.y, 'g', prec, 64))
 			b.WriteByte(']')
 		}
 	}
@@ -120,7 +121,11 @@ func (pr *prepared) echarts() map[string]any {
 		}}),
 	)
 	for _, s := range pr.series {
-		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(s.parts), Color: s.Color, ConnectNulls: opts.Bool(false)}
+		prec := 6
+		if s.Kind == ContourKind {
+			prec = 4 // context lines: a tenth of a pixel is plenty
+		}
+		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(s.parts, prec), Color: s.Color, ConnectNulls: opts.Bool(false)}
 		ss.ItemStyle = &opts.ItemStyle{Color: s.Color}
 		ls := &opts.LineStyle{Color: s.Color, Width: 2}
 		if s.Dashed {

@@ -1,0 +1,77 @@
+// Package viz describes charts once and draws them twice: as a static
+// picture with gonum.org/v1/plot (SVG or PNG) and as an interactive chart
+// with go-echarts (echarts option JSON inside an HTML fragment). The
+// notebook helper lib/viz/nb shows them in GoNB cells.
+//
+// # Charts
+//
+// A Chart is a *Plot (one pair of axes: lines, points, histograms,
+// contour lines), a *HeatMaps (matrices side by side on one colour scale)
+// or a *Table. Build them from plain data or from optim traces:
+//
+//	LossCurves(title, ByIter|ByEpoch|ByEvals|ByTime, traces, opts...)   f against step, log y
+//	GradNorms(title, x, traces, opts...)                                 ‖∇f‖ against step, log y
+//	Curves(title, x, names, ys, opts...)                                 plain-data loss curves
+//	Trajectories(title, f, box, traces, opts...)                         paths over contours, equal axes
+//	Function(title, name, f, lo, hi, n, opts...).Iterates(trace)         1-D function with iterates
+//	Decision(title, x, y, labels, boundary, box, opts...)                dataset with decision boundary
+//	Scaling(title, name, sizes, costs, opts...)                          log-log with fitted slope
+//	Histogram(title, name, values, bins, opts...)
+//	NewHeatMaps(title, Matrix{Name, Data}, ...)
+//	NewTable(title, header, rows...), TraceTable(title, traces)
+//
+// or compose a Plot with NewPlot and its builder methods Line, Points,
+// Path, Histogram and Contours. Styling uses functional options in the
+// go-echarts manner: XLabel, YLabel, LogX, LogY, LinearY, XRange, YRange,
+// Size, EqualAxes, Note for a Plot; Color, Dashed, Marker, NoLegend for a
+// series. Colours follow the Okabe–Ito palette (Palette), assigned by
+// series name so that a path and its markers match; contours are grey.
+//
+// # Renderers
+//
+// SVG and PNG write the static picture; Options returns the echarts option
+// object; HTML returns a fragment for a page or a notebook; WritePage writes
+// a standalone page with echarts inlined once. All are deterministic: the
+// same chart gives the same bytes (numbers with 6 significant digits,
+// sorted keys, no animation, no random ids). ID(c) is a fixed identifier
+// made of the title's slug and a hash of the chart's content.
+//
+// # Where the chart is read
+//
+// The HTML fragment is a <div class="descent-viz"> holding the static
+// picture as an <img> with a data: URI, then a <script> that, once
+// window.echarts exists, draws the interactive chart inside the div and
+// hides the picture. This single text/html output therefore shows:
+//   - in JupyterLab, live: the interactive chart (outputs made in the
+//     session are trusted, so scripts run);
+//   - in JupyterLab, an executed notebook reopened (untrusted): the picture,
+//     because the sanitizer removes scripts but keeps <img> with data: URIs;
+//   - in an exported HTML page: the interactive chart, with no request
+//     to any host (echarts travels inside the page);
+//   - on GitHub or nbviewer, or with JavaScript off: the picture.
+//
+// The script finds its div as its previous sibling, so the same chart
+// shown twice works; it waits for echarts (the "descent-echarts" event,
+// or polling for up to 30 s) and otherwise leaves the picture in place.
+//
+// # echarts
+//
+// echarts 5.6.0 (assets/echarts.min.js, from the npm registry, Apache-2.0,
+// checksum in assets/README.md and EChartsSHA256) is embedded with
+// go:embed, never fetched from a CDN. EChartsLoader returns a <script>
+// carrying it gzip-compressed in base64 (about 450 kB rather than 1 MB),
+// unpacked by the browser's DecompressionStream and evaluated with define,
+// module and exports shadowed: with require.js on the page (nbconvert's
+// classic templates load it) the UMD header would otherwise register an
+// AMD module and leave window.echarts undefined. The bundle belongs once
+// per page: WritePage puts it at the top; lib/viz/nb puts it in the first
+// chart of each kernel session.
+//
+// # Bad data
+//
+// Rendering returns an error naming the chart and the series for
+// mismatched x/y lengths, ragged matrices, table rows of the wrong width,
+// and values ≤ 0 on a log axis. NaN and ±Inf points are skipped and an
+// empty series is dropped, each with a note shown under the title in both
+// renderers; a lone point is drawn as a marker.
+package viz

@@ -1,0 +1,73 @@
+package nb
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/descentlab/descent/lib/viz"
+)
+
+func TestDisplayReportsBadData(t *testing.T) {
+	bad := viz.NewPlot("Loss", viz.LogY()).Line("SGD", []float64{0, 1}, []float64{1, -1})
+	err := Display(bad)
+	if err == nil || !strings.Contains(err.Error(), `"SGD"`) {
+		t.Fatalf("Display(bad) = %v, want an error naming the series", err)
+	}
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("Show(bad) did not panic")
+		}
+	}()
+	Show(bad)
+}
+
+// The bundle is sent with the first chart of a kernel session: the marker
+// in GONB_TMP_DIR makes later cell programs (new processes) skip it.
+func TestLoaderOncePerSession(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GONB_TMP_DIR", dir)
+	reset := func() { mu.Lock(); sent = false; mu.Unlock() } // a new cell program
+	reset()
+	if !needLoader() {
+		t.Fatal("first chart of the session should carry the bundle")
+	}
+	markLoaded()
+	if needLoader() {
+		t.Fatal("second chart in the same program carried the bundle")
+	}
+	reset()
+	if needLoader() {
+		t.Fatal("a later cell of the same session carried the bundle")
+	}
+	if _, err := os.Stat(marker()); err != nil {
+		t.Fatalf("no marker: %v", err)
+	}
+	if err := Reload(); err != nil {
+		t.Fatal(err)
+	}
+	if !needLoader() {
+		t.Fatal("after Reload the next chart should carry the bundle")
+	}
+	t.Setenv("GONB_TMP_DIR", "")
+	reset()
+	if !needLoader() {
+		t.Fatal("without GONB_TMP_DIR every program should carry the bundle")
+	}
+}
+
+func TestProgressHTML(t *testing.T) {
+	h := progressHTML("train <1>", 25, 100, "loss 0.5", 1500*time.Millisecond)
+	for _, want := range []string{"train &lt;1&gt;", "25/100 (25%)", "width:25.0%", "1.5s", "loss 0.5"} {
+		if !strings.Contains(h, want) {
+			t.Errorf("progress HTML lacks %q: %s", want, h)
+		}
+	}
+	if h := progressHTML("n", 7, 0, "", -1); !strings.Contains(h, ">n 7 <") || strings.Contains(h, "width:") {
+		t.Errorf("counter without total should be a bare count: %s", h)
+	}
+	if h := progressHTML("n", 10, 10, "", -1); strings.Contains(h, "·") {
+		t.Errorf("final state shows elapsed time: %s", h)
+	}
+}
