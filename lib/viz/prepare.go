@@ -3,6 +3,7 @@ package viz
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 type pt struct{ x, y float64 }
@@ -112,6 +113,11 @@ func (p *Plot) prepare() (*prepared, error) {
 			}
 			ds.Color = c
 		}
+		if ds.Kind == LineKind && ds.Symbol == NoSymbol {
+			for k, part := range ds.parts {
+				ds.parts[k] = decimate(part, MaxLinePoints)
+			}
+		}
 		if ds.Kind == PointsKind && ds.Symbol == NoSymbol {
 			ds.Symbol = Circle
 		}
@@ -188,4 +194,43 @@ func (pr *prepared) equalize() {
 	}
 	pr.x.Min, pr.x.Max = x0, x1
 	pr.y.Min, pr.y.Max = y0, y1
+}
+
+// MaxLinePoints is the most points a line without markers is drawn with;
+// longer lines are decimated (see decimate) so that a chart of a long run
+// stays small in a notebook.
+const MaxLinePoints = 2000
+
+// decimate reduces a polyline of more than limit points to at most limit:
+// it cuts it into limit/4 runs of consecutive points and keeps the first,
+// lowest, highest and last point of each, in order, so that spikes and
+// oscillations keep their envelope. Deterministic; cost O(len(part)).
+func decimate(part []pt, limit int) []pt {
+	if len(part) <= limit || limit < 4 {
+		return part
+	}
+	buckets := limit / 4
+	out := make([]pt, 0, limit)
+	for b := range buckets {
+		lo, hi := b*len(part)/buckets, (b+1)*len(part)/buckets
+		imin, imax := lo, lo
+		for i := lo; i < hi; i++ {
+			if part[i].y < part[imin].y {
+				imin = i
+			}
+			if part[i].y > part[imax].y {
+				imax = i
+			}
+		}
+		keep := []int{lo, imin, imax, hi - 1}
+		slices.Sort(keep)
+		last := -1
+		for _, i := range keep {
+			if i != last {
+				out = append(out, part[i])
+				last = i
+			}
+		}
+	}
+	return out
 }

@@ -223,3 +223,33 @@ func TestPageHasLoaderOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimate(t *testing.T) {
+	n := 100000
+	x, y := make([]float64, n), make([]float64, n)
+	for i := range x {
+		x[i] = float64(i)
+		y[i] = math.Sin(float64(i) / 50)
+	}
+	y[54321] = 7 // a spike must survive
+	pr, err := NewPlot("long").Line("run", x, y).prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	part := pr.series[0].parts[0]
+	if len(part) > MaxLinePoints {
+		t.Fatalf("%d points drawn, want at most %d", len(part), MaxLinePoints)
+	}
+	spike, first, last := false, part[0], part[len(part)-1]
+	for i, q := range part {
+		if q.y == 7 {
+			spike = true
+		}
+		if i > 0 && q.x <= part[i-1].x {
+			t.Fatalf("points out of order at %d", i)
+		}
+	}
+	if !spike || first.x != 0 || last.x != float64(n-1) {
+		t.Errorf("decimation lost the spike (%v) or an end (%v, %v)", spike, first, last)
+	}
+}
