@@ -221,6 +221,7 @@ func (h *HeatMaps) options() ([]byte, error) {
 			charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
 			charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
 			charts.WithAnimation(false),
+			charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "#FFFFFF"}),
 			charts.WithGridOpts(opts.Grid{Left: "40", Right: "15", Top: "75", Bottom: "75"}),
 			charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: cols}),
 			charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Inverse: opts.Bool(true)}),

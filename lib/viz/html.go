@@ -127,11 +127,12 @@ func HTML(c Chart, opts ...HTMLOption) (string, error) {
 		`row.style.cssText="display:flex;flex-wrap:wrap";box.insertBefore(row,img);`+
 		`list.forEach(function(o){var d=document.createElement("div");d.className="descent-viz-chart";`+
 		`d.style.cssText="width:%dpx;max-width:100%%;height:%dpx";row.appendChild(d);`+
-		`var ch=echarts.init(d,null,{renderer:"canvas"});ch.setOption(o);cs.push(ch);});`+
-		`if(img)img.style.display="none";window.addEventListener("resize",function(){cs.forEach(function(c){c.resize();});});}`+
+		`var ch=echarts.init(d,null,{renderer:"canvas",width:d.clientWidth||%d,height:%d});ch.setOption(o);cs.push(ch);`+
+		`if(window.ResizeObserver)new ResizeObserver(function(){if(d.clientWidth)ch.resize();}).observe(d);});`+
+		`if(img)img.style.display="none";}`+
 		`if(window.echarts)draw();else{window.addEventListener("descent-echarts",draw);`+
 		`var n=0,t=setInterval(function(){if(window.echarts){clearInterval(t);draw();}else if(++n>300)clearInterval(t);},100);}`+
-		`})();</script>`, opt, id, pw, ph)
+		`})();</script>`, opt, id, pw, ph, pw, ph)
 	return b.String(), nil
 }
 

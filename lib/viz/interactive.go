@@ -109,6 +109,7 @@ func (pr *prepared) echarts() map[string]any {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(legend) > 0), Type: "scroll", Top: strconv.Itoa(top - 28), Data: legend}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithAnimation(false),
+		charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "#FFFFFF"}),
 		charts.WithGridOpts(opts.Grid{Left: strconv.Itoa(marginLeft), Right: strconv.Itoa(marginRight), Top: strconv.Itoa(top), Bottom: strconv.Itoa(marginBottom)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: axisType(pr.x), Name: pr.x.Label, NameLocation: "middle", NameGap: 28, Min: xmin, Max: xmax, Scale: opts.Bool(true),
 			AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}, AxisLabel: edgeLabels(pr.widenedX)}),
