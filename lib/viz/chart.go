@@ -117,6 +117,8 @@ type Series struct {
 	Size float64
 	// NoLegend keeps the series out of the legend.
 	NoLegend bool
+
+	path bool // drawn by Path: simplified like a contour
 }
 
 // Plot is a chart on one pair of axes: lines, points, histograms and

@@ -12,6 +12,7 @@ import (
 // its start and a square at its end, in one colour and one legend entry.
 func (p *Plot) Path(name string, x, y []float64, opts ...SeriesOption) *Plot {
 	p.Line(name, x, y, opts...)
+	p.Series[len(p.Series)-1].path = true
 	first, last := -1, -1
 	for i := range min(len(x), len(y)) {
 		if finite(x[i]) && finite(y[i]) {

@@ -113,6 +113,9 @@ func (p *Plot) prepare() (*prepared, error) {
 			}
 			ds.Color = c
 		}
+		if ds.Kind == ContourKind || s.path && s.Symbol == NoSymbol { // markers show every point
+			ds.parts = simplify(ds.parts, SimplifyTolerance)
+		}
 		if ds.Kind == LineKind && ds.Symbol == NoSymbol {
 			for k, part := range ds.parts {
 				ds.parts[k] = decimate(part, MaxLinePoints)
@@ -233,4 +236,69 @@ func decimate(part []pt, limit int) []pt {
 		}
 	}
 	return out
+}
+
+// SimplifyTolerance is the largest distance, as a fraction of the
+// diagonal of a series' bounding box, by which contour lines and paths
+// (Plot.Path, Trajectories) may move when simplified: about half a pixel.
+const SimplifyTolerance = 1e-3
+
+// simplify applies the Ramer–Douglas–Peucker algorithm to each polyline:
+// it keeps the fewest vertices such that no dropped vertex lies farther
+// than tol × (bounding-box diagonal) from the simplified line.
+// Deterministic; cost O(n log n) typical, O(n²) worst case.
+func simplify(parts [][]pt, tol float64) [][]pt {
+	x0, y0, x1, y1 := math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)
+	for _, part := range parts {
+		for _, q := range part {
+			x0, x1 = math.Min(x0, q.x), math.Max(x1, q.x)
+			y0, y1 = math.Min(y0, q.y), math.Max(y1, q.y)
+		}
+	}
+	eps := tol * math.Hypot(x1-x0, y1-y0)
+	if !(eps > 0) {
+		return parts
+	}
+	out := make([][]pt, len(parts))
+	for k, part := range parts {
+		if len(part) < 3 {
+			out[k] = part
+			continue
+		}
+		keep := make([]bool, len(part))
+		keep[0], keep[len(part)-1] = true, true
+		stack := [][2]int{{0, len(part) - 1}}
+		for len(stack) > 0 {
+			r := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			a, b := part[r[0]], part[r[1]]
+			far, dmax := -1, eps
+			for i := r[0] + 1; i < r[1]; i++ {
+				if d := segDist(part[i], a, b); d > dmax {
+					far, dmax = i, d
+				}
+			}
+			if far >= 0 {
+				keep[far] = true
+				stack = append(stack, [2]int{r[0], far}, [2]int{far, r[1]})
+			}
+		}
+		for i, q := range part {
+			if keep[i] {
+				out[k] = append(out[k], q)
+			}
+		}
+	}
+	return out
+}
+
+// segDist is the distance from p to the segment ab.
+func segDist(p, a, b pt) float64 {
+	dx, dy := b.x-a.x, b.y-a.y
+	l2 := dx*dx + dy*dy
+	if l2 == 0 {
+		return math.Hypot(p.x-a.x, p.y-a.y)
+	}
+	t := math.Max(0, math.Min(1, ((p.x-a.x)*dx+(p.y-a.y)*dy)/l2))
+	return math.Hypot(p.x-a.x-t*dx, p.y-a.y-t*dy)
 }

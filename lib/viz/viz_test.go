@@ -253,3 +253,32 @@ func TestDecimate(t *testing.T) {
 		t.Errorf("decimation lost the spike (%v) or an end (%v, %v)", spike, first, last)
 	}
 }
+
+func TestSimplify(t *testing.T) {
+	var part []pt
+	for i := 0; i <= 10000; i++ {
+		a := 2 * math.Pi * float64(i) / 10000
+		part = append(part, pt{math.Cos(a), math.Sin(a)})
+	}
+	out := simplify([][]pt{part}, SimplifyTolerance)[0]
+	if len(out) >= len(part)/10 {
+		t.Errorf("circle of %d points simplified to %d", len(part), len(out))
+	}
+	eps := SimplifyTolerance * math.Hypot(2, 2)
+	// Every dropped point lies within eps of the simplified polyline.
+	for _, q := range part {
+		best := math.Inf(1)
+		for i := 0; i+1 < len(out); i++ {
+			best = math.Min(best, segDist(q, out[i], out[i+1]))
+		}
+		if best > eps*(1+1e-9) {
+			t.Fatalf("point %v is %g from the simplified line, tolerance %g", q, best, eps)
+		}
+	}
+	// Iterates keep every marker.
+	one := NewPlot("iterates").Path("gd", []float64{0, 1, 2, 3}, []float64{0, 1, 2, 3}, Marker(Circle, 5))
+	pr, err := one.prepare()
+	if err != nil || len(pr.series[0].parts[0]) != 4 {
+		t.Errorf("a path with markers lost points: %v %v", err, pr.series[0].parts)
+	}
+}
