@@ -282,3 +282,32 @@ func TestSimplify(t *testing.T) {
 		t.Errorf("a path with markers lost points: %v %v", err, pr.series[0].parts)
 	}
 }
+
+func TestHTMLOptions(t *testing.T) {
+	p := NewPlot("Options", XLabel("x"), YLabel("y")).Line("a", []float64{0, 1}, []float64{1, 2})
+	png, err := HTML(p, StaticFormat("png"))
+	if err != nil || !strings.Contains(png, `src="data:image/png;base64,`) {
+		t.Errorf("StaticFormat(png): %v %.200s", err, png)
+	}
+	svg, _ := HTML(p)
+	if !strings.Contains(svg, `src="data:image/svg+xml;base64,`) || !strings.Contains(svg, "<script>") || strings.Contains(svg, "data-descent-echarts") {
+		t.Errorf("default fragment: want an SVG picture and a script, no bundle: %.300s", svg)
+	}
+	only, _ := HTML(p, StaticOnly(), WithLoader())
+	if strings.Contains(only, "<script") {
+		t.Error("StaticOnly fragment has a script")
+	}
+	first, _ := HTML(p, WithLoader())
+	if strings.Count(first, "data-descent-echarts") != 1 {
+		t.Error("WithLoader fragment does not carry the bundle once")
+	}
+	// Title text is escaped in attributes and the script cannot be closed early.
+	evil := NewPlot(`</script><b onclick="x">`).Line(`</script>`, []float64{0}, []float64{1})
+	h, err := HTML(evil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(h, "</script>") != 1 || strings.Contains(h, "<b onclick") {
+		t.Errorf("title or series name not escaped: %s", h[:min(len(h), 400)])
+	}
+}
