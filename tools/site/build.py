@@ -18,11 +18,15 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 
 import nbformat
 from nbconvert import HTMLExporter
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Largest page allowed, in bytes: a lecture-note page carries the echarts
+# bundle once (about 450 kB, compressed) plus its charts' static pictures.
+PAGE_BUDGET = int(os.environ.get("DESCENT_PAGE_BUDGET", 2 * 1024 * 1024))
 HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 TAGS = re.compile(r"<[^>]+>")
 
@@ -52,12 +56,27 @@ def title_and_summary(nb, fallback):
     return title, summary
 
 
+HEADING_ID = re.compile(r'<h([1-6]) id="([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
+
+
+def fix_heading_ids(body):
+    """nbconvert percent-encodes non-ASCII heading ids (id="Momentum-%CF%81"),
+    which no fragment link can reach; use the decoded text as the id and a
+    percent-encoded fragment in every link to it."""
+    for raw in {m.group(2) for m in HEADING_ID.finditer(body)}:
+        decoded = urllib.parse.unquote(raw)
+        body = body.replace(f'id="{raw}"', f'id="{html.escape(decoded)}"')
+        body = body.replace(f'href="#{raw}"', f'href="#{urllib.parse.quote(decoded, safe="")}"')
+    return body
+
+
 def toc(body):
     """A table of contents from the page's h2/h3 headings."""
     items = []
     for level, anchor, inner in HEADING.findall(body):
         label = html.unescape(TAGS.sub("", inner)).replace("¶", "").strip()
-        items.append(f'<li class="h{level}"><a href="#{anchor}">{html.escape(label)}</a></li>')
+        target = urllib.parse.quote(html.unescape(anchor), safe="")
+        items.append(f'<li class="h{level}"><a href="#{target}">{html.escape(label)}</a></li>')
     if not items:
         return ""
     return '<nav class="descent-toc" aria-label="contents"><strong>Contents</strong><ol>' + "".join(items) + "</ol></nav>"
@@ -122,11 +141,17 @@ def build(src, dst):
                 },
             }
             body, _ = exporter.from_notebook_node(e["nb"], resources=resources)
+            body = fix_heading_ids(body)
             body = body.replace("<!--descent:toc-->", toc(body), 1)
             out = os.path.join(tmp, e["href"])
             with open(out, "w", encoding="utf-8") as f:
                 f.write(body)
-            sizes.append((e["href"], os.path.getsize(out)))
+            size = os.path.getsize(out)
+            if size > PAGE_BUDGET:
+                raise SystemExit(
+                    f"site: {e['href']} is {size / 1024:.0f} KiB, over the {PAGE_BUDGET / 1024:.0f} KiB page budget: "
+                    f"plot fewer points or smaller pictures in {e['stem']}.ipynb (or raise DESCENT_PAGE_BUDGET)")
+            sizes.append((e["href"], size))
         with open(os.path.join(tmp, "index.html"), "w", encoding="utf-8") as f:
             f.write(index_page(notebooks))
         shutil.copytree(os.path.join(HERE, "assets"), os.path.join(tmp, "assets"))

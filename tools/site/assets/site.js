@@ -1,7 +1,7 @@
 // Renders the formulas of a lecture-note page with the local KaTeX copy.
 document.addEventListener("DOMContentLoaded", function () {
   if (typeof renderMathInElement !== "function") return;
-  document.querySelectorAll(".jp-RenderedMarkdown, .jp-RenderedHTMLCommon, .descent-index .summary").forEach(function (el) {
+  document.querySelectorAll(".jp-RenderedMarkdown, .jp-RenderedHTMLCommon, .descent-index .summary, .descent-toc").forEach(function (el) {
     renderMathInElement(el, {
       delimiters: [
         { left: "$$", right: "$$", display: true },
