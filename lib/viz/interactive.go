@@ -116,10 +116,6 @@ func (pr *prepared) echarts() map[string]any {
 		charts.WithYAxisOpts(opts.YAxis{Type: axisType(pr.y), Name: pr.y.Label, NameLocation: "middle", NameGap: 50, Min: ymin, Max: ymax, Scale: opts.Bool(true),
 			AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}, AxisLabel: edgeLabels(pr.widenedY)}),
 		charts.WithColorsOpts(opts.Colors(Palette)),
-		charts.WithToolboxOpts(opts.Toolbox{Show: opts.Bool(true), Right: "10", Feature: &opts.ToolBoxFeature{
-			DataZoom: &opts.ToolBoxFeatureDataZoom{Show: opts.Bool(true)},
-			Restore:  &opts.ToolBoxFeatureRestore{Show: opts.Bool(true)},
-		}}),
 	)
 	for _, s := range pr.series {
 		prec := 6
@@ -162,6 +158,12 @@ func (pr *prepared) echarts() map[string]any {
 	}
 	c.Validate()
 	obj := c.JSON()
+	// go-echarts writes "icon": null for the zoom tool, which hides it.
+	obj["toolbox"] = map[string]any{"right": 10, "feature": map[string]any{
+		"dataZoom":    map[string]any{"filterMode": "none"},
+		"restore":     map[string]any{},
+		"saveAsImage": map[string]any{"title": "save as PNG", "pixelRatio": 2},
+	}}
 	if len(pr.series) == 0 {
 		obj["series"] = []any{}
 	}
