@@ -68,10 +68,18 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 		protocol.MIMETextHTML:  frag,
 		protocol.MIMETextPlain: "chart: " + viz.ID(c),
 	}})
+	// Wait until GoNB has the output: the cell program usually exits
+	// right after, and GoNB closes its end of the pipe when it does,
+	// dropping a large message (the first chart, with the bundle) that
+	// it has not finished reading.
+	gonbui.Sync()
+	if err := gonbui.Error(); err != nil {
+		return fmt.Errorf("nb: showing chart %q: %w", viz.ID(c), err)
+	}
 	if loader {
 		markLoaded()
 	}
-	return gonbui.Error()
+	return nil
 }
 
 // Reload makes the next chart carry the echarts bundle again, for a page

@@ -58,6 +58,9 @@ func (p *Progress) show(done int, status string, force bool) {
 		elapsed = -1
 	}
 	gonbui.UpdateHTML(p.id, progressHTML(p.label, done, p.total, status, elapsed))
+	if force {
+		gonbui.Sync() // the final state must reach GoNB before the cell ends
+	}
 }
 
 // progressHTML renders the bar: plain HTML that survives sanitizers.
