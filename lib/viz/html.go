@@ -17,6 +17,15 @@ import (
 // Apache-2.0; see assets/README.md for its checksum).
 const EChartsVersion = "5.6.0"
 
+// ChartClass is the class of the <div> that holds each chart in HTML
+// output, and LoaderAttr the attribute that marks the <script> carrying
+// echarts. A checker of executed notebooks or exported pages can count
+// them: a page with charts needs LoaderAttr exactly once.
+const (
+	ChartClass = "descent-viz"
+	LoaderAttr = "data-descent-echarts"
+)
+
 // EChartsSHA256 is the SHA-256 of assets/echarts.min.js.
 const EChartsSHA256 = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
 
@@ -39,7 +48,7 @@ var loader = sync.OnceValue(func() string {
 	zw.Write(echartsJS)
 	zw.Close()
 	var b strings.Builder
-	b.WriteString(`<script data-descent-echarts="` + EChartsVersion + `">(function(){` +
+	b.WriteString(`<script ` + LoaderAttr + `="` + EChartsVersion + `">(function(){` +
 		`if(window.echarts||window.__descentEChartsLoading)return;` +
 		`if(typeof DecompressionStream==="undefined"){console.warn("descent/viz: this browser cannot unpack echarts; showing static pictures");return;}` +
 		`window.__descentEChartsLoading=true;` +
@@ -105,7 +114,7 @@ func HTML(c Chart, opts ...HTMLOption) (string, error) {
 		b.WriteByte('\n')
 	}
 	id := ID(c)
-	fmt.Fprintf(&b, `<div class="descent-viz" id="%s" style="width:%dpx;max-width:100%%">`, id, w)
+	fmt.Fprintf(&b, `<div class="`+ChartClass+`" id="%s" style="width:%dpx;max-width:100%%">`, id, w)
 	fmt.Fprintf(&b, `<img alt="%s" width="%d" height="%d" style="max-width:100%%;height:auto;display:block" src="data:%s;base64,%s">`,
 		html.EscapeString(title), w, h, mime, base64.StdEncoding.EncodeToString(pic))
 	b.WriteString(`</div>`)

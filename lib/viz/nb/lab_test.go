@@ -21,11 +21,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/descentlab/descent/lib/viz"
 )
 
 var cells = []string{
@@ -108,8 +110,14 @@ func TestLab(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("nbconvert: %v\n%s", err, out)
 	}
-	st, _ := os.Stat(filepath.Join(dir, "executed.ipynb"))
-	t.Logf("executed notebook: %d bytes", st.Size())
+	executed, err := os.ReadFile(filepath.Join(dir, "executed.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("executed notebook: %d bytes", len(executed))
+	if n := strings.Count(string(executed), viz.LoaderAttr+"="); n != 1 {
+		t.Errorf("executed notebook carries the echarts bundle %d times, want once", n)
+	}
 
 	l, _ := net.Listen("tcp", "127.0.0.1:0")
 	port := l.Addr().(*net.TCPAddr).Port
@@ -156,7 +164,7 @@ func TestLab(t *testing.T) {
 	var pics, canvases int
 	var kernel string
 	// 1. Reopened executed notebook: untrusted, scripts dropped.
-	err := chromedp.Run(ctx,
+	err = chromedp.Run(ctx,
 		chromedp.Navigate(base+"/lab/tree/executed.ipynb?token="+token),
 		chromedp.Poll(fmt.Sprintf(`document.querySelectorAll(".jp-OutputArea-output .descent-viz img").length >= %d`, charts), nil,
 			chromedp.WithPollingTimeout(60*time.Second)),
