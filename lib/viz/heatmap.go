@@ -49,7 +49,31 @@ func (h *HeatMaps) panelSize() (int, int) {
 
 func (h *HeatMaps) chart() (string, int, int) {
 	w, ht := h.panelSize()
-	return h.Title, w * max(len(h.Panels), 1), ht + 30
+	return h.Title, w * max(len(h.Panels), 1), ht + 40
+}
+
+// colourBar draws the shared colour scale as a strip along the bottom of
+// dc, labelled at its ends (and at 0 when the scale is diverging).
+func (h *HeatMaps) colourBar(dc draw.Canvas, pal rampPalette, lo, hi float64) {
+	width := vg.Points(200)
+	x0 := (dc.Min.X+dc.Max.X)/2 - width/2
+	y0 := dc.Min.Y + vg.Points(14)
+	step := width / vg.Length(len(pal))
+	for i, c := range pal {
+		x := x0 + vg.Length(i)*step
+		dc.FillPolygon(c, []vg.Point{{X: x, Y: y0}, {X: x + step + 0.3, Y: y0}, {X: x + step + 0.3, Y: y0 + vg.Points(8)}, {X: x, Y: y0 + vg.Points(8)}})
+	}
+	sty := newGonumPlot().X.Tick.Label
+	sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
+	label := func(v float64) {
+		x := x0 + width*vg.Length((v-lo)/(hi-lo))
+		dc.FillText(sty, vg.Point{X: x, Y: dc.Min.Y + vg.Points(2)}, strconv.FormatFloat(v, 'g', 3, 64))
+	}
+	label(lo)
+	label(hi)
+	if lo < 0 && hi > 0 {
+		label(0)
+	}
 }
 
 // scale checks the panels and returns the colour range and notes.
@@ -148,6 +172,8 @@ func (h *HeatMaps) drawStatic(dc draw.Canvas) error {
 	head.Draw(top)
 	body := dc
 	body.Max.Y = top.Min.Y
+	body.Min.Y += vg.Points(30)
+	h.colourBar(dc, pal, lo, hi)
 	var row []*plot.Plot
 	for k, m := range h.Panels {
 		p := newGonumPlot()
