@@ -31,6 +31,11 @@ func ID(c Chart) string {
 	title, _, _ := c.chart()
 	h := fnv.New32a()
 	b, err := Options(c)
+	if t, ok := c.(*Table); ok {
+		var s string
+		s, err = t.html()
+		b = []byte(s)
+	}
 	if err != nil {
 		h.Write([]byte(err.Error()))
 	}

@@ -47,7 +47,8 @@ func (x XAxis) Column(t *optim.Trace) []float64 {
 // LossCurves plots the objective value of each trace against x, on a log
 // y axis, one colour per trace, labelled by Trace.Label. Pass LinearY()
 // for losses that reach zero or go negative, or YLabel to name what f is.
-// Cost O(total records).
+// Against ByTime the chart differs from run to run (wall time), so its
+// output is not byte-identical on re-run. Cost O(total records).
 func LossCurves(title string, x XAxis, traces []*optim.Trace, opts ...Option) *Plot {
 	p := NewPlot(title, XLabel(x.Label()), YLabel("f(x)"), LogY())
 	for _, t := range traces {

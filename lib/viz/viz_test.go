@@ -99,6 +99,11 @@ func TestIDs(t *testing.T) {
 	if ID(p1) == ID(p2) {
 		t.Errorf("different data, same id %s", ID(p1))
 	}
+	t1 := NewTable("Results", []string{"a"}, []string{"1"})
+	t2 := NewTable("Results", []string{"a"}, []string{"2"})
+	if ID(t1) == ID(t2) {
+		t.Errorf("different tables, same id %s", ID(t1))
+	}
 }
 
 func TestBadInput(t *testing.T) {
