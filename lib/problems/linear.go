@@ -48,57 +48,16 @@ func (m *LinearRegression) Data() Dataset { return m.data }
 
 // Loss implements Stochastic; see the type's doc comment for the formula.
 func (m *LinearRegression) Loss(grad, x []float64, idx []int) float64 {
-	const name = "LinearRegression"
-	checkLoss(name, grad, x, idx, m.d+1)
-	if grad != nil {
-		for j := range grad {
-			grad[j] = 0
-		}
-	}
-	w, b := x[:m.d], x[m.d]
-	var loss float64
-	for _, i := range idx {
-		checkIndex(name, i, m.data.Len())
-		xi := m.data.X[i]
-		r := b - m.data.Y[i]
-		for j, wj := range w {
-			r += wj * xi[j]
-		}
-		loss += r * r
-		if grad != nil {
-			for j, v := range xi {
-				grad[j] += 2 * r * v
-			}
-			grad[m.d] += 2 * r
-		}
-	}
-	inv := 1 / float64(len(idx))
-	loss *= inv
-	var reg float64
-	for _, wj := range w {
-		reg += wj * wj
-	}
-	loss += 0.5 * m.L2 * reg
-	if grad != nil {
-		for j := range grad {
-			grad[j] *= inv
-		}
-		for j, wj := range w {
-			grad[j] += m.L2 * wj
-		}
-	}
-	return loss
+	return affineLoss("LinearRegression", m.data, m.L2, grad, x, idx, m)
+}
+
+// exampleLoss is the squared residual (z − yᵢ)² and its derivative 2(z − yᵢ).
+func (m *LinearRegression) exampleLoss(z float64, i int) (loss, dz float64) {
+	r := z - m.data.Y[i]
+	return r * r, 2 * r
 }
 
 // Predict returns w·input + b. It panics if params or input have the wrong length.
 func (m *LinearRegression) Predict(params, input []float64) float64 {
-	checkParams("LinearRegression", "Predict", params, m.d+1)
-	if len(input) != m.d {
-		panic(fmt.Sprintf("problems: LinearRegression.Predict: len(input) = %d, want %d", len(input), m.d))
-	}
-	s := params[m.d]
-	for j, v := range input {
-		s += params[j] * v
-	}
-	return s
+	return affineScore("LinearRegression", "Predict", m.d, params, input)
 }

@@ -55,62 +55,20 @@ func (m *LogisticRegression) Data() Dataset { return m.data }
 
 // Loss implements Stochastic; see the type's doc comment for the formula.
 func (m *LogisticRegression) Loss(grad, x []float64, idx []int) float64 {
-	const name = "LogisticRegression"
-	checkLoss(name, grad, x, idx, m.d+1)
-	if grad != nil {
-		for j := range grad {
-			grad[j] = 0
-		}
-	}
-	w, b := x[:m.d], x[m.d]
-	var loss float64
-	for _, i := range idx {
-		checkIndex(name, i, m.data.Len())
-		xi := m.data.X[i]
-		z := b
-		for j, wj := range w {
-			z += wj * xi[j]
-		}
-		y := float64(m.data.Label[i])
-		loss += math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z))) - y*z
-		if grad != nil {
-			r := sigmoid(z) - y
-			for j, v := range xi {
-				grad[j] += r * v
-			}
-			grad[m.d] += r
-		}
-	}
-	inv := 1 / float64(len(idx))
-	loss *= inv
-	var reg float64
-	for _, wj := range w {
-		reg += wj * wj
-	}
-	loss += 0.5 * m.L2 * reg
-	if grad != nil {
-		for j := range grad {
-			grad[j] *= inv
-		}
-		for j, wj := range w {
-			grad[j] += m.L2 * wj
-		}
-	}
-	return loss
+	return affineLoss("LogisticRegression", m.data, m.L2, grad, x, idx, m)
+}
+
+// exampleLoss is log(1 + eᶻ) − yᵢz, evaluated as max(z, 0) + log1p(e^{−|z|}) − yᵢz
+// so that it never overflows, and its derivative σ(z) − yᵢ.
+func (m *LogisticRegression) exampleLoss(z float64, i int) (loss, dz float64) {
+	y := float64(m.data.Label[i])
+	return math.Max(z, 0) + math.Log1p(math.Exp(-math.Abs(z))) - y*z, sigmoid(z) - y
 }
 
 // Prob returns P(class 1 | input) = σ(w·input + b).
 // It panics if params or input have the wrong length.
 func (m *LogisticRegression) Prob(params, input []float64) float64 {
-	checkParams("LogisticRegression", "Prob", params, m.d+1)
-	if len(input) != m.d {
-		panic(fmt.Sprintf("problems: LogisticRegression.Prob: len(input) = %d, want %d", len(input), m.d))
-	}
-	z := params[m.d]
-	for j, v := range input {
-		z += params[j] * v
-	}
-	return sigmoid(z)
+	return sigmoid(affineScore("LogisticRegression", "Prob", m.d, params, input))
 }
 
 // Predict returns the more probable class, 1 when σ(w·input + b) > ½.
