@@ -16,9 +16,11 @@ import (
 //	x ← x − α/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
 //
 // ε sits outside the square root, as in torch and in both seeds.
-// NoBiasCorrection drops the two bias corrections (1 − βᵗ → 1), the form the
-// course shows first: then the first steps are tiny, because m and v start
-// at zero and are biased towards it.
+// NoBiasCorrection drops the two bias corrections (1 − βᵗ → 1). Since m
+// and v start at zero, their early values are biased towards it, and by
+// different amounts: the first uncorrected step is α(1 − β₁)/√(1 − β₂) ≈ 3.16α
+// per coordinate (defaults), not α, and the early steps keep growing while
+// √v lags behind m (notebook 03 measures them).
 //
 // WeightDecay here is L2 regularisation added to the gradient, which the
 // adaptive denominator then rescales; AdamW decouples it.
