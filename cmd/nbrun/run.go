@@ -317,12 +317,34 @@ func checkExecuted(name, executed string) (int, error) {
 		}
 	}
 	if first == nil {
-		return claims, nil
+		return claims, checkChartBundle(name, b)
 	}
 	if failures > 1 {
 		first.Message += fmt.Sprintf("\n(and %d later cells failed too)", failures-1)
 	}
 	return claims, first
+}
+
+// Chart markers of lib/viz (not imported, like claimPrefix): every chart's
+// container has the class, and the chart that carries the echarts bundle
+// has the attribute.
+const (
+	chartClass = `class=\"descent-viz\"`
+	loaderAttr = `data-descent-echarts=`
+)
+
+// checkChartBundle fails a notebook whose charts cannot become interactive:
+// it has charts but its outputs carry the echarts bundle not exactly once
+// (GoNB can drop a cell's last display message, and a dropped first chart
+// takes the bundle with it). b is the executed notebook's JSON.
+func checkChartBundle(name string, b []byte) error {
+	if !bytes.Contains(b, []byte(chartClass)) {
+		return nil
+	}
+	if n := bytes.Count(b, []byte(loaderAttr)); n != 1 {
+		return fmt.Errorf("%s: the outputs carry the echarts bundle %d times, want exactly once (was the first chart's output dropped, or nb.Reload called?)", name, n)
+	}
+	return nil
 }
 
 var goPosition = regexp.MustCompile(`[^\s]+\.go:\d+:\d+: [^\n]*`)

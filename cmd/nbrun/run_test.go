@@ -173,3 +173,23 @@ func TestCourseNotebooksStoredClean(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckChartBundle(t *testing.T) {
+	chart := `{"text/html": "<div class=\"descent-viz\" id=\"a\"></div>"}`
+	loader := `{"text/html": "<script data-descent-echarts=\"5.6.0\"></script>"}`
+	cases := []struct {
+		name, json string
+		ok         bool
+	}{
+		{"no charts", `{"cells": []}`, true},
+		{"charts and one bundle", loader + chart + chart, true},
+		{"charts without the bundle", chart + chart, false},
+		{"bundle twice", loader + chart + loader, false},
+	}
+	for _, c := range cases {
+		err := checkChartBundle("x.ipynb", []byte(c.json))
+		if (err == nil) != c.ok {
+			t.Errorf("%s: got %v, want ok=%v", c.name, err, c.ok)
+		}
+	}
+}
