@@ -39,20 +39,22 @@ def first_markdown(nb):
 
 
 def title_and_summary(nb, fallback):
-    """The first '# ' heading of the notebook and the sentence after it."""
+    """The first '# ' heading of the notebook and the first sentence of the
+    paragraph after it."""
     text = first_markdown(nb)
-    title, summary = fallback, ""
+    title, para = fallback, []
     for line in text.splitlines():
         s = line.strip()
         if not s:
+            if para:
+                break
             continue
-        if s.startswith("# ") and title == fallback:
+        if s.startswith("# ") and title == fallback and not para:
             title = s[2:].strip()
-        elif not s.startswith("#") and not summary:
-            summary = s
-            break
-    summary = re.sub(r"[*_`]", "", summary)
-    summary = re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0]
+        elif not s.startswith("#") and not s.startswith(">"):
+            para.append(s)
+    summary = re.sub(r"[*_`]", "", " ".join(para))
+    summary = re.split(r"(?<=[a-z0-9)$][.!?])\s", summary, maxsplit=1)[0]
     return title, summary
 
 
@@ -84,7 +86,7 @@ def toc(body):
 
 def index_page(entries):
     rows = "\n".join(
-        f'<li><a href="{e["href"]}">{html.escape(e["title"])}</a>'
+        f'<li><span class="num">{html.escape(e["stem"].split("-")[0])}</span> <a href="{e["href"]}">{html.escape(e["title"])}</a>'
         f'<span class="summary">{html.escape(e["summary"])}</span></li>'
         for e in entries
     )
@@ -102,7 +104,7 @@ def index_page(entries):
 <h1>descent — optimization for deep learning, in Go</h1>
 <p>The lecture notes of the course: every notebook executed, every claim in the prose checked by the code beside it.
 Each page works offline; charts are interactive where scripts run and pictures where they do not.</p>
-<ol>
+<ol class="descent-course">
 {rows}
 </ol>
 </body></html>
