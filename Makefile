@@ -13,7 +13,7 @@ CELL_TIMEOUT ?= 300s
 # JupyterLab port for `make lab`.
 PORT ?= 8888
 
-.PHONY: setup notes lab test test-go test-notebooks test-site bench clean distclean
+.PHONY: setup notes lab test test-go test-notebooks test-lab test-site bench clean distclean
 
 ## setup: .venv with the pinned Python side, gonb + goimports in .tools/bin, the gonb kernel in .venv
 setup:
@@ -33,7 +33,7 @@ lab: setup
 	  --MappingKernelManager.default_kernel_name=gonb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## test: go vet, go test and the notebook tests
-test: setup test-go test-notebooks test-site
+test: setup test-go test-notebooks test-lab test-site
 
 test-go:
 	cd $(ROOT) && go vet ./...
@@ -42,6 +42,13 @@ test-go:
 test-notebooks:
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
 	.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
+
+# JupyterLab with the gonb kernel in headless Chromium: token required, a live
+# run-all of notebooks 00 and 06 with interactive charts, and the executed
+# notebooks reopened untrusted showing their pictures (tests/lab, tag lab).
+test-lab:
+	cd $(ROOT) && go vet -tags lab ./tests/lab
+	cd $(ROOT) && go test -tags lab -count=1 -v -timeout 10m -run TestLab ./tests/lab
 
 # The lecture notes built from the executed notebooks, opened from disk in
 # headless Chromium with the network blocked (scripts on and off).

@@ -131,8 +131,22 @@ func TestLab(t *testing.T) {
 	if err := lab.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { lab.Process.Kill(); lab.Wait() })
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	exited := make(chan struct{})
+	go func() { lab.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		// Kernels run in sessions of their own: ask the server to shut them
+		// down with itself before killing it, or gonb kernels outlive the test.
+		if resp, err := http.Post(base+"/api/shutdown?token="+token, "", nil); err == nil {
+			resp.Body.Close()
+		}
+		select {
+		case <-exited:
+		case <-time.After(15 * time.Second):
+			lab.Process.Kill()
+			<-exited
+		}
+	})
 	for i := 0; ; i++ {
 		resp, err := http.Get(base + "/api/status?token=" + token)
 		if err == nil {
