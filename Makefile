@@ -57,12 +57,9 @@ test-site:
 	@cd $(ROOT) && go build -o .tools/bin/sitecheck ./cmd/sitecheck
 	.tools/bin/sitecheck -shots $(ROOT)/build/screenshots $(ROOT)/build/html
 
-## bench: first-order steps beside the triad bandwidth, and the cost of curvature (reports under build/bench)
-bench:
-	mkdir -p $(ROOT)/build/bench
-	cd $(ROOT) && go test -run '^$$' -bench 'Triad|Step' -benchtime 20x ./lib/optim | tee build/bench/optim.txt
-	cd $(ROOT) && go test -run '^$$' -bench 'Cholesky|CholeskySolve|Assemble|TwoLoop|CGIteration|Gemm' -benchtime 3x ./lib/secondorder | tee build/bench/secondorder.txt
-	cd $(ROOT) && go test -run '^$$' -bench CostReport -benchtime 1x ./lib/secondorder
+## bench: everything measured side by side in one run -> build/bench/report.md, report.json, charts (about 10 min)
+bench: setup
+	$(ROOT)/tools/bench/run.sh
 
 ## clean: remove build outputs (keeps .venv and .tools; `make distclean` removes those too)
 clean:
