@@ -57,6 +57,8 @@ fi
 cd "$workdir" 2>/dev/null || say "warning: cannot enter $workdir; staying in $PWD"
 
 if [[ $# -eq 0 || "$1" == -* ]]; then
+  # Under JupyterHub a spawner passing only flags gets the single-user server.
+  if [[ -n "${JUPYTERHUB_API_TOKEN:-}" ]]; then exec jupyterhub-singleuser "$@"; fi
   exec jupyter lab "$@"
 fi
 exec "$@"
