@@ -35,8 +35,11 @@ lab: setup
 ## test: go vet, go test and the notebook tests
 test: setup test-go test-notebooks test-lab test-site test-docker
 
+# go build first fills the build cache: the hub test starts several gonb
+# kernels at once, and on a cold cache each would compile the library.
 test-go:
 	cd $(ROOT) && go vet ./...
+	cd $(ROOT) && go build ./...
 	cd $(ROOT) && go test -count=1 ./...
 
 test-notebooks:
