@@ -27,6 +27,15 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 WORK = float(os.environ.get("BENCH_WORK", "2e7"))
 
 
+
+def _scaled_step(x, g, s, tmp, lr, eps):
+    """x -= lr * g / (sqrt(s) + eps), in place through tmp (AdaGrad's and RMSProp's last pass)."""
+    np.sqrt(s, out=tmp)
+    tmp += eps
+    np.divide(g, tmp, out=tmp)
+    tmp *= -lr
+    x += tmp
+
 class SGDInPlace:
     words = 3
 
@@ -78,11 +87,7 @@ class AdaGrad:
     def step(self, x, g):
         np.multiply(g, g, out=self.tmp)
         self.s += self.tmp
-        np.sqrt(self.s, out=self.tmp)
-        self.tmp += self.eps
-        np.divide(g, self.tmp, out=self.tmp)
-        self.tmp *= -self.lr
-        x += self.tmp
+        _scaled_step(x, g, self.s, self.tmp, self.lr, self.eps)
 
 
 class RMSProp:
@@ -96,11 +101,7 @@ class RMSProp:
         np.multiply(g, g, out=self.tmp)
         self.tmp *= 1 - self.alpha
         self.s += self.tmp
-        np.sqrt(self.s, out=self.tmp)
-        self.tmp += self.eps
-        np.divide(g, self.tmp, out=self.tmp)
-        self.tmp *= -self.lr
-        x += self.tmp
+        _scaled_step(x, g, self.s, self.tmp, self.lr, self.eps)
 
 
 class Adam:

@@ -17,9 +17,7 @@ func LinearData(n, d int, noise float64, seed uint64) Dataset {
 	if n < 1 || d < 1 {
 		panic(fmt.Sprintf("problems: LinearData: n = %d, d = %d, want both ≥ 1", n, d))
 	}
-	if !(noise >= 0) || math.IsInf(noise, 1) {
-		panic(fmt.Sprintf("problems: LinearData: noise = %v, want a finite noise ≥ 0", noise))
-	}
+	checkNoise("LinearData", noise)
 	rng := newRand(seed)
 	truth := make([]float64, d+1)
 	for j := range truth {
@@ -112,9 +110,7 @@ func Moons(n int, noise float64, seed uint64) Dataset {
 	if n < 2 {
 		panic(fmt.Sprintf("problems: Moons: n = %d, want n ≥ 2", n))
 	}
-	if !(noise >= 0) || math.IsInf(noise, 1) {
-		panic(fmt.Sprintf("problems: Moons: noise = %v, want a finite noise ≥ 0", noise))
-	}
+	checkNoise("Moons", noise)
 	rng := newRand(seed)
 	x := rows(n, 2)
 	label := make([]int, n)
@@ -145,9 +141,7 @@ func Spirals(k, perClass int, noise float64, seed uint64) Dataset {
 	if k < 2 || perClass < 2 {
 		panic(fmt.Sprintf("problems: Spirals: k = %d, perClass = %d, want k ≥ 2 and perClass ≥ 2", k, perClass))
 	}
-	if !(noise >= 0) || math.IsInf(noise, 1) {
-		panic(fmt.Sprintf("problems: Spirals: noise = %v, want a finite noise ≥ 0", noise))
-	}
+	checkNoise("Spirals", noise)
 	rng := newRand(seed)
 	x := rows(k*perClass, 2)
 	label := make([]int, k*perClass)
@@ -162,4 +156,11 @@ func Spirals(k, perClass int, noise float64, seed uint64) Dataset {
 		}
 	}
 	return Dataset{Name: "spirals", X: x, Label: label, Classes: k}
+}
+
+// checkNoise panics unless noise is a finite value ≥ 0, naming the constructor.
+func checkNoise(name string, noise float64) {
+	if !(noise >= 0) || math.IsInf(noise, 1) {
+		panic(fmt.Sprintf("problems: %s: noise = %v, want a finite noise ≥ 0", name, noise))
+	}
 }
