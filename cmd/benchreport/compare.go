@@ -85,8 +85,11 @@ func gradInf(p problems.Problem, x []float64) float64 {
 	return m
 }
 
-func runOurs(p problems.Problem, m secondorder.Method) Run {
-	r := m.Minimize(p, p.Start)
+// lbfgsMemory is the L-BFGS history of the comparison, for every library.
+const lbfgsMemory = 10
+
+func runOurs(p problems.Problem, m optim.Method) Run {
+	r := optim.Run(p, p.Start, m, optim.Settings{MaxIter: 10000, GradTol: gradTol})
 	gi := gradInf(p, r.X)
 	run := Run{Iterations: r.Stats.Iterations, FuncEvals: r.Stats.FuncEvals, GradEvals: r.Stats.GradEvals,
 		HessEvals: r.Stats.HessEvals, F: r.F, GradInf: gi, Converged: r.Status == optim.GradientThreshold && gi <= gradTol}
@@ -164,15 +167,15 @@ func Compare(refPath, scipyPath string, denseMax int, minTime time.Duration, log
 			return nil, fmt.Errorf("problems.GonumSet has no %q", rp.Name)
 		}
 		row := CompareRow{Problem: p.Name, N: len(p.Start), Runs: map[string]Run{}}
-		row.Runs[ourLBFGS] = timed(minTime, func() Run { return runOurs(p, secondorder.LBFGS{}) })
+		row.Runs[ourLBFGS] = timed(minTime, func() Run { return runOurs(p, secondorder.NewLBFGS(lbfgsMemory)) })
 		row.Runs[gonumLBFGS] = timed(minTime, func() Run {
-			return runGonum(p, func() optimize.Method { return &optimize.LBFGS{Store: secondorder.DefaultMemory} })
+			return runGonum(p, func() optimize.Method { return &optimize.LBFGS{Store: lbfgsMemory} })
 		})
 		if row.N <= denseMax {
-			row.Runs[ourBFGS] = timed(minTime, func() Run { return runOurs(p, secondorder.BFGS{}) })
+			row.Runs[ourBFGS] = timed(minTime, func() Run { return runOurs(p, secondorder.NewBFGS()) })
 			row.Runs[gonumBFGS] = timed(minTime, func() Run { return runGonum(p, func() optimize.Method { return &optimize.BFGS{} }) })
 			row.Runs[ourNewton] = timed(minTime, func() Run {
-				return runOurs(p, secondorder.Newton{LineSearch: secondorder.StrongWolfe{}, Modified: true})
+				return runOurs(p, &secondorder.Newton{Modified: true, Beta: 1e-3, LineSearch: secondorder.StrongWolfe{C1: 1e-4, C2: 0.9, MaxTrials: 25}})
 			})
 		}
 		for _, s := range sp.Problems {

@@ -248,9 +248,14 @@ func Dense(lines []BenchLine, cpu CPU) Newton {
 	}
 	nw.AssembleSlope, nw.FactorSlope, nw.SolveSlope = nan(), nan(), nan()
 	if len(xd) >= 2 {
-		nw.AssembleSlope, _ = secondorder.FitLogLog(xd, asm)
-		nw.FactorSlope, _ = secondorder.FitLogLog(xd, fac)
-		nw.SolveSlope, _ = secondorder.FitLogLog(xd, sol)
+		slope := func(y []float64) float64 {
+			s, _, err := secondorder.FitLogLog(xd, y)
+			if err != nil {
+				return nan()
+			}
+			return s
+		}
+		nw.AssembleSlope, nw.FactorSlope, nw.SolveSlope = slope(asm), slope(fac), slope(sol)
 	}
 	nw.Slopes["assemble"], nw.Slopes["factor"], nw.Slopes["solve"] = nw.AssembleSlope, nw.FactorSlope, nw.SolveSlope
 	return nw

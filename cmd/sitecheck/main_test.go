@@ -52,7 +52,7 @@ func site(t *testing.T, body string) string {
 
 func chartHTML(t *testing.T) string {
 	t.Helper()
-	c := viz.Curves("test chart", []float64{0, 1, 2, 3}, []string{"f"}, [][]float64{{4, 2, 1, 0.5}}, viz.LogY())
+	c := viz.NewPlot("test chart", viz.LogY()).Line("f", []float64{0, 1, 2, 3}, []float64{4, 2, 1, 0.5})
 	frag, err := viz.HTML(c, viz.WithLoader())
 	if err != nil {
 		t.Fatal(err)

@@ -15,7 +15,7 @@ import (
 //	v̂ ← max(v̂, v) if AMSGrad, else v
 //	x ← x − α/(1 − β₁ᵗ) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
 //
-// ε sits outside the square root, as in torch and in both seeds.
+// ε sits outside the square root, as in torch and in Kingma & Ba (2015).
 // NoBiasCorrection drops the two bias corrections (1 − βᵗ → 1). Since m
 // and v start at zero, their early values are biased towards it, and by
 // different amounts: the first uncorrected step is α(1 − β₁)/√(1 − β₂) ≈ 3.16α
@@ -25,20 +25,20 @@ import (
 // WeightDecay here is L2 regularisation added to the gradient, which the
 // adaptive denominator then rescales; AdamW decouples it.
 //
-// Defaults (torch's): LR 1e-3, Beta1 0.9, Beta2 0.999, Eps 1e-8, no weight
-// decay. A zero Beta1 means 0.9: for β₁ = 0 exactly, set Beta1 to
-// math.SmallestNonzeroFloat64 (then 1 − β₁ rounds to 1 and m = d).
+// torch's defaults, which NewAdam sets: Beta1 0.9, Beta2 0.999, Eps 1e-8,
+// no weight decay (torch's LR default is 1e-3). No field has a hidden
+// default: Beta1 0 is β₁ = 0 (m = d, RMSProp with bias correction), and LR
+// and Eps must be set (0 panics).
 //
 // Cost per Step: one pass with one square root and one division per element,
 // reading x, grad, m, v and writing x, m, v: 7 float64 words (56 bytes) per
 // element (AMSGrad: 9). m and v (and v̂) are allocated on the first Step.
 type Adam struct {
-	// LR is the learning rate α (0 means 1e-3; negative panics).
+	// LR is the learning rate α > 0.
 	LR float64
-	// Beta1, Beta2 are the moment decay rates β₁, β₂ ∈ [0,1)
-	// (0 means 0.9 and 0.999).
+	// Beta1, Beta2 are the moment decay rates β₁, β₂ ∈ [0,1).
 	Beta1, Beta2 float64
-	// Eps ε > 0 (0 means 1e-8; negative panics).
+	// Eps ε > 0.
 	Eps float64
 	// WeightDecay λ ≥ 0 adds λx to the gradient (L2, coupled).
 	WeightDecay float64
@@ -52,15 +52,20 @@ type Adam struct {
 	adamState
 }
 
-// Defaults of Adam and AdamW.
+// torch's defaults for Adam and AdamW.
 const (
-	DefaultAdamLR    = 1e-3
 	DefaultAdamBeta1 = 0.9
 	DefaultAdamBeta2 = 0.999
 	DefaultAdamEps   = 1e-8
-	// DefaultAdamWWeightDecay is AdamW's decoupled decay when WeightDecay is 0.
+	// DefaultAdamWWeightDecay is torch's decoupled decay for AdamW.
 	DefaultAdamWWeightDecay = 1e-2
 )
+
+// NewAdam returns Adam with learning rate lr and torch's other defaults
+// (β₁ = 0.9, β₂ = 0.999, ε = 1e-8, no weight decay).
+func NewAdam(lr float64) *Adam {
+	return &Adam{LR: lr, Beta1: DefaultAdamBeta1, Beta2: DefaultAdamBeta2, Eps: DefaultAdamEps}
+}
 
 // adamState is the state Adam and AdamW share.
 type adamState struct {
@@ -86,7 +91,7 @@ type adamConfig struct {
 func (c *adamConfig) check() {
 	checkUnit(c.name, "Beta1", c.b1)
 	checkUnit(c.name, "Beta2", c.b2)
-	checkEps(c.name, c.eps)
+	checkEps(c.name, c.eps, DefaultAdamEps)
 	checkNonNeg(c.name, "WeightDecay", c.l2+c.wdec)
 }
 
@@ -160,10 +165,10 @@ func (st *adamState) step(c adamConfig, x, grad []float64) {
 func (o *Adam) config() adamConfig {
 	return adamConfig{
 		name:   "Adam",
-		lr:     o.rate.get(o.LR, DefaultAdamLR, "Adam"),
-		b1:     orDefault(o.Beta1, DefaultAdamBeta1),
-		b2:     orDefault(o.Beta2, DefaultAdamBeta2),
-		eps:    orDefault(o.Eps, DefaultAdamEps),
+		lr:     o.rate.get(o.LR, "Adam"),
+		b1:     o.Beta1,
+		b2:     o.Beta2,
+		eps:    o.Eps,
 		l2:     o.WeightDecay,
 		ams:    o.AMSGrad,
 		nobias: o.NoBiasCorrection,
@@ -184,7 +189,7 @@ func (o *Adam) Step(x, grad []float64) {
 func (o *Adam) Reset() { o.reset() }
 
 // LearningRate returns the rate the next Step uses.
-func (o *Adam) LearningRate() float64 { return o.rate.get(o.LR, DefaultAdamLR, "Adam") }
+func (o *Adam) LearningRate() float64 { return o.rate.get(o.LR, "Adam") }
 
 // SetLearningRate sets the rate for the following Steps (lr ≥ 0, finite).
 func (o *Adam) SetLearningRate(lr float64) { o.rate.put(lr, "Adam") }

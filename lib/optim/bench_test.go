@@ -20,14 +20,14 @@ var benchOpts = []struct {
 	words int
 	mk    func() Optimizer
 }{
-	{"SGD", 3, func() Optimizer { return &SGD{LR: 1e-3} }},                // read x, g; write x
-	{"Momentum", 5, func() Optimizer { return &Momentum{LR: 1e-3} }},      // read x, g, b; write x, b
-	{"Nesterov", 5, func() Optimizer { return &Nesterov{LR: 1e-3} }},      // read x, g, b; write x, b
-	{"AdaGrad", 5, func() Optimizer { return &AdaGrad{} }},                // read x, g, G; write x, G
-	{"RMSProp", 5, func() Optimizer { return &RMSProp{} }},                // read x, g, s; write x, s
-	{"Adam", 7, func() Optimizer { return &Adam{} }},                      // read x, g, m, v; write x, m, v
-	{"AdamW", 7, func() Optimizer { return &AdamW{} }},                    // as Adam: the decay is fused into the same pass
-	{"Adam-AMSGrad", 9, func() Optimizer { return &Adam{AMSGrad: true} }}, // + read, write v̂
+	{"SGD", 3, func() Optimizer { return NewSGD(1e-3) }},                                     // read x, g; write x
+	{"Momentum", 5, func() Optimizer { return NewMomentum(1e-3, 0.9) }},                      // read x, g, b; write x, b
+	{"Nesterov", 5, func() Optimizer { return NewNesterov(1e-3, 0.9) }},                      // read x, g, b; write x, b
+	{"AdaGrad", 5, func() Optimizer { return NewAdaGrad(1e-2) }},                             // read x, g, G; write x, G
+	{"RMSProp", 5, func() Optimizer { return NewRMSProp(1e-2) }},                             // read x, g, s; write x, s
+	{"Adam", 7, func() Optimizer { return NewAdam(1e-3) }},                                   // read x, g, m, v; write x, m, v
+	{"AdamW", 7, func() Optimizer { return NewAdamW(1e-3) }},                                 // as Adam: the decay is fused into the same pass
+	{"Adam-AMSGrad", 9, func() Optimizer { a := NewAdam(1e-3); a.AMSGrad = true; return a }}, // + read, write v̂
 }
 
 func BenchmarkStep(b *testing.B) {

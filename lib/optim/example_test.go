@@ -2,21 +2,22 @@ package optim_test
 
 import (
 	"fmt"
-	"math/rand/v2"
 
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 )
 
-func ExampleMinimize() {
-	r := optim.Minimize(problems.Rosenbrock(), []float64{-1.2, 1}, &optim.Adam{LR: 0.02},
-		optim.Settings{MaxIter: 20000, GradTol: 1e-6, Label: "Adam"})
-	fmt.Printf("%v after %d steps: x = (%.4f, %.4f)\n", r.Status, r.Stats.Iterations, r.X[0], r.X[1])
-	// Output: GradientThreshold after 3930 steps: x = (1.0000, 1.0000)
+func ExampleRun() {
+	p := problems.Rosenbrock()
+	r := optim.Run(p, p.Start, optim.NewAdam(0.02), optim.Settings{MaxIter: 20000, GradTol: 1e-6})
+	fmt.Printf("%s: %v after %d steps: x = (%.4f, %.4f)\n", r.Trace.Label, r.Status, r.Stats.Iterations, r.X[0], r.X[1])
+	// Output: Adam: GradientThreshold after 3930 steps: x = (1.0000, 1.0000)
 }
 
 func ExampleAdam_biasCorrection() {
-	for _, opt := range []*optim.Adam{{LR: 0.1}, {LR: 0.1, NoBiasCorrection: true}} {
+	corrected, uncorrected := optim.NewAdam(0.1), optim.NewAdam(0.1)
+	uncorrected.NoBiasCorrection = true
+	for _, opt := range []*optim.Adam{corrected, uncorrected} {
 		x := []float64{0}
 		opt.Step(x, []float64{2})
 		fmt.Printf("first step %.4f\n", -x[0])
@@ -26,12 +27,12 @@ func ExampleAdam_biasCorrection() {
 	// first step 0.3162
 }
 
-func ExampleMinimizeStochastic() {
+func ExampleRun_batchSizes() {
 	model := problems.NewLinearRegression(problems.LinearData(200, 3, 0.1, 7), 0)
-	x0 := make([]float64, model.Dim())
+	p := problems.FullBatch("linear regression", model)
+	x0 := make([]float64, p.Dim)
 	for _, b := range []int{200, 16, 1} {
-		r := optim.MinimizeStochastic(model, x0, &optim.SGD{LR: 0.05}, optim.StochasticSettings{
-			BatchSize: b, Rand: rand.New(rand.NewPCG(1, 2)), Epochs: 5})
+		r := optim.Run(p, x0, optim.NewSGD(0.05), optim.Settings{Batch: b, Seed: 1, Epochs: 5})
 		fmt.Printf("b=%3d: %4d steps, %d example gradients\n", b, r.Stats.Iterations, r.Stats.GradEvals)
 	}
 	// Output:

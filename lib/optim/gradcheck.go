@@ -11,7 +11,7 @@ import (
 type GradCheck struct {
 	Analytic, Numeric []float64
 	// RelErr[i] is |g − g̃| / max(|g|, |g̃|) for component i (0 when both
-	// are 0): the relative error of the lecture notes (seed 003).
+	// are 0): the relative error of CS231n's gradient check.
 	RelErr []float64
 	// Max is the largest RelErr, at Index.
 	Max   float64

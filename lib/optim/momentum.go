@@ -8,9 +8,9 @@ package optim
 //	b ← μ b + (1 − τ) d                   afterwards
 //	x ← x − α b
 //
-// This is also the form of the lecture notes' code (seed 003:
-// V = μV + dW, W −= α V). With Velocity set it takes instead the form of
-// seed 001 (Sutskever et al. 2013), where the learning rate sits inside the
+// (μ is the course's ρ.) This is also the form most code writes
+// (V = ρV + dW, W −= αV; CS231n). With Velocity set it takes instead the
+// form of Sutskever et al. (2013), where the learning rate sits inside the
 // velocity:
 //
 //	v ← −α d                              on the first Step,
@@ -22,14 +22,16 @@ package optim
 // the whole buffer at once, the velocity form only to the new gradient, so
 // old steps keep the old rate.
 //
-// Defaults: LR 1e-3, Momentum μ = 0.9 (torch's default is 0, which is SGD;
-// the seeds use ρ ≈ 0.9). Cost per Step: one pass reading x, grad and the
-// buffer and writing x and the buffer (5 float64 words per element); the
-// buffer (len(x) words) is allocated on the first Step.
+// With μ = 0 it is plain gradient descent (torch then keeps no buffer and
+// ignores dampening; so does this). No default is hidden: LR must be set and
+// Momentum is what it says (NewMomentum(α, ρ) spells both; ρ = 0.9 is the
+// usual choice). Cost per Step: one pass reading x, grad and the buffer and
+// writing x and the buffer (5 float64 words per element); the buffer
+// (len(x) words) is allocated on the first Step.
 type Momentum struct {
-	// LR is the learning rate α (0 means 1e-3; negative panics).
+	// LR is the learning rate α > 0.
 	LR float64
-	// Momentum is μ ∈ [0,1) (0 means 0.9; for μ = 0 use SGD).
+	// Momentum is μ ∈ [0,1), the course's ρ (0: no momentum).
 	Momentum float64
 	// Dampening τ ∈ [0,1) scales the new gradient by 1 − τ (not on the first Step).
 	Dampening float64
@@ -37,7 +39,7 @@ type Momentum struct {
 	WeightDecay float64
 	// Maximize ascends instead of descends.
 	Maximize bool
-	// Velocity selects the seed-001 velocity form v ← μv − αd, x ← x + v.
+	// Velocity selects the velocity form v ← μv − αd, x ← x + v.
 	Velocity bool
 
 	rate  rate
@@ -45,12 +47,13 @@ type Momentum struct {
 	steps int
 }
 
-// DefaultMomentum is the momentum μ of Momentum and Nesterov when the field is 0.
-const DefaultMomentum = 0.9
+// NewMomentum returns heavy-ball momentum in torch's form with learning
+// rate lr and momentum rho (the course's ρ, torch's μ).
+func NewMomentum(lr, rho float64) *Momentum { return &Momentum{LR: lr, Momentum: rho} }
 
 func (o *Momentum) params(name string) (lr, mu, damp, wd, s float64) {
-	lr = o.rate.get(o.LR, DefaultSGDLR, name)
-	mu = orDefault(o.Momentum, DefaultMomentum)
+	lr = o.rate.get(o.LR, name)
+	mu = o.Momentum
 	checkUnit(name, "Momentum", mu)
 	checkUnit(name, "Dampening", o.Dampening)
 	checkNonNeg(name, "WeightDecay", o.WeightDecay)
@@ -70,6 +73,9 @@ func (o *Momentum) Step(x, grad []float64) {
 	b := o.buf[:len(x)]
 	grad = grad[:len(x)]
 	c := 1 - damp
+	if mu == 0 { // torch: no buffer, no dampening
+		c, first = 1, true
+	}
 	switch {
 	case o.Velocity && first:
 		for i, g := range grad {
@@ -103,7 +109,7 @@ func (o *Momentum) Step(x, grad []float64) {
 func (o *Momentum) Reset() { o.rate, o.buf, o.steps = rate{}, o.buf[:0], 0 }
 
 // LearningRate returns the rate the next Step uses.
-func (o *Momentum) LearningRate() float64 { return o.rate.get(o.LR, DefaultSGDLR, "Momentum") }
+func (o *Momentum) LearningRate() float64 { return o.rate.get(o.LR, "Momentum") }
 
 // SetLearningRate sets the rate for the following Steps (lr ≥ 0, finite).
 func (o *Momentum) SetLearningRate(lr float64) { o.rate.put(lr, "Momentum") }

@@ -8,8 +8,8 @@ package optim
 //	b ← d on the first Step, else b ← μ b + d
 //	x ← x − α (d + μ b)
 //
-// With Velocity set it keeps the learning rate inside the velocity, as the
-// seed-001 momentum form does:
+// With Velocity set it keeps the learning rate inside the velocity, as
+// Sutskever et al.'s momentum form does:
 //
 //	v ← −α d on the first Step, else v ← μ v − α d
 //	x ← x + μ v − α d
@@ -17,12 +17,14 @@ package optim
 // The two agree while α is constant (v = −α b) and part when it changes.
 // torch forbids dampening with Nesterov momentum, so there is none here.
 //
-// Defaults: LR 1e-3, Momentum 0.9. Cost per Step: one pass, 5 float64
-// words moved per element; a buffer of len(x) allocated on the first Step.
+// No default is hidden: LR must be set, and Momentum 0 is plain gradient
+// descent (NewNesterov(α, ρ) spells both). Cost per Step: one pass,
+// 5 float64 words moved per element; a buffer of len(x) allocated on the
+// first Step.
 type Nesterov struct {
-	// LR is the learning rate α (0 means 1e-3; negative panics).
+	// LR is the learning rate α > 0.
 	LR float64
-	// Momentum is μ ∈ [0,1) (0 means 0.9).
+	// Momentum is μ ∈ [0,1), the course's ρ (0: no momentum).
 	Momentum float64
 	// WeightDecay λ ≥ 0 adds λx to the gradient (L2 regularisation).
 	WeightDecay float64
@@ -36,12 +38,15 @@ type Nesterov struct {
 	steps int
 }
 
+// NewNesterov returns Nesterov momentum with learning rate lr and momentum rho.
+func NewNesterov(lr, rho float64) *Nesterov { return &Nesterov{LR: lr, Momentum: rho} }
+
 // Step moves x with Nesterov momentum. It panics if len(grad) != len(x), x
 // has another length than on the first Step, or a hyperparameter is out of range.
 func (o *Nesterov) Step(x, grad []float64) {
 	checkLens("Nesterov", x, grad, len(o.buf))
-	lr := o.rate.get(o.LR, DefaultSGDLR, "Nesterov")
-	mu := orDefault(o.Momentum, DefaultMomentum)
+	lr := o.rate.get(o.LR, "Nesterov")
+	mu := o.Momentum
 	checkUnit("Nesterov", "Momentum", mu)
 	checkNonNeg("Nesterov", "WeightDecay", o.WeightDecay)
 	wd, s := o.WeightDecay, sign(o.Maximize)
@@ -75,7 +80,7 @@ func (o *Nesterov) Step(x, grad []float64) {
 func (o *Nesterov) Reset() { o.rate, o.buf, o.steps = rate{}, o.buf[:0], 0 }
 
 // LearningRate returns the rate the next Step uses.
-func (o *Nesterov) LearningRate() float64 { return o.rate.get(o.LR, DefaultSGDLR, "Nesterov") }
+func (o *Nesterov) LearningRate() float64 { return o.rate.get(o.LR, "Nesterov") }
 
 // SetLearningRate sets the rate for the following Steps (lr ≥ 0, finite).
 func (o *Nesterov) SetLearningRate(lr float64) { o.rate.put(lr, "Nesterov") }

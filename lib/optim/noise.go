@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/descentlab/descent/internal/num"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -18,27 +19,26 @@ type NoisePoint struct {
 
 // GradientNoise measures how the mini-batch gradient at x scatters around
 // the full-data gradient for each batch size in batches, from draws batches
-// of each size drawn with replacement from rng. The lecture notes' law
-// (seed 002) is that the standard error falls like σ/√b; slope is the
+// of each size drawn with replacement (seeded by seed). For batches drawn
+// independently the standard error falls like σ/√b; slope is the
 // least-squares slope of log Std against log b, close to −1/2 when the law
-// holds (doubling the accuracy costs four times the examples).
+// holds (halving the error costs four times the examples). It is NaN when
+// no fit is possible (a gradient without noise).
 //
 // Cost: n per-example gradients for the full gradient, then Σ draws·b.
 // It panics if a batch size is < 1, draws < 2, fewer than two batch sizes
-// are given, rng is nil or len(x) != p.Dim().
-func GradientNoise(p problems.Stochastic, x []float64, batches []int, draws int, rng *rand.Rand) (pts []NoisePoint, slope float64) {
+// are given or len(x) != p.Dim().
+func GradientNoise(p problems.Stochastic, x []float64, batches []int, draws int, seed uint64) (pts []NoisePoint, slope float64) {
 	n, dim := p.Len(), p.Dim()
-	if len(x) != dim || draws < 2 || len(batches) < 2 || rng == nil {
-		panic(fmt.Sprintf("optim: GradientNoise: len(x) = %d (Dim %d), draws = %d, %d batch sizes, rng nil: %v", len(x), dim, draws, len(batches), rng == nil))
+	if len(x) != dim || draws < 2 || len(batches) < 2 {
+		panic(fmt.Sprintf("optim: GradientNoise: len(x) = %d (Dim %d), draws = %d, %d batch sizes: want len(x) = Dim, draws ≥ 2, ≥ 2 sizes", len(x), dim, draws, len(batches)))
 	}
-	all := make([]int, n)
-	for i := range all {
-		all[i] = i
-	}
+	rng := rand.New(rand.NewPCG(seed, 0x4015e))
+	all := problems.All(n)
 	full := make([]float64, dim)
 	p.Loss(full, x, all)
 	g := make([]float64, dim)
-	var lx, ly []float64
+	var bs, stds []float64
 	for _, b := range batches {
 		if b < 1 {
 			panic(fmt.Sprintf("optim: GradientNoise: batch size %d < 1", b))
@@ -57,25 +57,12 @@ func GradientNoise(p problems.Stochastic, x []float64, batches []int, draws int,
 		}
 		std := math.Sqrt(ss / float64(draws))
 		pts = append(pts, NoisePoint{Batch: b, Std: std})
-		lx = append(lx, math.Log(float64(b)))
-		ly = append(ly, math.Log(std))
+		bs = append(bs, float64(b))
+		stds = append(stds, std)
 	}
-	return pts, fitSlope(lx, ly)
-}
-
-// fitSlope is the least-squares slope of y against x.
-func fitSlope(x, y []float64) float64 {
-	var mx, my float64
-	for i := range x {
-		mx += x[i]
-		my += y[i]
+	slope, _, err := num.FitLogLog(bs, stds)
+	if err != nil {
+		slope = math.NaN()
 	}
-	mx /= float64(len(x))
-	my /= float64(len(y))
-	var sxy, sxx float64
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
-	}
-	return sxy / sxx
+	return pts, slope
 }

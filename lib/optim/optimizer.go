@@ -5,30 +5,45 @@ import (
 	"math"
 )
 
-// Optimizer is a first-order method: given the gradient at x it moves x in
-// place. Every optimizer in this package keeps its state (momentum buffers,
-// moment estimates, step count) in unexported fields that are sized on the
-// first Step and reused, so Step allocates nothing.
+// Method is an algorithm that Run can drive. It is one of two kinds:
 //
-// Step panics (with a message starting "optim:") when len(grad) != len(x),
-// when x has another length than the state was sized for, or when a
-// hyperparameter is out of range. Step does not inspect the gradient for
-// NaN or ±Inf: the training loops (Minimize, MinimizeStochastic) do, before
-// each Step, and report NonFinite with the step and index.
+//   - an Optimizer, a step rule: Run evaluates f(x) and ∇f(x) and calls
+//     Step, which moves x (gradient descent, momentum, Adam, …);
+//   - a Searcher, which evaluates the objective itself because it needs
+//     more than one gradient per step (line searches) or the Hessian
+//     (Newton, BFGS, L-BFGS and CG in lib/secondorder).
+//
+// Run panics with a message naming the type when a Method is neither.
+type Method interface {
+	// Reset forgets all state, so the same value can run again from scratch.
+	Reset()
+}
+
+// Optimizer is a first-order step rule: given the gradient at x it moves x
+// in place. Every optimizer in this package keeps its state (momentum
+// buffers, moment estimates, step count) in unexported fields that are
+// sized on the first Step and reused, so Step allocates nothing.
+//
+// No hyperparameter has a hidden default: a zero field is zero (Momentum 0
+// is plain gradient descent, Beta1 0 is accepted), and the constructors
+// (NewAdam, NewRMSProp, …) spell torch's defaults. A learning rate of 0, an
+// ε of 0 or a value out of range panics at the first Step with a message
+// that starts with "optim:" and names the field.
+//
+// Step does not inspect the gradient for NaN or ±Inf: Run does, before each
+// Step, and reports NonFinite with the step and index.
 type Optimizer interface {
+	Method
 	// Step updates x in place using grad, the gradient of the objective at x.
 	// grad is read, never written.
 	Step(x, grad []float64)
-	// Reset forgets the state (buffers, step count, a learning rate set with
-	// SetLearningRate), so the next Step starts afresh, for any dimension.
-	Reset()
 }
 
 // LearningRater is implemented by every optimizer of this package: it lets
 // a schedule or the training loop read and drive the learning rate.
 type LearningRater interface {
 	// LearningRate is the rate the next Step will use: the last value given
-	// to SetLearningRate, else the LR field, else the optimizer's default.
+	// to SetLearningRate, else the LR field.
 	LearningRate() float64
 	// SetLearningRate sets the rate for the following Steps. It panics if
 	// lr is negative, NaN or infinite. Zero is allowed (a schedule may anneal
@@ -42,15 +57,15 @@ type rate struct {
 	set bool
 }
 
-func (r *rate) get(field, def float64, name string) float64 {
+// get returns the rate in force: the one set by SetLearningRate, else the
+// LR field, which must be positive and finite (0 is refused: a run that
+// never moves is a mistake, and there is no hidden default).
+func (r *rate) get(field float64, name string) float64 {
 	if r.set {
 		return r.v
 	}
-	if field == 0 {
-		return def
-	}
 	if !(field > 0) || math.IsInf(field, 0) {
-		panic(fmt.Sprintf("optim: %s.LR = %v must be positive and finite (0 means the default %v)", name, field, def))
+		panic(fmt.Sprintf("optim: %s.LR = %v: the learning rate α must be positive and finite (set it; New%s(α) also fills torch's other defaults)", name, field, name))
 	}
 	return field
 }
@@ -60,14 +75,6 @@ func (r *rate) put(lr float64, name string) {
 		panic(fmt.Sprintf("optim: %s.SetLearningRate(%v): learning rate must be finite and ≥ 0", name, lr))
 	}
 	r.v, r.set = lr, true
-}
-
-// orDefault returns v, or def when v is zero.
-func orDefault(v, def float64) float64 {
-	if v == 0 {
-		return def
-	}
-	return v
 }
 
 // checkLens panics unless len(grad) == len(x) and, when the state is sized
@@ -98,10 +105,10 @@ func checkNonNeg(name, field string, v float64) {
 	}
 }
 
-// checkEps panics unless eps (after defaulting) is finite and > 0.
-func checkEps(name string, eps float64) {
+// checkEps panics unless eps is finite and > 0, naming def, torch's value.
+func checkEps(name string, eps, def float64) {
 	if !(eps > 0) || math.IsInf(eps, 0) {
-		panic(fmt.Sprintf("optim: %s.Eps = %v must be finite and > 0 (0 means the default)", name, eps))
+		panic(fmt.Sprintf("optim: %s.Eps = %v: ε must be finite and > 0 (torch's default is %g; New%s sets it)", name, eps, def, name))
 	}
 }
 

@@ -46,14 +46,19 @@ func readJSON(t testing.TB, path string, v any) {
 	}
 }
 
-// newFromOptions builds the optimizer of a reference case from its Go field names.
+// newFromOptions builds the optimizer of a reference case from its Go field
+// names; a field the case does not set takes torch's default (the case was
+// generated with torch's defaults for it). The case keys name RMSProp's β
+// "Alpha", as torch does.
 func newFromOptions(t testing.TB, kind string, o map[string]any) Optimizer {
 	t.Helper()
 	used := map[string]bool{}
-	f := func(k string) float64 {
+	f := func(k string, def float64) float64 {
 		used[k] = true
-		v, _ := o[k].(float64)
-		return v
+		if v, ok := o[k].(float64); ok {
+			return v
+		}
+		return def
 	}
 	b := func(k string) bool {
 		used[k] = true
@@ -63,19 +68,19 @@ func newFromOptions(t testing.TB, kind string, o map[string]any) Optimizer {
 	var opt Optimizer
 	switch kind {
 	case "SGD":
-		opt = &SGD{LR: f("LR"), WeightDecay: f("WeightDecay"), Maximize: b("Maximize")}
+		opt = &SGD{LR: f("LR", 0), WeightDecay: f("WeightDecay", 0), Maximize: b("Maximize")}
 	case "Momentum":
-		opt = &Momentum{LR: f("LR"), Momentum: f("Momentum"), Dampening: f("Dampening"), WeightDecay: f("WeightDecay"), Maximize: b("Maximize")}
+		opt = &Momentum{LR: f("LR", 0), Momentum: f("Momentum", 0), Dampening: f("Dampening", 0), WeightDecay: f("WeightDecay", 0), Maximize: b("Maximize")}
 	case "Nesterov":
-		opt = &Nesterov{LR: f("LR"), Momentum: f("Momentum"), WeightDecay: f("WeightDecay"), Maximize: b("Maximize")}
+		opt = &Nesterov{LR: f("LR", 0), Momentum: f("Momentum", 0), WeightDecay: f("WeightDecay", 0), Maximize: b("Maximize")}
 	case "AdaGrad":
-		opt = &AdaGrad{LR: f("LR"), LRDecay: f("LRDecay"), InitialAccumulator: f("InitialAccumulator"), Eps: f("Eps"), WeightDecay: f("WeightDecay"), Maximize: b("Maximize")}
+		opt = &AdaGrad{LR: f("LR", 0), LRDecay: f("LRDecay", 0), InitialAccumulator: f("InitialAccumulator", 0), Eps: f("Eps", DefaultAdaGradEps), WeightDecay: f("WeightDecay", 0), Maximize: b("Maximize")}
 	case "RMSProp":
-		opt = &RMSProp{LR: f("LR"), Alpha: f("Alpha"), Eps: f("Eps"), Momentum: f("Momentum"), Centered: b("Centered"), WeightDecay: f("WeightDecay"), Maximize: b("Maximize")}
+		opt = &RMSProp{LR: f("LR", 0), Beta: f("Alpha", DefaultRMSPropBeta), Eps: f("Eps", DefaultRMSPropEps), Momentum: f("Momentum", 0), Centered: b("Centered"), WeightDecay: f("WeightDecay", 0), Maximize: b("Maximize")}
 	case "Adam":
-		opt = &Adam{LR: f("LR"), Beta1: f("Beta1"), Beta2: f("Beta2"), Eps: f("Eps"), AMSGrad: b("AMSGrad"), WeightDecay: f("WeightDecay"), Maximize: b("Maximize")}
+		opt = &Adam{LR: f("LR", 0), Beta1: f("Beta1", DefaultAdamBeta1), Beta2: f("Beta2", DefaultAdamBeta2), Eps: f("Eps", DefaultAdamEps), AMSGrad: b("AMSGrad"), WeightDecay: f("WeightDecay", 0), Maximize: b("Maximize")}
 	case "AdamW":
-		opt = &AdamW{LR: f("LR"), Beta1: f("Beta1"), Beta2: f("Beta2"), Eps: f("Eps"), AMSGrad: b("AMSGrad"), WeightDecay: f("WeightDecay"), Maximize: b("Maximize")}
+		opt = &AdamW{LR: f("LR", 0), Beta1: f("Beta1", DefaultAdamBeta1), Beta2: f("Beta2", DefaultAdamBeta2), Eps: f("Eps", DefaultAdamEps), AMSGrad: b("AMSGrad"), WeightDecay: f("WeightDecay", DefaultAdamWWeightDecay), Maximize: b("Maximize")}
 	default:
 		t.Fatalf("unknown optimizer %q", kind)
 	}

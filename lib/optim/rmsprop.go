@@ -7,28 +7,31 @@ import "math"
 // computes it:
 //
 //	d ← ∇f(x) + λx                       (−∇f(x) + λx when Maximize)
-//	s ← ρ s + (1 − ρ) d²                  (ρ = Alpha, s starts at 0)
-//	m ← ρ m + (1 − ρ) d                   (Centered only; m starts at 0)
+//	s ← β s + (1 − β) d²                  (β = Beta, torch's alpha; s starts at 0)
+//	m ← β m + (1 − β) d                   (Centered only; m starts at 0)
 //	r ← √(s − m²) + ε   if Centered,  else √s + ε
 //	b ← μ b + d / r,  x ← x − α b         if Momentum μ > 0 (b starts at 0)
 //	x ← x − α d / r                       otherwise
 //
-// The seeds write it twice: seed 003 with ε outside the root (this form,
-// ε = 1e-7), seed 001 with ε inside, √(s + ε), which EpsInsideSqrt selects.
-// The two agree while s ≫ ε and part for small gradients.
+// Texts write it both with ε outside the root (this form, torch's and
+// CS231n's) and inside, √(s + ε), which EpsInsideSqrt selects. The two
+// agree while s ≫ ε and part for small gradients.
 //
-// Defaults (torch's): LR 1e-2, Alpha 0.99, Eps 1e-8, Momentum 0.
+// torch's defaults, which NewRMSProp sets: Beta 0.99, Eps 1e-8, Momentum 0
+// (torch's LR default is 1e-2). No field has a hidden default: Beta 0 is
+// β = 0, and LR and Eps must be set (0 panics).
 // Cost per Step: one pass with a square root and a division per element;
 // 5 float64 words moved per element (7 when Centered, 9 with momentum
 // as well); state allocated on the first Step.
 type RMSProp struct {
-	// LR is the learning rate α (0 means 1e-2; negative panics).
+	// LR is the learning rate α > 0.
 	LR float64
-	// Alpha is the smoothing constant ρ ∈ [0,1) (0 means 0.99).
-	Alpha float64
-	// Eps ε > 0 (0 means 1e-8; negative panics).
+	// Beta is the decay β ∈ [0,1) of the mean of squared gradients
+	// (torch calls it alpha; the course keeps α for the learning rate).
+	Beta float64
+	// Eps ε > 0.
 	Eps float64
-	// EpsInsideSqrt puts ε under the square root (seed 001).
+	// EpsInsideSqrt puts ε under the square root.
 	EpsInsideSqrt bool
 	// WeightDecay λ ≥ 0 adds λx to the gradient (L2 regularisation).
 	WeightDecay float64
@@ -47,22 +50,27 @@ type RMSProp struct {
 	steps int
 }
 
-// Defaults of RMSProp.
+// torch's defaults for RMSprop.
 const (
-	DefaultRMSPropLR    = 1e-2
-	DefaultRMSPropAlpha = 0.99
-	DefaultRMSPropEps   = 1e-8
+	DefaultRMSPropBeta = 0.99
+	DefaultRMSPropEps  = 1e-8
 )
+
+// NewRMSProp returns RMSProp with learning rate lr and torch's other
+// defaults (β = 0.99, ε = 1e-8).
+func NewRMSProp(lr float64) *RMSProp {
+	return &RMSProp{LR: lr, Beta: DefaultRMSPropBeta, Eps: DefaultRMSPropEps}
+}
 
 // Step applies one RMSProp update. It panics if len(grad) != len(x), x has
 // another length than on the first Step, or a hyperparameter is out of range.
 func (o *RMSProp) Step(x, grad []float64) {
 	checkLens("RMSProp", x, grad, len(o.sq))
-	lr := o.rate.get(o.LR, DefaultRMSPropLR, "RMSProp")
-	rho := orDefault(o.Alpha, DefaultRMSPropAlpha)
-	checkUnit("RMSProp", "Alpha", rho)
-	eps := orDefault(o.Eps, DefaultRMSPropEps)
-	checkEps("RMSProp", eps)
+	lr := o.rate.get(o.LR, "RMSProp")
+	rho := o.Beta
+	checkUnit("RMSProp", "Beta", rho)
+	eps := o.Eps
+	checkEps("RMSProp", eps, DefaultRMSPropEps)
 	checkUnit("RMSProp", "Momentum", o.Momentum)
 	checkNonNeg("RMSProp", "WeightDecay", o.WeightDecay)
 	n := len(x)
@@ -124,7 +132,7 @@ func (o *RMSProp) Reset() {
 }
 
 // LearningRate returns the rate the next Step uses.
-func (o *RMSProp) LearningRate() float64 { return o.rate.get(o.LR, DefaultRMSPropLR, "RMSProp") }
+func (o *RMSProp) LearningRate() float64 { return o.rate.get(o.LR, "RMSProp") }
 
 // SetLearningRate sets the rate for the following Steps (lr ≥ 0, finite).
 func (o *RMSProp) SetLearningRate(lr float64) { o.rate.put(lr, "RMSProp") }

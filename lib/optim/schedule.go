@@ -38,7 +38,7 @@ type Constant struct{}
 func (Constant) Rate(base float64, t int) float64 { checkT("Constant", t); return base }
 
 // StepDecay multiplies the rate by Gamma every Size steps (torch StepLR):
-// α_t = α γ^⌊t/Size⌋. Defaults: Gamma 0.1; Size must be > 0.
+// α_t = α γ^⌊t/Size⌋. Size and Gamma must be > 0 (torch's usual γ is 0.1).
 type StepDecay struct {
 	Size  int
 	Gamma float64
@@ -50,21 +50,20 @@ func (s StepDecay) Rate(base float64, t int) float64 {
 	if s.Size <= 0 {
 		panic(fmt.Sprintf("optim: StepDecay.Size = %d must be > 0", s.Size))
 	}
-	g := orDefault(s.Gamma, 0.1)
-	checkGamma("StepDecay", g)
-	return base * math.Pow(g, float64(t/s.Size))
+	checkGamma("StepDecay", s.Gamma)
+	return base * math.Pow(s.Gamma, float64(t/s.Size))
 }
 
 func checkGamma(name string, g float64) {
 	if !(g > 0) || math.IsInf(g, 0) {
-		panic(fmt.Sprintf("optim: %s.Gamma = %v must be finite and > 0", name, g))
+		panic(fmt.Sprintf("optim: %s.Gamma = %v: γ must be finite and > 0 (torch's usual value is 0.1)", name, g))
 	}
 }
 
 // MultiStep multiplies the rate by Gamma at each milestone (torch
 // MultiStepLR): α_t = α γ^(number of milestones ≤ t). Milestones must be
-// increasing; a repeated milestone counts twice, as in torch. Default Gamma
-// 0.1. Cost O(log len(Milestones)).
+// increasing; a repeated milestone counts twice, as in torch. Gamma must be
+// > 0. Cost O(log len(Milestones)).
 type MultiStep struct {
 	Milestones []int
 	Gamma      float64
@@ -76,10 +75,9 @@ func (s MultiStep) Rate(base float64, t int) float64 {
 	if !slices.IsSorted(s.Milestones) {
 		panic(fmt.Sprintf("optim: MultiStep.Milestones = %v not sorted", s.Milestones))
 	}
-	g := orDefault(s.Gamma, 0.1)
-	checkGamma("MultiStep", g)
+	checkGamma("MultiStep", s.Gamma)
 	k, _ := slices.BinarySearch(s.Milestones, t+1)
-	return base * math.Pow(g, float64(k))
+	return base * math.Pow(s.Gamma, float64(k))
 }
 
 // Exponential multiplies the rate by Gamma every step (torch ExponentialLR):
@@ -122,8 +120,8 @@ func (s Cosine) Rate(base float64, t int) float64 {
 //
 //	α_t = α (Start + (End − Start) min(t, Iters)/Iters)
 //
-// Defaults (torch's): Start 1/3, End 1, Iters 5. Start must be > 0 (as in
-// torch; a zero field means the default), End ≥ 0.
+// Start and End must be finite and ≥ 0 and Iters > 0 (torch's defaults
+// are 1/3, 1 and 5; torch refuses Start 0, this allows a warm-up from 0).
 type Linear struct {
 	Start, End float64
 	Iters      int
@@ -132,12 +130,8 @@ type Linear struct {
 // Rate returns α (Start + (End − Start) min(t, Iters)/Iters).
 func (s Linear) Rate(base float64, t int) float64 {
 	checkT("Linear", t)
-	start, end := orDefault(s.Start, 1.0/3), orDefault(s.End, 1)
-	iters := s.Iters
-	if iters == 0 {
-		iters = 5
-	}
-	if !(start > 0) || !(end >= 0) || iters < 0 || math.IsInf(start+end, 0) {
+	start, end, iters := s.Start, s.End, s.Iters
+	if !(start >= 0) || !(end >= 0) || iters <= 0 || math.IsInf(start+end, 0) {
 		panic(fmt.Sprintf("optim: Linear{Start: %v, End: %v, Iters: %d} out of range", s.Start, s.End, s.Iters))
 	}
 	return base * (start + (end-start)*float64(min(t, iters))/float64(iters))
@@ -147,7 +141,7 @@ func (s Linear) Rate(base float64, t int) float64 {
 //
 //	α_t = α (1 − min(t, Iters)/Iters)^Power
 //
-// Defaults (torch's): Iters 5, Power 1.
+// Iters must be > 0 and Power ≥ 0 (torch's defaults are 5 and 1).
 type Polynomial struct {
 	Iters int
 	Power float64
@@ -156,19 +150,19 @@ type Polynomial struct {
 // Rate returns α (1 − min(t, Iters)/Iters)^Power.
 func (s Polynomial) Rate(base float64, t int) float64 {
 	checkT("Polynomial", t)
-	iters := s.Iters
-	if iters == 0 {
-		iters = 5
-	}
-	p := orDefault(s.Power, 1)
-	if iters < 0 || !(p > 0) {
+	iters, p := s.Iters, s.Power
+	if iters <= 0 || !(p >= 0) || math.IsInf(p, 0) {
 		panic(fmt.Sprintf("optim: Polynomial{Iters: %d, Power: %v} out of range", s.Iters, s.Power))
 	}
 	return base * math.Pow(1-float64(min(t, iters))/float64(iters), p)
 }
 
-// InvSqrt decays the rate like 1/√t, the rate under which SGD converges on
-// convex problems: α_t = α √(T0/(t + T0)). Default T0 1 (α_t = α/√(t+1)).
+// InvSqrt decays the rate like 1/√t: α_t = α √(T0/(t + T0)); T0 > 0 is
+// the step at which the rate has fallen by √2 (T0 = 1 gives α/√(t+1)).
+// With it, the average of the iterates of SGD on a convex Lipschitz
+// problem approaches the minimum at the rate O(1/√T) (Nemirovski et al.
+// 2009; notebook 06); Robbins & Monro's conditions Σα_t = ∞, Σα_t² < ∞
+// need a faster decay, such as 1/t.
 type InvSqrt struct {
 	T0 float64
 }
@@ -176,8 +170,8 @@ type InvSqrt struct {
 // Rate returns α √(T0/(t+T0)).
 func (s InvSqrt) Rate(base float64, t int) float64 {
 	checkT("InvSqrt", t)
-	t0 := orDefault(s.T0, 1)
-	if !(t0 > 0) {
+	t0 := s.T0
+	if !(t0 > 0) || math.IsInf(t0, 0) {
 		panic(fmt.Sprintf("optim: InvSqrt.T0 = %v must be > 0", s.T0))
 	}
 	return base * math.Sqrt(t0/(float64(t)+t0))
@@ -214,8 +208,8 @@ func (s Sequential) Rate(base float64, t int) float64 {
 // steps, then anneals it along a cosine to Min at step Total, and holds Min
 // after that: torch's SequentialLR([LinearLR(start_factor=Start,
 // total_iters=Warmup), CosineAnnealingLR(T_max=Total−Warmup, eta_min=Min)],
-// milestones=[Warmup]) up to step Total. Start 0 means 0.01. Total must
-// exceed Warmup.
+// milestones=[Warmup]) up to step Total. Start ∈ [0, 1] is the factor at
+// step 0 (0: warm up from zero). Total must exceed Warmup.
 type WarmupCosine struct {
 	Warmup, Total int
 	Start, Min    float64
@@ -228,7 +222,7 @@ func (s WarmupCosine) Rate(base float64, t int) float64 {
 		panic(fmt.Sprintf("optim: WarmupCosine{Warmup: %d, Total: %d}: need 0 ≤ Warmup < Total", s.Warmup, s.Total))
 	}
 	if t < s.Warmup {
-		return Linear{Start: orDefault(s.Start, 0.01), End: 1, Iters: s.Warmup}.Rate(base, t)
+		return Linear{Start: s.Start, End: 1, Iters: s.Warmup}.Rate(base, t)
 	}
 	return Cosine{TMax: s.Total - s.Warmup, Min: s.Min}.Rate(base, min(t, s.Total)-s.Warmup)
 }

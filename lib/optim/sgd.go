@@ -11,10 +11,11 @@ package optim
 // with a few it is mini-batch SGD: the batching is the loop's business (see
 // MinimizeStochastic), not the optimizer's.
 //
-// Defaults: LR 1e-3 (torch ≥ 2.2's default). Cost per Step: one pass over
-// x and grad (3 float64 words moved per element), no state, no allocation.
+// LR must be set (torch ≥ 2.2's default is 1e-3; NewSGD takes it as an
+// argument). Cost per Step: one pass over x and grad (3 float64 words moved
+// per element), no state, no allocation.
 type SGD struct {
-	// LR is the learning rate α (0 means 1e-3; negative panics).
+	// LR is the learning rate α > 0.
 	LR float64
 	// WeightDecay λ adds λx to the gradient (L2 regularisation); 0 by default.
 	WeightDecay float64
@@ -24,14 +25,14 @@ type SGD struct {
 	rate rate
 }
 
-// DefaultSGDLR is SGD's learning rate when LR is 0.
-const DefaultSGDLR = 1e-3
+// NewSGD returns plain gradient descent with learning rate lr.
+func NewSGD(lr float64) *SGD { return &SGD{LR: lr} }
 
 // Step moves x against grad. It panics if len(grad) != len(x) or a
 // hyperparameter is out of range.
 func (o *SGD) Step(x, grad []float64) {
 	checkLens("SGD", x, grad, 0)
-	lr := o.rate.get(o.LR, DefaultSGDLR, "SGD")
+	lr := o.rate.get(o.LR, "SGD")
 	checkNonNeg("SGD", "WeightDecay", o.WeightDecay)
 	wd := o.WeightDecay
 	grad = grad[:len(x)]
@@ -56,7 +57,7 @@ func (o *SGD) Step(x, grad []float64) {
 func (o *SGD) Reset() { o.rate = rate{} }
 
 // LearningRate returns the rate the next Step uses.
-func (o *SGD) LearningRate() float64 { return o.rate.get(o.LR, DefaultSGDLR, "SGD") }
+func (o *SGD) LearningRate() float64 { return o.rate.get(o.LR, "SGD") }
 
 // SetLearningRate sets the rate for the following Steps (lr ≥ 0, finite).
 func (o *SGD) SetLearningRate(lr float64) { o.rate.put(lr, "SGD") }

@@ -1,30 +1,34 @@
 package optim
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
-// Status says how a run ended. Both lib/optim and lib/secondorder use it, so
-// that a chart or a table treats every method alike.
+// Status says how a run ended. Every method reports through it, so that a
+// chart or a table treats every method alike.
 type Status int
 
 const (
 	// NotTerminated: the run has not ended (the zero value).
 	NotTerminated Status = iota
-	// GradientThreshold: ‖∇f(x)‖ fell to the gradient tolerance.
+	// GradientThreshold: ‖∇f(x)‖₂ fell to Settings.GradTol.
 	GradientThreshold
-	// FunctionThreshold: f(x) fell to the target value.
+	// FunctionThreshold: f(x) fell to Settings.FuncTarget.
 	FunctionThreshold
-	// FunctionConvergence: f stopped decreasing by more than the tolerance.
-	FunctionConvergence
-	// StepConvergence: the step ‖xₖ₊₁ − xₖ‖ fell below the tolerance.
-	StepConvergence
-	// IterationLimit: the maximum number of iterations was reached.
+	// Stopped: the observer (Settings.Observe) asked the run to stop, as
+	// early stopping does.
+	Stopped
+	// IterationLimit: Settings.MaxIter iterations or Settings.Epochs epochs were done.
 	IterationLimit
-	// EvaluationLimit: the maximum number of function or gradient evaluations was reached.
+	// EvaluationLimit: Settings.MaxEvals gradient evaluations were spent.
 	EvaluationLimit
-	// NonFinite: f or a gradient component became NaN or ±Inf; the
-	// Result keeps the last finite point and Err names the step and index.
+	// NonFinite: f, a gradient component or a component of x became NaN or
+	// ±Inf; the Result keeps the best finite point and Err, a
+	// *NumericalError, names the step and index.
 	NonFinite
-	// Diverged: f grew past the divergence bound (the learning rate was too large).
+	// Diverged: f grew past DivergenceFactor·max(1, |f(x₀)|) (a learning
+	// rate too large, usually).
 	Diverged
 	// LineSearchFailure: the line search found no acceptable step.
 	LineSearchFailure
@@ -32,14 +36,17 @@ const (
 	NotDescentDirection
 	// SingularSystem: a linear system (Hessian, KKT) could not be solved.
 	SingularSystem
+	// ObserverPanic: the observer panicked; Err holds what it panicked with.
+	ObserverPanic
+	// MethodFailure: a Searcher returned an error of no known kind.
+	MethodFailure
 )
 
 var statusNames = [...]string{
 	NotTerminated:       "NotTerminated",
 	GradientThreshold:   "GradientThreshold",
 	FunctionThreshold:   "FunctionThreshold",
-	FunctionConvergence: "FunctionConvergence",
-	StepConvergence:     "StepConvergence",
+	Stopped:             "Stopped",
 	IterationLimit:      "IterationLimit",
 	EvaluationLimit:     "EvaluationLimit",
 	NonFinite:           "NonFinite",
@@ -47,6 +54,8 @@ var statusNames = [...]string{
 	LineSearchFailure:   "LineSearchFailure",
 	NotDescentDirection: "NotDescentDirection",
 	SingularSystem:      "SingularSystem",
+	ObserverPanic:       "ObserverPanic",
+	MethodFailure:       "MethodFailure",
 }
 
 func (s Status) String() string {
@@ -57,23 +66,11 @@ func (s Status) String() string {
 }
 
 // Converged reports whether the run ended because a convergence test passed
-// (as opposed to a limit or a failure).
-func (s Status) Converged() bool {
-	switch s {
-	case GradientThreshold, FunctionThreshold, FunctionConvergence, StepConvergence:
-		return true
-	}
-	return false
-}
+// (as opposed to a limit, a stop or a failure).
+func (s Status) Converged() bool { return s == GradientThreshold || s == FunctionThreshold }
 
-// Failed reports whether the run ended in numerical trouble.
-func (s Status) Failed() bool {
-	switch s {
-	case NonFinite, Diverged, LineSearchFailure, NotDescentDirection, SingularSystem:
-		return true
-	}
-	return false
-}
+// Failed reports whether the run ended in trouble.
+func (s Status) Failed() bool { return s >= NonFinite }
 
 // NumericalError describes numerical trouble met during a run: which step,
 // which component, what value. It is returned in Result.Err beside a failure Status.
@@ -89,4 +86,23 @@ func (e *NumericalError) Error() string {
 		return fmt.Sprintf("optim: %s is %v at step %d", e.What, e.Value, e.Step)
 	}
 	return fmt.Sprintf("optim: %s[%d] is %v at step %d", e.What, e.Index, e.Value, e.Step)
+}
+
+// Status returns NonFinite.
+func (e *NumericalError) Status() Status { return NonFinite }
+
+// StatusOf returns the Status a run ends with when its method fails with
+// err: the Status() of the first error in err's chain that has one (a
+// *NumericalError gives NonFinite; lib/secondorder's errors give
+// SingularSystem, LineSearchFailure or NotDescentDirection), else
+// MethodFailure. It returns NotTerminated for a nil error.
+func StatusOf(err error) Status {
+	if err == nil {
+		return NotTerminated
+	}
+	var s interface{ Status() Status }
+	if errors.As(err, &s) {
+		return s.Status()
+	}
+	return MethodFailure
 }

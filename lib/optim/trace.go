@@ -9,17 +9,26 @@ const DefaultTraceLimit = 1000
 // each record when its XDim is 0; above it records carry X == nil.
 const DefaultTraceXDim = 1000
 
-// Record is one recorded step of a run.
+// Record is one iterate of a run, as the Trace keeps it and the observer
+// sees it.
 type Record struct {
-	Iter         int           // iteration (0 = the starting point)
-	Epoch        float64       // passes over the data so far (stochastic runs), else 0
-	X            []float64     // a copy of x, or nil above the trace's XDim
-	F            float64       // f(x) (for stochastic runs, the full-data loss when measured, else the batch loss)
-	GradNorm     float64       // ‖∇f(x)‖₂ (or of the batch gradient)
-	LearningRate float64       // the learning rate used for the step that follows (second-order: the step length taken)
-	FuncEvals    int           // cumulative objective evaluations
-	GradEvals    int           // cumulative gradient evaluations
-	Elapsed      time.Duration // wall time since the run started
+	Iter  int     // iteration (0 = the starting point)
+	Epoch float64 // passes over the data so far (stochastic runs), else 0
+	// X is the iterate: a copy in a Trace (nil above its XDim), the live
+	// point in an observer's call.
+	X []float64
+	// F and GradNorm are f(x) and ‖∇f(x)‖₂: of the full objective when Full,
+	// else (the steps of a stochastic run) of the batch.
+	F        float64
+	GradNorm float64
+	Full     bool
+	// StepSize is the α of the step that led to x: the learning rate of a
+	// step rule, the step length along the search direction of a Searcher;
+	// 0 at the start.
+	StepSize  float64
+	FuncEvals int           // cumulative evaluations of f (see Stats)
+	GradEvals int           // cumulative evaluations of ∇f (see Stats)
+	Elapsed   time.Duration // wall time since the run started
 }
 
 // Trace is the path of a run: a sequence of Records in increasing Iter.
@@ -41,11 +50,20 @@ type Trace struct {
 	Records []Record
 	stride  int
 
-	// Evals holds the full-data loss measurements of a stochastic run
-	// (F is the loss over all examples, GradNorm NaN), one per epoch or
-	// every k steps as the run's settings say; never decimated. Empty for
-	// deterministic runs, whose Records already hold f(x).
+	// Evals holds the full-data evaluations of a stochastic run (F and
+	// GradNorm of the full objective, Full set), at the start, at the end of
+	// every epoch, every EvalEvery steps and at the end; never decimated.
+	// Empty for full-objective runs, whose Records already hold f(x).
 	Evals []Record
+}
+
+// Full returns the records of the full objective: Evals for a stochastic
+// run, else Records. Loss curves and tables read these.
+func (t *Trace) Full() []Record {
+	if len(t.Evals) > 0 {
+		return t.Evals
+	}
+	return t.Records
 }
 
 // EvalFs returns the full-data losses of Evals.
@@ -103,11 +121,16 @@ func (t *Trace) Final(r Record) {
 	t.add(r)
 }
 
-func (t *Trace) add(r Record) {
-	xdim := t.XDim
-	if xdim == 0 {
-		xdim = DefaultTraceXDim
+// xdim is the largest dimension whose x the trace copies.
+func (t *Trace) xdim() int {
+	if t.XDim == 0 {
+		return DefaultTraceXDim
 	}
+	return t.XDim
+}
+
+func (t *Trace) add(r Record) {
+	xdim := t.xdim()
 	if r.X != nil {
 		if len(r.X) <= xdim {
 			r.X = append([]float64(nil), r.X...)

@@ -35,6 +35,28 @@ type Problem struct {
 	// is [xmin, xmax, fmin, fmax]: the x range and the f range of its plot.
 	// Zero for other dimensions.
 	Box [4]float64
+
+	// Data, when not nil, is the same objective as a mean over examples,
+	// f(x) = (1/n) Σᵢ fᵢ(x), which stochastic runs sample a batch at a time
+	// (see FullBatch). Nil for analytic surfaces.
+	Data Stochastic
+}
+
+// FullBatch returns the objective of a model over all its examples as a
+// Problem: Func is the mean loss over every example, Grad its gradient
+// (each a pass over the data: O(n · cost of one example)), Data the model
+// itself, so that the same Problem serves full-batch methods (gradient
+// descent, L-BFGS) and stochastic runs (mini-batch SGD). The Problem
+// allocates its index list once; Func and Grad allocate nothing else.
+func FullBatch(name string, m Stochastic) Problem {
+	all := All(m.Len())
+	return Problem{
+		Name: name,
+		Dim:  m.Dim(),
+		Func: func(x []float64) float64 { return m.Loss(nil, x, all) },
+		Grad: func(g, x []float64) { m.Loss(g, x, all) },
+		Data: m,
+	}
 }
 
 // Minimum is a known stationary point that is a local minimum of a Problem.

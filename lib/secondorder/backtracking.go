@@ -1,6 +1,11 @@
 package secondorder
 
-import "math"
+import (
+	"fmt"
+	"math"
+
+	"github.com/descentlab/descent/internal/num"
+)
 
 // Backtracking is the Armijo backtracking line search: starting from α₀ it
 // accepts the first trial with sufficient decrease
@@ -20,7 +25,9 @@ import "math"
 // *LineSearchError after MaxTrials trials, or with an *optim.NumericalError
 // when every trial was non-finite.
 //
-// Defaults for zero fields: C1 = 1e-4, MaxTrials = 50.
+// C1 ∈ (0, 1) and MaxTrials ≥ 1 must be set (Nocedal & Wright suggest
+// C1 = 1e-4; 50 trials is plenty); Shrink 0 names the interpolation rule
+// above. Search panics on values out of range.
 type Backtracking struct {
 	C1        float64
 	Shrink    float64
@@ -30,14 +37,8 @@ type Backtracking struct {
 // Search implements LineSearcher.
 func (b Backtracking) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, error) {
 	c1, maxTrials := b.C1, b.MaxTrials
-	if c1 == 0 {
-		c1 = 1e-4
-	}
-	if maxTrials == 0 {
-		maxTrials = 50
-	}
-	if c1 <= 0 || c1 >= 1 || b.Shrink < 0 || b.Shrink >= 1 || maxTrials < 0 {
-		panic("secondorder: Backtracking needs 0 < C1 < 1, 0 ≤ Shrink < 1 and MaxTrials ≥ 0")
+	if !(c1 > 0 && c1 < 1) || !(b.Shrink >= 0 && b.Shrink < 1) || maxTrials < 1 {
+		panic(fmt.Sprintf("secondorder: %+v: need 0 < C1 < 1 (Nocedal & Wright: 1e-4), 0 ≤ Shrink < 1 and MaxTrials ≥ 1", b))
 	}
 	alpha := alpha0
 	allNonFinite := true
@@ -46,7 +47,7 @@ func (b Backtracking) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, err
 		if !l.moved() {
 			return l.Alpha, &LineSearchError{Alpha: alpha, Evals: l.Evals, Reason: "step below rounding: x + αd = x"}
 		}
-		if finite(phi) {
+		if num.Finite(phi) {
 			allNonFinite = false
 			if phi <= phi0+c1*alpha*dphi0 {
 				return alpha, nil
@@ -55,7 +56,7 @@ func (b Backtracking) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, err
 		switch {
 		case b.Shrink > 0:
 			alpha *= b.Shrink
-		case !finite(phi):
+		case !num.Finite(phi):
 			alpha *= 0.1
 		default:
 			// Minimiser of q(t) = φ0 + φ'0 t + c t² through (α, φ).

@@ -124,10 +124,10 @@ func BenchmarkGemm(b *testing.B) {
 func BenchmarkCostReport(b *testing.B) {
 	for b.Loop() {
 		dims := append(append([]int{}, denseDims...), 1e4, 1e5, 1e6)
-		rows := MeasureCost(dims, CostSettings{MaxDense: 4000, MinTime: 200 * time.Millisecond})
+		rows := MeasureCost(dims, CostSettings{MaxDense: 4000, Memory: 10, MinTime: 200 * time.Millisecond})
 		fit := FitCost(rows)
 		peak := MeasureGemmGFLOPS(1024)
-		ext := Extrapolate(fit, DefaultMemory, []float64{1e7, 1e8, 1e9})
+		ext := Extrapolate(fit, 10, []float64{1e7, 1e8, 1e9})
 		b.ReportMetric(fit.FactorSlope, "factor-slope")
 		b.ReportMetric(fit.FactorGFLOPS, "factor-GFLOP/s")
 		b.ReportMetric(peak, "gemm-GFLOP/s")
@@ -150,7 +150,7 @@ func BenchmarkLBFGSRosenbrock(b *testing.B) {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				LBFGS{}.Minimize(p, p.Start)
+				run(NewLBFGS(10), p, p.Start, tight)
 			}
 		})
 	}

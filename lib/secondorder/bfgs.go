@@ -1,8 +1,11 @@
 package secondorder
 
 import (
+	"fmt"
+	"math"
+
 	"github.com/descentlab/descent/lib/optim"
-	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -25,31 +28,54 @@ const DefaultSkipTol = 1e-10
 // Cost per iteration: 2n² flops for dₖ, about 4n² for the update, plus
 // the line search; memory n² floats.
 //
-// Defaults: LineSearch StrongWolfe{} (C1 = 1e-4, C2 = 0.9), SkipTol =
-// DefaultSkipTol.
+// LineSearch nil is the strong-Wolfe search with Nocedal & Wright's
+// c₁ = 1e-4, c₂ = 0.9. SkipTol is literal: 0 skips only pairs with
+// sᵀy ≤ 0; NewBFGS sets DefaultSkipTol. Init panics on a negative or NaN
+// SkipTol.
 type BFGS struct {
 	LineSearch LineSearcher
 	SkipTol    float64
-	Settings
+
+	dir  bfgsDir
+	core core
 }
 
-// Minimize implements Method.
-func (m BFGS) Minimize(p problems.Problem, x0 []float64) optim.Result {
-	ls := m.LineSearch
-	if ls == nil {
-		ls = StrongWolfe{}
-	}
-	return minimize("BFGS", p, x0, m.Settings, &bfgsDir{skip: skipTol(m.SkipTol)}, ls)
+// NewBFGS returns BFGS with the strong-Wolfe search and DefaultSkipTol.
+func NewBFGS() *BFGS { return &BFGS{SkipTol: DefaultSkipTol} }
+
+// String returns "BFGS".
+func (m *BFGS) String() string { return "BFGS" }
+
+// Reset implements optim.Method (a run starts afresh at Init).
+func (m *BFGS) Reset() {}
+
+// Init implements optim.Searcher.
+func (m *BFGS) Init(e *optim.Evaluator, loc *optim.Location) error {
+	m.dir = bfgsDir{skip: checkSkipTol("BFGS", m.SkipTol)}
+	m.core.start(&m.dir, orWolfe(m.LineSearch, 0.9), e, loc)
+	return nil
 }
 
-func skipTol(t float64) float64 {
-	if t == 0 {
-		return DefaultSkipTol
-	}
-	if t < 0 {
-		panic("secondorder: SkipTol is negative")
+// Iterate implements optim.Searcher.
+func (m *BFGS) Iterate(e *optim.Evaluator, loc *optim.Location) (float64, error) {
+	return m.core.iterate(e, loc)
+}
+
+// checkSkipTol panics unless t is finite and ≥ 0.
+func checkSkipTol(name string, t float64) float64 {
+	if !(t >= 0) || math.IsInf(t, 0) {
+		panic(fmt.Sprintf("secondorder: %s.SkipTol = %v must be finite and ≥ 0", name, t))
 	}
 	return t
+}
+
+// orWolfe returns ls, or the strong-Wolfe search with c₁ = 1e-4 and the
+// given c₂ when ls is nil.
+func orWolfe(ls LineSearcher, c2 float64) LineSearcher {
+	if ls == nil {
+		return StrongWolfe{C1: 1e-4, C2: c2, MaxTrials: 25}
+	}
+	return ls
 }
 
 type bfgsDir struct {
@@ -88,19 +114,19 @@ func (b *bfgsDir) next(d []float64, st *state) (float64, error) {
 	dv.MulVec(b.h, mat.NewVecDense(len(st.g), st.g))
 	dv.ScaleVec(-1, dv)
 	if b.fresh {
-		return 1 / norm2(d), nil
+		return 1 / floats.Norm(d, 2), nil
 	}
 	return 1, nil
 }
 
 func (b *bfgsDir) update(st *state, s, y []float64) {
-	sy := dot(s, y)
-	if !(sy > b.skip*norm2(s)*norm2(y)) {
+	sy := floats.Dot(s, y)
+	if !(sy > b.skip*floats.Norm(s, 2)*floats.Norm(y, 2)) {
 		b.skipped++
 		return
 	}
 	if b.fresh {
-		b.h.ScaleSym(sy/dot(y, y), b.h)
+		b.h.ScaleSym(sy/floats.Dot(y, y), b.h)
 		b.fresh = false
 	}
 	rho := 1 / sy

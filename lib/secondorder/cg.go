@@ -1,10 +1,12 @@
 package secondorder
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/internal/num"
 	"github.com/descentlab/descent/lib/optim"
-	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/floats"
 )
 
 // CGVariant chooses the β of nonlinear conjugate gradient.
@@ -36,30 +38,48 @@ func (v CGVariant) String() string {
 //
 // Cost per iteration: O(n) flops plus the line search; memory 3n floats.
 //
-// Defaults: Variant PolakRibierePlus, LineSearch StrongWolfe{C2: 0.1} (FR
-// needs C2 < ½ to guarantee descent), RestartEvery = n.
+// The zero Variant is PolakRibierePlus. LineSearch nil is the strong-Wolfe
+// search with c₁ = 1e-4, c₂ = 0.1 (Fletcher–Reeves needs c₂ < ½ to
+// guarantee descent). RestartEvery 0 restarts every n iterations, n the
+// dimension, as Nocedal & Wright recommend; Init panics if it is negative.
 type CG struct {
 	Variant      CGVariant
 	LineSearch   LineSearcher
 	RestartEvery int
-	Settings
+
+	dir  cgDir
+	core core
 }
 
-// Minimize implements Method.
-func (m CG) Minimize(p problems.Problem, x0 []float64) optim.Result {
-	ls := m.LineSearch
-	if ls == nil {
-		ls = StrongWolfe{C2: 0.1}
-	}
+// NewCG returns nonlinear CG with Polak–Ribière+ and its standard search.
+func NewCG() *CG { return &CG{} }
+
+// String returns "CG (Polak–Ribière+)" or "CG (Fletcher–Reeves)".
+func (m *CG) String() string { return "CG (" + m.Variant.String() + ")" }
+
+// Reset implements optim.Method (a run starts afresh at Init).
+func (m *CG) Reset() {}
+
+// Init implements optim.Searcher.
+func (m *CG) Init(e *optim.Evaluator, loc *optim.Location) error {
 	if m.RestartEvery < 0 {
-		panic("secondorder: CG.RestartEvery is negative")
+		panic(fmt.Sprintf("secondorder: CG.RestartEvery = %d is negative (0: every n iterations)", m.RestartEvery))
 	}
-	name := "CG (" + m.Variant.String() + ")"
-	return minimize(name, p, x0, m.Settings, &cgDir{m: m}, ls)
+	if m.Variant != PolakRibierePlus && m.Variant != FletcherReeves {
+		panic(fmt.Sprintf("secondorder: CG.Variant = %d unknown", int(m.Variant)))
+	}
+	m.dir = cgDir{variant: m.Variant, every: m.RestartEvery}
+	m.core.start(&m.dir, orWolfe(m.LineSearch, 0.1), e, loc)
+	return nil
+}
+
+// Iterate implements optim.Searcher.
+func (m *CG) Iterate(e *optim.Evaluator, loc *optim.Location) (float64, error) {
+	return m.core.iterate(e, loc)
 }
 
 type cgDir struct {
-	m        CG
+	variant  CGVariant
 	every    int
 	prevD    []float64
 	prevGG   float64
@@ -70,7 +90,6 @@ type cgDir struct {
 }
 
 func (c *cgDir) init(n int) {
-	c.every = c.m.RestartEvery
 	if c.every == 0 {
 		c.every = n
 	}
@@ -88,16 +107,16 @@ func (c *cgDir) restart() bool {
 
 func (c *cgDir) next(d []float64, st *state) (float64, error) {
 	g := st.g
-	gg := dot(g, g)
+	gg := floats.Dot(g, g)
 	steepest := !c.started || c.forceRst || c.sinceRst >= c.every ||
-		math.Abs(dot(g, c.prevGrad)) >= 0.2*gg
+		math.Abs(floats.Dot(g, c.prevGrad)) >= 0.2*gg
 	var beta float64
 	if !steepest {
-		switch c.m.Variant {
+		switch c.variant {
 		case FletcherReeves:
 			beta = gg / c.prevGG
 		default:
-			beta = math.Max(0, (gg-dot(g, c.prevGrad))/c.prevGG)
+			beta = math.Max(0, (gg-floats.Dot(g, c.prevGrad))/c.prevGG)
 		}
 	}
 	if steepest {
@@ -107,9 +126,9 @@ func (c *cgDir) next(d []float64, st *state) (float64, error) {
 	for i := range d {
 		d[i] = -g[i] + beta*c.prevD[i]
 	}
-	alpha0 := 1 / norm2(g)
+	alpha0 := 1 / floats.Norm(g, 2)
 	if c.started {
-		if r := st.prevStep * st.prevDg / dot(g, d); r > 0 && finite(r) {
+		if r := st.prevStep * st.prevDg / floats.Dot(g, d); r > 0 && num.Finite(r) {
 			alpha0 = r
 		}
 	}

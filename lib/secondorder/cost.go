@@ -7,21 +7,24 @@ import (
 	"strings"
 	"time"
 
+	"github.com/descentlab/descent/internal/num"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
-// CostSettings configure MeasureCost. Zero fields take the defaults.
+// CostSettings configure MeasureCost. Every field means what it says.
 type CostSettings struct {
 	// MaxDense is the largest d for which the dense steps (assembly,
-	// Cholesky, solve) are timed; above it they are left zero. Default 2000
-	// (a factorisation there takes about a second; d = 4000 takes 128 MB
-	// per matrix and ~10 s).
+	// Cholesky, solve) are timed; above it they are left zero (0: none).
+	// A factorisation at d = 2000 takes about a second; d = 4000 takes
+	// 128 MB per matrix and ~10 s.
 	MaxDense int
-	// Memory is the number of L-BFGS pairs in the timed two-loop (default 10).
+	// Memory ≥ 1 is the number of L-BFGS pairs in the timed two-loop
+	// (10 is usual).
 	Memory int
 	// MinTime is the least total time spent timing each cheap operation;
-	// its mean over the repetitions is reported (default 20 ms). Operations
-	// slower than MinTime run once.
+	// its mean over the repetitions is reported (20 ms is plenty).
+	// Operations slower than MinTime run once (so 0 times each once).
 	MinTime time.Duration
 	// Seed seeds the random data (the same seed gives the same matrices).
 	Seed uint64
@@ -56,17 +59,8 @@ type CostRow struct {
 // (about (MaxDense³/3)/(rate) seconds; ~1 s for d = 2000 at 3 GFLOP/s).
 func MeasureCost(dims []int, s CostSettings) []CostRow {
 	maxDense, memory, minTime := s.MaxDense, s.Memory, s.MinTime
-	if maxDense == 0 {
-		maxDense = 2000
-	}
-	if memory == 0 {
-		memory = DefaultMemory
-	}
-	if memory < 0 {
-		panic("secondorder: CostSettings.Memory is negative")
-	}
-	if minTime == 0 {
-		minTime = 20 * time.Millisecond
+	if memory < 1 || maxDense < 0 || minTime < 0 {
+		panic(fmt.Sprintf("secondorder: %+v: need Memory ≥ 1 (10 is usual), MaxDense ≥ 0 and MinTime ≥ 0", s))
 	}
 	rows := make([]CostRow, 0, len(dims))
 	for _, d := range dims {
@@ -152,33 +146,33 @@ func newCGIterBench(d int, rng *rand.Rand) func() {
 		r[i] = -g0[i]
 		p[i] = r[i]
 	}
-	rr := dot(r, r)
+	rr := floats.Dot(r, r)
 	return func() {
 		// Hp ≈ (∇f(x + εp) − ∇f(x))/ε
-		eps := 1e-7 / math.Max(1, norm2(p))
+		eps := 1e-7 / math.Max(1, floats.Norm(p, 2))
 		axpy(xp, x, eps, p)
 		grad(gp, xp)
 		for i := range ap {
 			ap[i] = (gp[i] - g0[i]) / eps
 		}
-		alpha := rr / dot(p, ap)
+		alpha := rr / floats.Dot(p, ap)
 		for i := range cx {
 			cx[i] += alpha * p[i]
 			r[i] -= alpha * ap[i]
 		}
-		rrNew := dot(r, r)
+		rrNew := floats.Dot(r, r)
 		beta := rrNew / rr
 		for i := range p {
 			p[i] = r[i] + beta*p[i]
 		}
 		rr = rrNew
-		if !(rr > 1e-200) || !finite(rr) { // restart rather than stall or overflow
+		if !(rr > 1e-200) || !num.Finite(rr) { // restart rather than stall or overflow
 			copy(r, g0)
 			for i := range r {
 				r[i] = -r[i]
 			}
 			copy(p, r)
-			rr = dot(r, r)
+			rr = floats.Dot(r, r)
 		}
 	}
 }
@@ -221,32 +215,12 @@ func MeasureGemmGFLOPS(n int) float64 {
 	return 2 * math.Pow(float64(n), 3) / t.Seconds() / 1e9
 }
 
-// FitLogLog fits log₁₀ y = slope·log₁₀ x + intercept by least squares and
-// returns slope and intercept, so that y ≈ 10^intercept · x^slope. It
-// panics unless len(xs) == len(ys) ≥ 2 and every value is positive.
-func FitLogLog(xs, ys []float64) (slope, intercept float64) {
-	if len(xs) != len(ys) || len(xs) < 2 {
-		panic("secondorder: FitLogLog needs two equal-length slices of at least 2 values")
-	}
-	var sx, sy, sxx, sxy float64
-	for i := range xs {
-		if !(xs[i] > 0) || !(ys[i] > 0) {
-			panic(fmt.Sprintf("secondorder: FitLogLog: non-positive value at %d (x = %g, y = %g)", i, xs[i], ys[i]))
-		}
-		lx, ly := math.Log10(xs[i]), math.Log10(ys[i])
-		sx += lx
-		sy += ly
-		sxx += lx * lx
-		sxy += lx * ly
-	}
-	n := float64(len(xs))
-	den := n*sxx - sx*sx
-	if den == 0 {
-		panic("secondorder: FitLogLog: all x equal")
-	}
-	slope = (n*sxy - sx*sy) / den
-	intercept = (sy - slope*sx) / n
-	return slope, intercept
+// FitLogLog fits log₁₀ y = slope·log₁₀ x + intercept by least squares, so
+// that y ≈ 10^intercept · x^slope: the exponent of a cost's growth. It
+// returns an error, and no fit, unless len(xs) == len(ys) ≥ 2, every value
+// is finite and positive, and two x differ. Cost O(len(xs)).
+func FitLogLog(xs, ys []float64) (slope, intercept float64, err error) {
+	return num.FitLogLog(xs, ys)
 }
 
 // CostFit summarises a cost measurement: log-log slopes over the measured
@@ -296,7 +270,10 @@ func FitCost(rows []CostRow) CostFit {
 		if len(x) < 2 {
 			return nan
 		}
-		s, _ := FitLogLog(x, y)
+		s, _, err := FitLogLog(x, y)
+		if err != nil {
+			return nan
+		}
 		return s
 	}
 	fit.FactorSlope, fit.SolveSlope, fit.AssembleSlope = slope(dd, fac), slope(dd, sol), slope(dd, asm)

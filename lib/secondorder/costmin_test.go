@@ -10,7 +10,7 @@ import (
 // ignores unmeasured zeros.
 func TestMeasureCostMin(t *testing.T) {
 	dims := []int{50, 100, 5000}
-	rows := MeasureCostMin(dims, CostSettings{MaxDense: 100, MinTime: time.Millisecond}, 3)
+	rows := MeasureCostMin(dims, CostSettings{MaxDense: 100, Memory: 10, MinTime: time.Millisecond}, 3)
 	if len(rows) != len(dims) {
 		t.Fatalf("%d rows", len(rows))
 	}
@@ -23,5 +23,5 @@ func TestMeasureCostMin(t *testing.T) {
 	if minDur(0, 5) != 5 || minDur(5, 0) != 5 || minDur(3, 5) != 3 || minDur(5, 3) != 3 {
 		t.Errorf("minDur")
 	}
-	mustPanic(t, "reps 0", func() { MeasureCostMin(dims, CostSettings{}, 0) })
+	mustPanic(t, "reps 0", func() { MeasureCostMin(dims, CostSettings{Memory: 10}, 0) })
 }

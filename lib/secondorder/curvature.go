@@ -2,9 +2,11 @@ package secondorder
 
 import (
 	"math"
+	"slices"
 
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -24,8 +26,8 @@ type CurvatureRow struct {
 	EigExact, EigBFGS, EigLBFGS []float64
 }
 
-// CompareCurvature runs BFGS (strong-Wolfe search) from x0 and, at each of
-// its first maxIter iterates, compares the curvature models (see
+// CompareCurvature runs BFGS (strong-Wolfe search) from x0 until
+// ‖∇f‖₂ ≤ 1e-8 or maxIter iterations and, at each iterate, compares the curvature models (see
 // CurvatureRow). An L-BFGS History of the given memory is fed the same
 // (s, y) pairs, so the two approximations are compared on one path. The
 // exact Hessian is p.Hess, or FDHessian when p has none. It also returns the
@@ -41,14 +43,30 @@ func CompareCurvature(p problems.Problem, x0 []float64, memory, maxIter int) ([]
 	if memory < 1 {
 		panic("secondorder: CompareCurvature: history size " + itoa(memory) + " < 1")
 	}
-	cd := &curvDir{bfgsDir: bfgsDir{skip: DefaultSkipTol}, p: p, memory: memory}
-	r := minimize("BFGS", p, x0, Settings{MaxIter: maxIter}, cd, StrongWolfe{})
-	return cd.rows, r
+	cs := &curvSearch{dir: curvDir{bfgsDir: bfgsDir{skip: DefaultSkipTol}, memory: memory}}
+	r := optim.Run(p, x0, cs, optim.Settings{MaxIter: maxIter, GradTol: 1e-8, Label: "BFGS"})
+	return cs.dir.rows, r
+}
+
+// curvSearch is BFGS that compares its curvature models at every iterate.
+type curvSearch struct {
+	dir  curvDir
+	core core
+}
+
+func (c *curvSearch) Reset() {}
+
+func (c *curvSearch) Init(e *optim.Evaluator, loc *optim.Location) error {
+	c.core.start(&c.dir, orWolfe(nil, 0.9), e, loc)
+	return nil
+}
+
+func (c *curvSearch) Iterate(e *optim.Evaluator, loc *optim.Location) (float64, error) {
+	return c.core.iterate(e, loc)
 }
 
 type curvDir struct {
 	bfgsDir
-	p      problems.Problem
 	memory int
 	hist   *History
 	hess   *mat.SymDense
@@ -73,10 +91,11 @@ func (c *curvDir) update(st *state, s, y []float64) {
 
 func (c *curvDir) next(d []float64, st *state) (float64, error) {
 	n := len(d)
-	if c.p.Hess != nil {
-		c.p.Hess(c.hess, st.x)
+	// The comparison's Hessians are not the method's: they go uncounted.
+	if p := st.ev.Problem(); p.Hess != nil {
+		p.Hess(c.hess, st.x)
 	} else {
-		FDHessian(c.hess, c.p.Grad, st.x)
+		FDHessian(c.hess, p.Grad, st.x)
 	}
 	row := CurvatureRow{Iter: st.iter, F: st.f}
 	var es mat.EigenSym
@@ -97,7 +116,7 @@ func (c *curvDir) next(d []float64, st *state) (float64, error) {
 		for i, l := range lam {
 			row.EigExact[i] = 1 / l
 		}
-		sortFloats(row.EigExact)
+		slices.Sort(row.EigExact)
 	}
 	hl := c.hist.Dense()
 	approx := func(h mat.Symmetric) (float64, []float64) {
@@ -121,14 +140,6 @@ func (c *curvDir) next(d []float64, st *state) (float64, error) {
 	return c.bfgsDir.next(d, st)
 }
 
-func sortFloats(v []float64) {
-	for i := 1; i < len(v); i++ {
-		for j := i; j > 0 && v[j] < v[j-1]; j-- {
-			v[j], v[j-1] = v[j-1], v[j]
-		}
-	}
-}
-
 // RateRow is one step of a convergence-rate table.
 type RateRow struct {
 	Iter int
@@ -146,7 +157,7 @@ type RateRow struct {
 // be undecimated for the ratios to be between consecutive iterations. It
 // panics when len(xstar) differs from a recorded x. Cost O(len·d).
 func ConvergenceRates(tr optim.Trace, xstar []float64) []RateRow {
-	floor := 1e-15 * math.Max(1, norm2(xstar))
+	floor := 1e-15 * math.Max(1, floats.Norm(xstar, 2))
 	rows := make([]RateRow, 0, tr.Len())
 	for _, r := range tr.Records {
 		if r.X == nil {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/descentlab/descent/internal/num"
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 )
@@ -17,7 +18,7 @@ func FuzzNoSilentNaN(f *testing.F) {
 	f.Add(-3.0, 4.0, 0.5, 100.0, true)
 	f.Add(1.0, -1.0, 10.0, 0.01, false)
 	f.Fuzz(func(t *testing.T, x0, y0, wall, kappa float64, inf bool) {
-		if !finite(x0) || !finite(y0) || !finite(wall) || !(kappa >= 1e-3 && kappa <= 1e6) ||
+		if !num.Finite(x0) || !num.Finite(y0) || !num.Finite(wall) || !(kappa >= 1e-3 && kappa <= 1e6) ||
 			math.Abs(x0) > 1e6 || math.Abs(y0) > 1e6 || x0 > wall {
 			t.Skip()
 		}
@@ -43,16 +44,16 @@ func FuzzNoSilentNaN(f *testing.F) {
 		}
 		start := []float64{x0, y0}
 		f0 := p.Func(start)
-		for _, m := range []Method{LBFGS{}, BFGS{}, CG{}, Newton{LineSearch: Backtracking{}}, Newton{}} {
-			r := m.Minimize(p, start)
+		for _, m := range []optim.Method{NewLBFGS(10), NewBFGS(), NewCG(), &Newton{LineSearch: Backtracking{C1: 1e-4, MaxTrials: 50}}, NewNewton()} {
+			r := run(m, p, start, tight)
 			if r.Status == optim.GradientThreshold {
 				continue
 			}
 			if r.Err == nil && r.Status != optim.IterationLimit {
-				t.Errorf("%T: status %v without an error", m, r.Status)
+				t.Errorf("%s: status %v without an error", optim.MethodName(m), r.Status)
 			}
-			if firstNonFinite(r.X) >= 0 || !finite(r.F) || r.F > f0 {
-				t.Errorf("%T: returned x = %v, f = %g (start f = %g)", m, r.X, r.F, f0)
+			if num.FirstNonFinite(r.X) >= 0 || !num.Finite(r.F) || r.F > f0 {
+				t.Errorf("%s: returned x = %v, f = %g (start f = %g)", optim.MethodName(m), r.X, r.F, f0)
 			}
 		}
 	})

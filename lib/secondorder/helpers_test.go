@@ -2,7 +2,10 @@ package secondorder
 
 import (
 	"math"
+	"strings"
 	"testing"
+
+	"github.com/descentlab/descent/lib/optim"
 
 	"github.com/descentlab/descent/lib/problems"
 	"gonum.org/v1/gonum/mat"
@@ -55,8 +58,8 @@ func mustPanic(t *testing.T, what string, f func()) {
 			t.Errorf("%s: no panic", what)
 			return
 		}
-		if s, ok := r.(string); !ok || len(s) < 12 || s[:12] != "secondorder:" {
-			t.Errorf("%s: panic %v does not start with \"secondorder:\"", what, r)
+		if s, ok := r.(string); !ok || !(strings.HasPrefix(s, "secondorder:") || strings.HasPrefix(s, "optim:")) {
+			t.Errorf("%s: panic %v does not start with \"secondorder:\" or \"optim:\"", what, r)
 		}
 	}()
 	f()
@@ -72,4 +75,12 @@ func sameSlice(a, b []float64) bool {
 		}
 	}
 	return true
+}
+
+// tight is the stopping rule of the tests: ‖∇f‖₂ ≤ 1e-8 within 10000 iterations.
+var tight = optim.Settings{MaxIter: 10000, GradTol: 1e-8}
+
+// run is optim.Run with the arguments in the order the tests read best.
+func run(m optim.Method, p problems.Problem, x0 []float64, s optim.Settings) optim.Result {
+	return optim.Run(p, x0, m, s)
 }

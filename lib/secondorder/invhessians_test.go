@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 	"gonum.org/v1/gonum/mat"
 )
@@ -14,7 +15,7 @@ import (
 // too-short trace is an error, not a panic.
 func TestInverseHessians(t *testing.T) {
 	p := problems.QuadraticND(6, 50, 1)
-	r := BFGS{Settings: Settings{GradTol: 1e-10}}.Minimize(p, p.Start)
+	r := run(NewBFGS(), p, p.Start, optim.Settings{MaxIter: 1000, GradTol: 1e-10})
 	k := r.Stats.Iterations
 	exact, approx, err := InverseHessians(p, r.Trace, k, 20)
 	if err != nil {

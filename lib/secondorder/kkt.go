@@ -1,8 +1,11 @@
 package secondorder
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/internal/num"
+	"github.com/descentlab/descent/lib/optim"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -30,8 +33,10 @@ type EqualityQP struct {
 //
 // It returns a *SingularError (What "KKT matrix") when the system is
 // singular, as it is when the constraints are linearly dependent (rank A <
-// m) or Q is singular on the null space of A: condition number above 1/ε.
-// It panics on mismatched dimensions. Cost O((n+m)³) time, (n+m)² memory.
+// m) or Q is singular on the null space of A: condition number above 1/ε;
+// and an *optim.NumericalError naming the entry when Q, c, A or b holds a
+// NaN or ±Inf (which would otherwise pass for a singular system). It
+// panics on mismatched dimensions. Cost O((n+m)³) time, (n+m)² memory.
 func SolveKKT(qp EqualityQP) (x, lambda []float64, err error) {
 	n := qp.Q.SymmetricDim()
 	m, an := qp.A.Dims()
@@ -42,19 +47,36 @@ func SolveKKT(qp EqualityQP) (x, lambda []float64, err error) {
 		panic("secondorder: SolveKKT: dimension mismatch: Q is " + itoa(n) + "×" + itoa(n) + ", c has " + itoa(len(qp.C)) +
 			", A is " + itoa(m) + "×" + itoa(an) + ", b has " + itoa(len(qp.B)))
 	}
+	bad := func(what string, i, j int, v float64) error {
+		return &optim.NumericalError{Index: i*max(n, 1) + j, Value: v,
+			What: fmt.Sprintf("%s entry (%d, %d) of the quadratic program (row-major index)", what, i, j)}
+	}
 	k := mat.NewDense(n+m, n+m, nil)
 	rhs := mat.NewVecDense(n+m, nil)
 	for i := range n {
 		for j := range n {
-			k.Set(i, j, qp.Q.At(i, j))
+			q := qp.Q.At(i, j)
+			if !num.Finite(q) {
+				return nil, nil, bad("Q", i, j, q)
+			}
+			k.Set(i, j, q)
+		}
+		if !num.Finite(qp.C[i]) {
+			return nil, nil, bad("c", i, 0, qp.C[i])
 		}
 		rhs.SetVec(i, -qp.C[i])
 	}
 	for i := range m {
 		for j := range n {
 			a := qp.A.At(i, j)
+			if !num.Finite(a) {
+				return nil, nil, bad("A", i, j, a)
+			}
 			k.Set(n+i, j, a)
 			k.Set(j, n+i, a)
+		}
+		if !num.Finite(qp.B[i]) {
+			return nil, nil, bad("b", i, 0, qp.B[i])
 		}
 		rhs.SetVec(n+i, qp.B[i])
 	}

@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
+	"github.com/descentlab/descent/lib/optim"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -59,7 +62,7 @@ func TestSolveKKT(t *testing.T) {
 	}
 	obj := func(x []float64) float64 {
 		v := mat.NewVecDense(n, x)
-		return 0.5*mat.Inner(v, q, v) + dot(c, x)
+		return 0.5*mat.Inner(v, q, v) + floats.Dot(c, x)
 	}
 	// z is in the null space of A (both rows give 0), so x + hz is feasible.
 	z := []float64{2, 0, -1, -1, 0, 0}
@@ -85,6 +88,38 @@ func TestSolveKKTSingular(t *testing.T) {
 		t.Fatalf("err = %v, want a *SingularError for the KKT matrix", err)
 	}
 	t.Log(err)
+}
+
+// A NaN or ±Inf in the problem is named as such, not reported as a
+// singular system.
+func TestSolveKKTNonFinite(t *testing.T) {
+	base := func() EqualityQP {
+		return EqualityQP{
+			Q: mat.NewSymDense(2, []float64{2, 0, 0, 2}),
+			C: []float64{0, 0},
+			A: mat.NewDense(1, 2, []float64{1, 1}),
+			B: []float64{1},
+		}
+	}
+	cases := []struct {
+		name string
+		edit func(*EqualityQP)
+		want string
+	}{
+		{"NaN in Q", func(q *EqualityQP) { q.Q = mat.NewSymDense(2, []float64{2, math.NaN(), math.NaN(), 2}) }, "Q entry (0, 1)"},
+		{"Inf in c", func(q *EqualityQP) { q.C = []float64{0, math.Inf(1)} }, "c entry (1, 0)"},
+		{"NaN in A", func(q *EqualityQP) { q.A = mat.NewDense(1, 2, []float64{math.NaN(), 1}) }, "A entry (0, 0)"},
+		{"Inf in b", func(q *EqualityQP) { q.B = []float64{math.Inf(-1)} }, "b entry (0, 0)"},
+	}
+	for _, c := range cases {
+		qp := base()
+		c.edit(&qp)
+		_, _, err := SolveKKT(qp)
+		var ne *optim.NumericalError
+		if !errors.As(err, &ne) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want a NumericalError naming %q", c.name, err, c.want)
+		}
+	}
 }
 
 func ExampleSolveKKT() {

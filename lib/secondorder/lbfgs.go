@@ -1,13 +1,12 @@
 package secondorder
 
 import (
+	"fmt"
+
 	"github.com/descentlab/descent/lib/optim"
-	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
-
-// DefaultMemory is the L-BFGS history size used when LBFGS.Memory is zero.
-const DefaultMemory = 10
 
 // History holds the last m curvature pairs (sᵢ, yᵢ) of L-BFGS in a ring
 // buffer and applies the inverse-Hessian approximation they define without
@@ -56,8 +55,8 @@ func (h *History) Push(s, y []float64) bool {
 	if len(s) != h.n || len(y) != h.n {
 		panic("secondorder: History.Push: length mismatch")
 	}
-	sy := dot(s, y)
-	if !(sy > h.skipTol*norm2(s)*norm2(y)) {
+	sy := floats.Dot(s, y)
+	if !(sy > h.skipTol*floats.Norm(s, 2)*floats.Norm(y, 2)) {
 		h.Skipped++
 		return false
 	}
@@ -78,7 +77,7 @@ func (h *History) Gamma() float64 {
 		return 1
 	}
 	y := h.y[h.head]
-	return 1 / (h.rho[h.head] * dot(y, y))
+	return 1 / (h.rho[h.head] * floats.Dot(y, y))
 }
 
 // TwoLoop sets dst = H·g, where H is the L-BFGS inverse-Hessian
@@ -93,7 +92,7 @@ func (h *History) TwoLoop(dst, g []float64) {
 	copy(q, g)
 	for k := 0; k < h.size; k++ {
 		i := (h.head - k + h.m) % h.m
-		a := h.rho[i] * dot(h.s[i], q)
+		a := h.rho[i] * floats.Dot(h.s[i], q)
 		h.alpha[i] = a
 		y := h.y[i]
 		for j := range q {
@@ -106,7 +105,7 @@ func (h *History) TwoLoop(dst, g []float64) {
 	}
 	for k := h.size - 1; k >= 0; k-- {
 		i := (h.head - k + h.m) % h.m
-		b := h.rho[i] * dot(h.y[i], q)
+		b := h.rho[i] * floats.Dot(h.y[i], q)
 		s := h.s[i]
 		c := h.alpha[i] - b
 		for j := range q {
@@ -141,31 +140,44 @@ func (h *History) Dense() *mat.SymDense {
 // If a direction fails to descend, the history is dropped once.
 //
 // Cost per iteration: 4·Memory·n flops plus the line search; memory
-// 2·Memory·n floats. It panics if Memory is negative.
+// 2·Memory·n floats.
 //
-// Defaults: Memory = DefaultMemory (10), LineSearch StrongWolfe{}
-// (C1 = 1e-4, C2 = 0.9), SkipTol = DefaultSkipTol.
+// Memory must be ≥ 1 (10 is usual; NewLBFGS(m) also sets DefaultSkipTol).
+// LineSearch nil is the strong-Wolfe search with c₁ = 1e-4, c₂ = 0.9.
+// SkipTol is literal (0 skips only sᵀy ≤ 0). Init panics on Memory < 1 or
+// a negative SkipTol.
 type LBFGS struct {
 	Memory     int
 	LineSearch LineSearcher
 	SkipTol    float64
-	Settings
+
+	dir  lbfgsDir
+	core core
 }
 
-// Minimize implements Method.
-func (m LBFGS) Minimize(p problems.Problem, x0 []float64) optim.Result {
-	mem := m.Memory
-	if mem == 0 {
-		mem = DefaultMemory
+// NewLBFGS returns L-BFGS keeping m pairs, with the strong-Wolfe search and
+// DefaultSkipTol.
+func NewLBFGS(m int) *LBFGS { return &LBFGS{Memory: m, SkipTol: DefaultSkipTol} }
+
+// String returns "L-BFGS m=…".
+func (m *LBFGS) String() string { return fmt.Sprintf("L-BFGS m=%d", m.Memory) }
+
+// Reset implements optim.Method (a run starts afresh at Init).
+func (m *LBFGS) Reset() {}
+
+// Init implements optim.Searcher.
+func (m *LBFGS) Init(e *optim.Evaluator, loc *optim.Location) error {
+	if m.Memory < 1 {
+		panic(fmt.Sprintf("secondorder: LBFGS.Memory = %d: keep at least one pair (10 is usual; NewLBFGS(10))", m.Memory))
 	}
-	if mem < 0 {
-		panic("secondorder: LBFGS.Memory " + itoa(mem) + " < 0")
-	}
-	ls := m.LineSearch
-	if ls == nil {
-		ls = StrongWolfe{}
-	}
-	return minimize("L-BFGS", p, x0, m.Settings, &lbfgsDir{m: mem, skip: skipTol(m.SkipTol)}, ls)
+	m.dir = lbfgsDir{m: m.Memory, skip: checkSkipTol("LBFGS", m.SkipTol)}
+	m.core.start(&m.dir, orWolfe(m.LineSearch, 0.9), e, loc)
+	return nil
+}
+
+// Iterate implements optim.Searcher.
+func (m *LBFGS) Iterate(e *optim.Evaluator, loc *optim.Location) (float64, error) {
+	return m.core.iterate(e, loc)
 }
 
 type lbfgsDir struct {
@@ -193,7 +205,7 @@ func (l *lbfgsDir) next(d []float64, st *state) (float64, error) {
 		d[i] = -d[i]
 	}
 	if l.h.Len() == 0 {
-		return 1 / norm2(d), nil
+		return 1 / floats.Norm(d, 2), nil
 	}
 	return 1, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -30,7 +31,7 @@ func TestHistorySecantAndDense(t *testing.T) {
 		hy := make([]float64, n)
 		h.TwoLoop(hy, y)
 		for i := range hy {
-			if math.Abs(hy[i]-s[i]) > 1e-10*norm2(s) {
+			if math.Abs(hy[i]-s[i]) > 1e-10*floats.Norm(s, 2) {
 				t.Fatalf("pair %d: (Hy)[%d] = %g, s = %g", k, i, hy[i], s[i])
 			}
 		}
@@ -45,7 +46,7 @@ func TestHistorySecantAndDense(t *testing.T) {
 	var dg mat.VecDense
 	dg.MulVec(d, mat.NewVecDense(n, g))
 	for i := range hg {
-		if math.Abs(dg.AtVec(i)-hg[i]) > 1e-12*norm2(hg) {
+		if math.Abs(dg.AtVec(i)-hg[i]) > 1e-12*floats.Norm(hg, 2) {
 			t.Errorf("Dense·g differs from TwoLoop at %d: %g vs %g", i, dg.AtVec(i), hg[i])
 		}
 	}
@@ -97,7 +98,7 @@ func TestLBFGSMemoryMatters(t *testing.T) {
 	p := problems.RosenbrockND(20)
 	var prev int
 	for _, m := range []int{1, 3, 10, 30} {
-		r := LBFGS{Memory: m}.Minimize(p, p.Start)
+		r := run(NewLBFGS(m), p, p.Start, tight)
 		if r.Status != 1 {
 			t.Errorf("m=%d: %v", m, r.Status)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/descentlab/descent/lib/optim"
+	"gonum.org/v1/gonum/floats"
 )
 
 // Line is the restriction φ(α) = f(x + α·d) of an objective to the ray from x
@@ -11,7 +12,7 @@ import (
 // evaluations and remembers the last point it evaluated, which is the point
 // a search accepts.
 type Line struct {
-	ev   *evaluator
+	ev   *optim.Evaluator
 	x, d []float64
 
 	// X, F and G hold the last evaluated point x + Alpha·d, f there and,
@@ -25,7 +26,15 @@ type Line struct {
 	Evals int
 }
 
-func newLine(ev *evaluator, n int) *Line {
+// NewLine returns a line for searches on the objective e evaluates, in
+// dimension n; Reset points it at a ray. (Methods make their own; this is
+// for using a LineSearcher on its own.)
+func NewLine(e *optim.Evaluator, n int) *Line { return newLine(e, n) }
+
+// Reset points the line at the ray from x along d.
+func (l *Line) Reset(x, d []float64) { l.reset(x, d) }
+
+func newLine(ev *optim.Evaluator, n int) *Line {
 	return &Line{ev: ev, X: make([]float64, n), G: make([]float64, n)}
 }
 
@@ -39,7 +48,7 @@ func (l *Line) reset(x, d []float64) {
 // Phi evaluates φ(α) = f(x + α·d): one objective evaluation.
 func (l *Line) Phi(alpha float64) float64 {
 	axpy(l.X, l.x, alpha, l.d)
-	l.F = l.ev.f(l.X)
+	l.F = l.ev.Func(l.X)
 	l.Alpha, l.HasGrad = alpha, false
 	l.Evals++
 	return l.F
@@ -49,9 +58,9 @@ func (l *Line) Phi(alpha float64) float64 {
 // gradient evaluation.
 func (l *Line) PhiDeriv(alpha float64) (phi, dphi float64) {
 	phi = l.Phi(alpha)
-	l.ev.grad(l.G, l.X)
+	l.ev.Grad(l.G, l.X)
 	l.HasGrad = true
-	return phi, dot(l.G, l.d)
+	return phi, floats.Dot(l.G, l.d)
 }
 
 // moved reports whether the last trial point differs from x in some
@@ -84,6 +93,9 @@ type LineSearchError struct {
 	Evals  int     // trial points evaluated
 	Reason string
 }
+
+// Status returns optim.LineSearchFailure.
+func (e *LineSearchError) Status() optim.Status { return optim.LineSearchFailure }
 
 func (e *LineSearchError) Error() string {
 	return fmt.Sprintf("secondorder: line search failed at step %d after %d trials (last α = %g): %s",

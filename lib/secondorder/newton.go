@@ -1,10 +1,11 @@
 package secondorder
 
 import (
+	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/internal/num"
 	"github.com/descentlab/descent/lib/optim"
-	"github.com/descentlab/descent/lib/problems"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -22,69 +23,96 @@ import (
 // minimum with a positive definite Hessian the error is squared at each step
 // (quadratic convergence), while an indefinite Hessian is solved by LU and
 // the step may climb or land on a saddle point (pure Newton looks for any
-// stationary point) and a start far from the minimum may diverge.
+// stationary point) and a start far from the minimum may overshoot or
+// diverge.
 //
 // With Modified, when the Cholesky factorisation fails τ is raised
 // (Nocedal & Wright, Algorithm 3.3: τ₀ = Beta − min aᵢᵢ when the diagonal
 // has a non-positive entry, else Beta; then τ ← max(2τ, Beta)) until it
-// succeeds, making dₖ a descent direction. Run returns the τₖ used.
+// succeeds, making dₖ a descent direction; Shifts returns the τₖ used.
 // Without Modified a Hessian that is not positive definite is solved by LU;
 // with a line search the resulting direction must descend, or the run ends
 // with NotDescentDirection.
 //
 // A singular Hessian (one Cholesky rejects and whose LU condition number
-// exceeds 1/ε ≈ 4.5e15) ends the run with
-// SingularSystem and a *SingularError.
+// exceeds 1/ε ≈ 4.5e15) ends the run with SingularSystem and a
+// *SingularError; so does a Hessian with a NaN entry, or one no finite
+// shift τ makes positive definite.
 //
 // Cost per iteration: one Hessian (or 2n gradients), n³/3 flops to factor,
 // 2n² to solve, plus the line search; memory 2n² floats.
 //
-// Defaults: Beta = 1e-3.
+// NewNewton is pure Newton; NewModifiedNewton sets Nocedal & Wright's
+// β = 1e-3 with an Armijo backtracking search. Init panics if Modified is
+// set and Beta is not finite and > 0, or if Beta is set without Modified.
 type Newton struct {
 	LineSearch LineSearcher
 	Modified   bool
 	Beta       float64
 	FiniteDiff bool
-	Settings
+
+	nd   newtonDir
+	core core
 }
 
-// NewtonResult is a Newton run's Result with the shift τₖ added to the
-// Hessian at each iteration (all zero unless Modified).
-type NewtonResult struct {
-	optim.Result
-	Shifts []float64
+// NewNewton returns pure Newton: unit steps, no shift.
+func NewNewton() *Newton { return &Newton{} }
+
+// NewModifiedNewton returns modified Newton with β = 1e-3 and an Armijo
+// backtracking search (c₁ = 1e-4).
+func NewModifiedNewton() *Newton {
+	return &Newton{Modified: true, Beta: 1e-3, LineSearch: Backtracking{C1: 1e-4, MaxTrials: 50}}
 }
 
-// Minimize implements Method.
-func (m Newton) Minimize(p problems.Problem, x0 []float64) optim.Result {
-	return m.Run(p, x0).Result
-}
-
-// Run minimizes like Minimize and also returns the shifts τₖ.
-func (m Newton) Run(p problems.Problem, x0 []float64) NewtonResult {
+// String names the method: "pure Newton", "Newton" (with a line search) or
+// "modified Newton", with "(FD Hessian)" when FiniteDiff is set.
+func (m *Newton) String() string {
 	name := "Newton"
-	if m.LineSearch == nil {
+	switch {
+	case m.Modified:
+		name = "modified Newton"
+	case m.LineSearch == nil:
 		name = "pure Newton"
 	}
-	if m.Modified {
-		name = "modified Newton"
+	if m.FiniteDiff {
+		name += " (FD Hessian)"
 	}
-	nd := &newtonDir{m: m, p: p}
-	r := minimize(name, p, x0, m.Settings, nd, m.LineSearch)
-	r.Stats.HessEvals = nd.hevals
-	return NewtonResult{Result: r, Shifts: nd.shifts}
+	return name
 }
 
+// Reset forgets the last run's shifts.
+func (m *Newton) Reset() { m.nd = newtonDir{} }
+
+// Init implements optim.Searcher.
+func (m *Newton) Init(e *optim.Evaluator, loc *optim.Location) error {
+	switch {
+	case m.Modified && (!(m.Beta > 0) || math.IsInf(m.Beta, 0)):
+		panic(fmt.Sprintf("secondorder: Newton.Beta = %v: modified Newton needs a finite β > 0 (Nocedal & Wright use 1e-3; NewModifiedNewton sets it)", m.Beta))
+	case !m.Modified && m.Beta != 0:
+		panic(fmt.Sprintf("secondorder: Newton.Beta = %v is set but Modified is not: β is the shift of modified Newton", m.Beta))
+	}
+	m.nd = newtonDir{m: m}
+	m.core.start(&m.nd, m.LineSearch, e, loc)
+	return nil
+}
+
+// Iterate implements optim.Searcher.
+func (m *Newton) Iterate(e *optim.Evaluator, loc *optim.Location) (float64, error) {
+	return m.core.iterate(e, loc)
+}
+
+// Shifts returns the shift τₖ added to the Hessian at each iteration of the
+// last run (all zero unless Modified).
+func (m *Newton) Shifts() []float64 { return m.nd.shifts }
+
 type newtonDir struct {
-	m      Newton
-	p      problems.Problem
+	m      *Newton
 	h      *mat.SymDense
 	shift  *mat.SymDense
 	chol   mat.Cholesky
 	lu     mat.LU
 	dense  *mat.Dense
 	shifts []float64
-	hevals int
 }
 
 func (nd *newtonDir) init(n int) {
@@ -98,16 +126,15 @@ func (nd *newtonDir) update(*state, []float64, []float64) {}
 
 func (nd *newtonDir) next(d []float64, st *state) (float64, error) {
 	n := len(d)
-	if nd.p.Hess != nil && !nd.m.FiniteDiff {
-		nd.p.Hess(nd.h, st.x)
-		nd.hevals++
+	if st.ev.HasHess() && !nd.m.FiniteDiff {
+		st.ev.Hess(nd.h, st.x)
 	} else {
-		st.ev.gevals += FDHessian(nd.h, nd.p.Grad, st.x)
-		nd.hevals++
+		FDHessian(nd.h, st.ev.Grad, st.x)
+		st.ev.CountHessian()
 	}
 	for i := range n {
 		for j := i; j < n; j++ {
-			if v := nd.h.At(i, j); !finite(v) {
+			if v := nd.h.At(i, j); !num.Finite(v) {
 				return 0, &optim.NumericalError{Step: st.iter, Index: i*n + j, Value: v, What: "Hessian entry (row-major index)"}
 			}
 		}
@@ -118,9 +145,6 @@ func (nd *newtonDir) next(d []float64, st *state) (float64, error) {
 	ok := nd.chol.Factorize(nd.h)
 	if !ok && nd.m.Modified {
 		beta := nd.m.Beta
-		if beta == 0 {
-			beta = 1e-3
-		}
 		minDiag := math.Inf(1)
 		for i := range n {
 			minDiag = math.Min(minDiag, nd.h.At(i, i))
@@ -139,7 +163,7 @@ func (nd *newtonDir) next(d []float64, st *state) (float64, error) {
 				break
 			}
 			tau = math.Max(2*tau, beta)
-			if !finite(tau) {
+			if !num.Finite(tau) {
 				return 0, &SingularError{What: "Hessian", Cond: nan, Why: "no finite shift τ makes it positive definite"}
 			}
 		}

@@ -14,7 +14,8 @@ import (
 // step, eₖ₊₁ ≤ C·eₖ², and the linear ratio goes to zero.
 func TestNewtonQuadraticConvergence(t *testing.T) {
 	p := expProblem()
-	r := Newton{Settings: Settings{GradTol: 1e-15}}.Run(p, []float64{3, -2})
+	m := NewNewton()
+	r := run(m, p, []float64{3, -2}, optim.Settings{MaxIter: 100, GradTol: 1e-15})
 	if r.Status != optim.GradientThreshold {
 		t.Fatalf("status %v (%v)", r.Status, r.Err)
 	}
@@ -42,7 +43,7 @@ func TestNewtonQuadraticConvergence(t *testing.T) {
 	if n := len(rows); rows[n-1].Err > 1e-14 || r.Stats.Iterations > 9 {
 		t.Errorf("final error %g after %d iterations", rows[n-1].Err, r.Stats.Iterations)
 	}
-	for _, s := range r.Shifts {
+	for _, s := range m.Shifts() {
 		if s != 0 {
 			t.Errorf("pure Newton used a shift %g", s)
 		}
@@ -55,29 +56,31 @@ func TestNewtonQuadraticConvergence(t *testing.T) {
 func TestModifiedNewtonRecovers(t *testing.T) {
 	p := doubleWell()
 	x0 := []float64{0.1, 1}
-	pure := Newton{}.Run(p, x0)
+	pure := run(NewNewton(), p, x0, tight)
 	if pure.Status != optim.GradientThreshold || math.Abs(pure.X[0]) > 1e-8 || math.Abs(pure.X[1]) > 1e-8 {
 		t.Errorf("pure Newton: %v at %v, want the saddle (0, 0)", pure.Status, pure.X)
 	}
-	mod := Newton{Modified: true, LineSearch: Backtracking{}}.Run(p, x0)
+	m := &Newton{Modified: true, Beta: 1e-3, LineSearch: Backtracking{C1: 1e-4, MaxTrials: 50}}
+	mod := run(m, p, x0, tight)
+	shifts := m.Shifts()
 	if mod.Status != optim.GradientThreshold || math.Abs(math.Abs(mod.X[0])-1) > 1e-8 {
 		t.Fatalf("modified Newton: %v at %v, want a minimum (±1, 0)", mod.Status, mod.X)
 	}
-	if mod.Shifts[0] <= 0 {
-		t.Errorf("first shift τ = %g, want > 0 (H = diag(−0.97, 1))", mod.Shifts[0])
+	if shifts[0] <= 0 {
+		t.Errorf("first shift τ = %g, want > 0 (H = diag(−0.97, 1))", shifts[0])
 	}
 	// τ₀ = Beta − min aᵢᵢ = 1e-3 + 0.97, which already factors.
-	if want := 1e-3 + 0.97; math.Abs(mod.Shifts[0]-want) > 1e-12 {
-		t.Errorf("τ₀ = %g, want %g", mod.Shifts[0], want)
+	if want := 1e-3 + 0.97; math.Abs(shifts[0]-want) > 1e-12 {
+		t.Errorf("τ₀ = %g, want %g", shifts[0], want)
 	}
-	if last := mod.Shifts[len(mod.Shifts)-1]; last != 0 {
+	if last := shifts[len(shifts)-1]; last != 0 {
 		t.Errorf("final shift %g, want 0 near the minimum", last)
 	}
 	// On Rosenbrock from the classic start both converge; modified Newton
 	// with a line search needs no shift there but must converge.
 	rb := problems.Rosenbrock()
-	for _, m := range []Newton{{Modified: true, LineSearch: StrongWolfe{}}, {Modified: true, LineSearch: Backtracking{}}, {FiniteDiff: true, Modified: true, LineSearch: StrongWolfe{}}} {
-		r := m.Minimize(rb, rb.Start)
+	for _, m := range []*Newton{{Modified: true, Beta: 1e-3, LineSearch: StrongWolfe{C1: 1e-4, C2: 0.9, MaxTrials: 25}}, NewModifiedNewton(), {FiniteDiff: true, Modified: true, Beta: 1e-3, LineSearch: StrongWolfe{C1: 1e-4, C2: 0.9, MaxTrials: 25}}} {
+		r := run(m, rb, rb.Start, tight)
 		if r.Status != optim.GradientThreshold || math.Abs(r.X[0]-1) > 1e-7 {
 			t.Errorf("%+v on Rosenbrock: %v at %v", m, r.Status, r.X)
 		}
@@ -88,13 +91,13 @@ func TestModifiedNewtonRecovers(t *testing.T) {
 // search, a direction that climbs: NotDescentDirection, start kept.
 func TestNewtonIndefiniteNotDescent(t *testing.T) {
 	x0 := []float64{0.5, 0.01}
-	r := Newton{LineSearch: StrongWolfe{}}.Minimize(doubleWell(), x0)
+	r := run(&Newton{LineSearch: StrongWolfe{C1: 1e-4, C2: 0.9, MaxTrials: 25}}, doubleWell(), x0, tight)
 	if r.Status != optim.NotDescentDirection {
 		t.Fatalf("status %v, want NotDescentDirection", r.Status)
 	}
-	var ne *optim.NumericalError
-	if !errors.As(r.Err, &ne) || ne.Step != 0 || !(ne.Value > 0) {
-		t.Errorf("error %v, want a NumericalError at step 0 with ∇f·d > 0", r.Err)
+	var ne *NotDescentError
+	if !errors.As(r.Err, &ne) || ne.Step != 0 || !(ne.Slope > 0) {
+		t.Errorf("error %v, want a NotDescentError at step 0 with ∇f·d > 0", r.Err)
 	}
 	if !sameSlice(r.X, x0) {
 		t.Errorf("X = %v, want the start %v", r.X, x0)
@@ -115,8 +118,8 @@ func TestNewtonSingularHessian(t *testing.T) {
 		},
 	}
 	x0 := []float64{1, 0}
-	for _, m := range []Newton{{}, {LineSearch: Backtracking{}}} {
-		r := m.Minimize(p, x0)
+	for _, m := range []*Newton{{}, {LineSearch: Backtracking{C1: 1e-4, MaxTrials: 50}}} {
+		r := run(m, p, x0, tight)
 		var se *SingularError
 		if r.Status != optim.SingularSystem || !errors.As(r.Err, &se) || se.Step != 0 {
 			t.Errorf("%+v: status %v, err %v; want SingularSystem at step 0", m, r.Status, r.Err)
@@ -125,9 +128,10 @@ func TestNewtonSingularHessian(t *testing.T) {
 			t.Errorf("X = %v, F = %g; want the start kept", r.X, r.F)
 		}
 	}
-	r := Newton{Modified: true, LineSearch: Backtracking{}}.Run(p, x0)
-	if r.Status != optim.GradientThreshold || r.Shifts[0] <= 0 {
-		t.Errorf("modified: %v, shifts %v", r.Status, r.Shifts[:1])
+	m := NewModifiedNewton()
+	r := run(m, p, x0, tight)
+	if r.Status != optim.GradientThreshold || m.Shifts()[0] <= 0 {
+		t.Errorf("modified: %v, shifts %v", r.Status, m.Shifts()[:1])
 	}
 }
 
@@ -164,7 +168,7 @@ func TestPureNewtonDiverges(t *testing.T) {
 		Grad: func(g, x []float64) { g[0] = x[0] / math.Sqrt(1+x[0]*x[0]) },
 		Hess: func(h *mat.SymDense, x []float64) { h.SetSym(0, 0, math.Pow(1+x[0]*x[0], -1.5)) },
 	}
-	r := Newton{}.Minimize(p, []float64{1.5})
+	r := run(NewNewton(), p, []float64{1.5}, tight)
 	if !r.Status.Failed() || r.X[0] != 1.5 || r.Err == nil {
 		t.Errorf("pure Newton: %v at %v (%v); want a failure keeping the start", r.Status, r.X, r.Err)
 	}
@@ -173,7 +177,7 @@ func TestPureNewtonDiverges(t *testing.T) {
 		t.Errorf("iterates %v, want 1.5, −3.375, 38.4, …", xs)
 	}
 	t.Logf("pure Newton: %v after %d steps: %v", r.Status, r.Stats.Iterations, r.Err)
-	r = Newton{LineSearch: Backtracking{}}.Minimize(p, []float64{1.5})
+	r = run(&Newton{LineSearch: Backtracking{C1: 1e-4, MaxTrials: 50}}, p, []float64{1.5}, tight)
 	if r.Status != optim.GradientThreshold || math.Abs(r.X[0]) > 1e-8 {
 		t.Errorf("damped Newton: %v at %v", r.Status, r.X)
 	}

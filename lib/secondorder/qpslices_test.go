@@ -27,7 +27,7 @@ func TestProjectedGradientDescentReachesKKT(t *testing.T) {
 	// Result.X is the iterate of lowest f; near x* differences in f fall
 	// below rounding (f* = 3), so it may be a few steps before the last:
 	// hence 1e-8, not GradTol.
-	r := optim.Minimize(qp.Projected(), x0, &optim.SGD{LR: 0.1}, optim.Settings{GradTol: 1e-10})
+	r := optim.Run(qp.Projected(), x0, optim.NewSGD(0.1), optim.Settings{MaxIter: 1000, GradTol: 1e-10})
 	if r.Status != optim.GradientThreshold || math.Abs(r.X[0]-1.5) > 1e-8 || math.Abs(r.X[1]-0.5) > 1e-8 {
 		t.Fatalf("projected GD: %v at %v after %d, ‖g‖ %g", r.Status, r.X, r.Stats.Iterations, r.GradNorm)
 	}

@@ -38,8 +38,9 @@ func TestConvergenceRatesShowRates(t *testing.T) {
 	p := illQuartic()
 	x0 := []float64{1, 1}
 	xstar := []float64{0, 0}
-	tail := func(m Method, field func(RateRow) float64) []float64 {
-		r := m.Minimize(p, x0)
+	tol := optim.Settings{MaxIter: 10000, GradTol: 1e-13}
+	tail := func(m optim.Method, field func(RateRow) float64) []float64 {
+		r := run(m, p, x0, tol)
 		if r.Status != optim.GradientThreshold {
 			t.Fatalf("%T: %v", m, r.Status)
 		}
@@ -53,9 +54,8 @@ func TestConvergenceRatesShowRates(t *testing.T) {
 	}
 	lin := func(r RateRow) float64 { return r.Linear }
 	quad := func(r RateRow) float64 { return r.Quadratic }
-	tol := Settings{GradTol: 1e-13}
 
-	sd := tail(CG{RestartEvery: 1, Settings: tol}, lin)
+	sd := tail(&CG{RestartEvery: 1}, lin)
 	last := sd[len(sd)-6:]
 	t.Logf("steepest descent, last eₖ₊₁/eₖ: %.3g", last)
 	// Steepest descent zigzags, so single ratios alternate; over two
@@ -67,13 +67,13 @@ func TestConvergenceRatesShowRates(t *testing.T) {
 		}
 	}
 
-	bf := tail(BFGS{Settings: tol}, lin)
+	bf := tail(NewBFGS(), lin)
 	t.Logf("BFGS eₖ₊₁/eₖ: %.3g", bf)
 	if m := bf[len(bf)-1]; m > 0.05 {
 		t.Errorf("BFGS final ratio %g: want → 0 (superlinear)", m)
 	}
 
-	nt := tail(Newton{Settings: tol}, quad)
+	nt := tail(NewNewton(), quad)
 	t.Logf("Newton eₖ₊₁/eₖ²: %.3g", nt)
 	for _, q := range nt {
 		if q > 10 {

@@ -1,6 +1,11 @@
 package secondorder
 
-import "math"
+import (
+	"fmt"
+	"math"
+
+	"github.com/descentlab/descent/internal/num"
+)
 
 // StrongWolfe is the line search of Nocedal & Wright (Numerical
 // Optimization, 2nd ed., Algorithms 3.5 and 3.6): it brackets, then zooms
@@ -21,8 +26,10 @@ import "math"
 // fails with a *LineSearchError, or an *optim.NumericalError when every
 // trial was non-finite.
 //
-// Defaults for zero fields: C1 = 1e-4, C2 = 0.9 (use 0.1 for nonlinear
-// CG), MaxTrials = 25.
+// Every field must be set: 0 < C1 < C2 < 1 and MaxTrials ≥ 1 (Nocedal &
+// Wright: C1 = 1e-4 and C2 = 0.9 for quasi-Newton, 0.1 for nonlinear CG; 25
+// trials). The methods use exactly that when their LineSearch is nil.
+// Search panics on values out of range.
 type StrongWolfe struct {
 	C1, C2    float64
 	MaxTrials int
@@ -30,17 +37,8 @@ type StrongWolfe struct {
 
 func (w StrongWolfe) params() (c1, c2 float64, maxTrials int) {
 	c1, c2, maxTrials = w.C1, w.C2, w.MaxTrials
-	if c1 == 0 {
-		c1 = 1e-4
-	}
-	if c2 == 0 {
-		c2 = 0.9
-	}
-	if maxTrials == 0 {
-		maxTrials = 25
-	}
-	if !(0 < c1 && c1 < c2 && c2 < 1) || maxTrials < 0 {
-		panic("secondorder: StrongWolfe needs 0 < C1 < C2 < 1 and MaxTrials ≥ 0")
+	if !(0 < c1 && c1 < c2 && c2 < 1) || maxTrials < 1 {
+		panic(fmt.Sprintf("secondorder: %+v: need 0 < C1 < C2 < 1 (Nocedal & Wright: 1e-4 and 0.9) and MaxTrials ≥ 1", w))
 	}
 	return c1, c2, maxTrials
 }
@@ -60,7 +58,7 @@ func (w StrongWolfe) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, erro
 	eval := func(a float64) (wolfePoint, bool) {
 		f, d := l.PhiDeriv(a)
 		p := wolfePoint{a, f, d}
-		ok := finite(f) && finite(d)
+		ok := num.Finite(f) && num.Finite(d)
 		anyFinite = anyFinite || ok
 		if ok && armijo(p) && f < best.f {
 			best = p
@@ -95,7 +93,7 @@ func (w StrongWolfe) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, erro
 		// Extrapolate.
 		next := cubicMin(prev, cur)
 		lower, upper := cur.a+1.1*(cur.a-prev.a), cur.a+4*(cur.a-prev.a)
-		if !finite(next) || next < lower || next > upper {
+		if !num.Finite(next) || next < lower || next > upper {
 			next = upper
 		}
 		prev, alpha = cur, next
@@ -110,13 +108,13 @@ func (w StrongWolfe) Search(l *Line, phi0, dphi0, alpha0 float64) (float64, erro
 		} else {
 			t = nan
 		}
-		if !finite(t) && hiFinite {
+		if !num.Finite(t) && hiFinite {
 			t = quadMin(lo, hi)
 		}
 		a, b := math.Min(lo.a, hi.a), math.Max(lo.a, hi.a)
 		guard := 0.1 * (b - a)
 		switch {
-		case !finite(t):
+		case !num.Finite(t):
 			t = lo.a + 0.5*width
 		case t < a+guard:
 			t = a + guard

@@ -22,7 +22,7 @@ func benchTraces(n int) []*optim.Trace {
 // BenchmarkHTMLLossCurves measures what a notebook cell pays to show four
 // 1000-record loss curves (static SVG + echarts options + HTML).
 func BenchmarkHTMLLossCurves(b *testing.B) {
-	c := LossCurves("bench", ByIter, benchTraces(1000))
+	c := LossCurves("bench", ByIter, results(benchTraces(1000)...)...)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := HTML(c); err != nil {
@@ -34,10 +34,10 @@ func BenchmarkHTMLLossCurves(b *testing.B) {
 // BenchmarkHTMLTrajectories measures a trajectory chart: contours on a
 // 60×60 grid plus two paths.
 func BenchmarkHTMLTrajectories(b *testing.B) {
-	ts := []*optim.Trace{path("a", 1e-3, 1000, 0), path("b", 1e-4, 1000, 0.9)}
+	ts := results(path("a", 1e-3, 1000, 0), path("b", 1e-4, 1000, 0.9))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := HTML(Trajectories("bench", rosenbrock, [4]float64{-2, 2, -1, 3}, ts)); err != nil {
+		if _, err := HTML(Trajectories("bench", rosen, ts...)); err != nil {
 			b.Fatal(err)
 		}
 	}

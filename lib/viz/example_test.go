@@ -12,12 +12,12 @@ import (
 
 // Loss curves of two runs, drawn as SVG and as an HTML fragment.
 func Example() {
-	runs := []*optim.Trace{{Label: "SGD"}, {Label: "Adam"}}
+	runs := []optim.Result{{Trace: optim.Trace{Label: "SGD"}}, {Trace: optim.Trace{Label: "Adam"}}}
 	for i := 0; i <= 100; i++ {
-		runs[0].Add(optim.Record{Iter: i, F: math.Exp(-0.02 * float64(i))})
-		runs[1].Add(optim.Record{Iter: i, F: math.Exp(-0.05 * float64(i))})
+		runs[0].Trace.Add(optim.Record{Iter: i, F: math.Exp(-0.02 * float64(i))})
+		runs[1].Trace.Add(optim.Record{Iter: i, F: math.Exp(-0.05 * float64(i))})
 	}
-	c := viz.LossCurves("Loss", viz.ByIter, runs, viz.YLabel("f(x) − f* "))
+	c := viz.LossCurves("Loss", viz.ByIter, runs...).With(viz.YLabel("f(x) − f* "))
 
 	var svg strings.Builder
 	if err := viz.SVG(&svg, c); err != nil {
@@ -30,7 +30,7 @@ func Example() {
 		return
 	}
 	fmt.Println(strings.HasPrefix(svg.String(), "<?xml"))
-	fmt.Println(viz.ID(c) == viz.ID(viz.LossCurves("Loss", viz.ByIter, runs, viz.YLabel("f(x) − f* "))))
+	fmt.Println(viz.ID(c) == viz.ID(viz.LossCurves("Loss", viz.ByIter, runs...).With(viz.YLabel("f(x) − f* "))))
 	fmt.Println(strings.Contains(frag, `<img alt="Loss"`), strings.Contains(frag, "echarts.init"))
 	// Output:
 	// true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -32,6 +33,20 @@ type HeatMaps struct {
 	Panels []Matrix
 	// Panel is the side of each square panel in CSS pixels (0 means 320).
 	Panel int
+}
+
+// MatrixOf returns the panel named name showing the entries of m, e.g. a
+// gonum *mat.SymDense. Cost O(rows·columns).
+func MatrixOf(name string, m mat.Matrix) Matrix {
+	r, c := m.Dims()
+	data := make([][]float64, r)
+	for i := range data {
+		data[i] = make([]float64, c)
+		for j := range data[i] {
+			data[i][j] = m.At(i, j)
+		}
+	}
+	return Matrix{Name: name, Data: data}
 }
 
 // NewHeatMaps returns matrices side by side under one title.
@@ -233,7 +248,7 @@ func (h *HeatMaps) options() ([]byte, error) {
 				if data.Len() > 1 {
 					data.WriteByte(',')
 				}
-				fmt.Fprintf(&data, "[%d,%d,%s]", j, i, num(v))
+				fmt.Fprintf(&data, "[%d,%d,%s]", j, i, fmtNum(v))
 			}
 		}
 		data.WriteByte(']')

@@ -46,7 +46,7 @@ func marshal(v any) ([]byte, error) {
 }
 
 // num formats v with 6 significant digits, the precision a chart can show.
-func num(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
+func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
 // points encodes polylines as an echarts data array, null between parts,
 // with prec significant digits.
@@ -83,7 +83,7 @@ func axisType(a Axis) string {
 
 func axisRange(a Axis) (lo, hi any) {
 	if a.Min < a.Max {
-		return json.RawMessage(num(a.Min)), json.RawMessage(num(a.Max))
+		return json.RawMessage(fmtNum(a.Min)), json.RawMessage(fmtNum(a.Max))
 	}
 	return nil, nil
 }

@@ -1,11 +1,12 @@
 package viz
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/internal/num"
 	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // Path adds a path through (x[i], y[i]): a line with a hollow circle at
@@ -38,20 +39,42 @@ func (p *Plot) Path(name string, x, y []float64, opts ...SeriesOption) *Plot {
 	return p
 }
 
-// Trajectories draws the path (x₀, x₁) of each trace over contour lines of
-// f in box = {xmin, xmax, ymin, ymax} (as in problems.Problem.Box), with
-// start (○) and end (□) markers and equal axes. Traces must have recorded
-// X (see optim.Trace.XDim); points outside the box are drawn, and widen
-// the view. Cost O(grid² · levels + records).
-func Trajectories(title string, f func(x, y float64) float64, box [4]float64, traces []*optim.Trace, opts ...Option) *Plot {
-	p := NewPlot(title, XLabel("x₁"), YLabel("x₂"), Size(600, 540), EqualAxes(), XRange(box[0], box[1]), YRange(box[2], box[3]))
-	if f != nil {
-		p.Contours(f, box, 0)
+// Trajectories draws the path (x₁, x₂) of each run over contour lines of
+// the 2-D problem p in its plotting window p.Box, with start (○) and end
+// (□) markers and equal axes. Runs must have recorded x (see
+// optim.Settings.TraceXDim); points outside the box are drawn, and widen
+// the view. A problem that is not 2-D, or has no Box, is reported when
+// the chart is drawn. Add options with With. Cost O(grid² · levels +
+// records).
+func Trajectories(title string, p problems.Problem, runs ...optim.Result) *Plot {
+	box := p.Box
+	pl := NewPlot(title, XLabel("x₁"), YLabel("x₂"), Size(600, 540), EqualAxes(), XRange(box[0], box[1]), YRange(box[2], box[3]))
+	switch {
+	case p.Dim != 2:
+		pl.err = fmt.Errorf("viz: plot %q: problem %q has dimension %d; Trajectories draws 2-D problems", title, p.Name, p.Dim)
+		return pl
+	case !(box[0] < box[1] && box[2] < box[3]):
+		pl.err = fmt.Errorf("viz: plot %q: problem %q has no plotting window (Box %v)", title, p.Name, box)
+		return pl
 	}
-	for _, t := range traces {
-		p.Path(t.Label, t.Coord(0), t.Coord(1))
+	if p.Func != nil {
+		pl.Contours(Surface(p), box, 0)
 	}
-	return p.With(opts...)
+	for _, r := range runs {
+		pl.Path(r.Trace.Label, r.Trace.Coord(0), r.Trace.Coord(1))
+	}
+	return pl
+}
+
+// Surface is f(x, y) of a 2-D problem, the form contour charts take. It
+// allocates one 2-vector and reuses it, so it is not safe for concurrent
+// use.
+func Surface(p problems.Problem) func(x, y float64) float64 {
+	v := make([]float64, 2)
+	return func(x, y float64) float64 {
+		v[0], v[1] = x, y
+		return p.Func(v)
+	}
 }
 
 // Function plots f on [lo, hi] at n points (n ≤ 1 means 400), as a line
@@ -71,8 +94,9 @@ func Function(title, name string, f func(float64) float64, lo, hi float64, n int
 	return p.With(opts...)
 }
 
-// Iterates adds the iterates of a 1-D trace as a path through (x_k, f_k).
-func (p *Plot) Iterates(t *optim.Trace, opts ...SeriesOption) *Plot {
+// Iterates adds the iterates of a 1-D run as a path through (x_k, f_k).
+func (p *Plot) Iterates(r optim.Result, opts ...SeriesOption) *Plot {
+	t := &r.Trace
 	return p.Path(t.Label, t.Coord(0), t.Fs(), append([]SeriesOption{Marker(Circle, 5)}, opts...)...)
 }
 
@@ -111,29 +135,6 @@ func Decision(title string, x, y []float64, labels []int, boundary func(x, y flo
 	return p.With(opts...)
 }
 
-// FitSlope fits log10 y = slope·log10 x + intercept by least squares over
-// the pairs with x > 0 and y > 0 (others are ignored), as for measuring
-// how a cost grows with size. It needs two distinct x. Cost O(len(x)).
-func FitSlope(x, y []float64) (slope, intercept float64, err error) {
-	if len(x) != len(y) {
-		return 0, 0, fmt.Errorf("viz: FitSlope: %d x values but %d y values", len(x), len(y))
-	}
-	var n, sx, sy, sxx, sxy float64
-	for i := range x {
-		if x[i] > 0 && y[i] > 0 && finite(x[i]) && finite(y[i]) {
-			lx, ly := math.Log10(x[i]), math.Log10(y[i])
-			n++
-			sx, sy, sxx, sxy = sx+lx, sy+ly, sxx+lx*lx, sxy+lx*ly
-		}
-	}
-	d := n*sxx - sx*sx
-	if n < 2 || d <= 1e-12*n*sxx {
-		return 0, 0, errors.New("viz: FitSlope: fewer than two distinct positive x")
-	}
-	slope = (n*sxy - sx*sy) / d
-	return slope, (sy - slope*sx) / n, nil
-}
-
 // Scaling plots measurements y against sizes x on log-log axes with the
 // fitted power law as a dashed line and its slope in the legend and a
 // note (e.g. "fitted slope 2.98": cost ∝ size^2.98). If no fit is
@@ -141,7 +142,7 @@ func FitSlope(x, y []float64) (slope, intercept float64, err error) {
 func Scaling(title, name string, x, y []float64, opts ...Option) *Plot {
 	p := NewPlot(title, LogX(), LogY(), XLabel("size"), YLabel("cost"))
 	p.Points(name, x, y)
-	slope, icpt, err := FitSlope(x, y)
+	slope, icpt, err := num.FitLogLog(x, y)
 	if err != nil {
 		p.Notes = append(p.Notes, "no slope fitted: "+err.Error())
 		return p.With(opts...)

@@ -4,9 +4,33 @@ import (
 	"math"
 
 	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/mat"
 )
 
+// flat lists the rows of m one after another.
+func flat(m [][]float64) []float64 {
+	var out []float64
+	for _, row := range m {
+		out = append(out, row...)
+	}
+	return out
+}
+
 func rosenbrock(x, y float64) float64 { return (1-x)*(1-x) + 100*(y-x*x)*(y-x*x) }
+
+// rosen is rosenbrock as a 2-D problem with its plotting window.
+var rosen = problems.Problem{Name: "Rosenbrock", Dim: 2, Box: [4]float64{-2, 2, -1, 3},
+	Func: func(x []float64) float64 { return rosenbrock(x[0], x[1]) }}
+
+// results wraps hand-made traces as the Results charts take.
+func results(ts ...*optim.Trace) []optim.Result {
+	rs := make([]optim.Result, len(ts))
+	for i, t := range ts {
+		rs[i] = optim.Result{Trace: *t}
+	}
+	return rs
+}
 
 // path returns a deterministic trace: gradient descent with a fixed step on
 // the Rosenbrock function from (-1.2, 1), recording x and f.
@@ -28,7 +52,7 @@ func path(label string, step float64, n int, momentum float64) *optim.Trace {
 func sampleCharts() []Chart {
 	gd := path("gradient descent", 1e-3, 600, 0)
 	hb := path("heavy ball β=0.9", 1e-4, 600, 0.9)
-	traces := []*optim.Trace{gd, hb}
+	runs := results(gd, hb)
 
 	xs := make([]float64, 200)
 	ys := make([]float64, 200)
@@ -63,15 +87,15 @@ func sampleCharts() []Chart {
 	}
 
 	return []Chart{
-		LossCurves("Loss on Rosenbrock", ByIter, traces),
-		GradNorms("Gradient norm on Rosenbrock", ByEvals, traces),
-		Trajectories("Paths on Rosenbrock", rosenbrock, [4]float64{-2, 2, -1, 3}, traces),
-		Function("Gradient descent on a quartic", "f(x) = x⁴ − 3x² + x", quad, -2, 2, 0).Iterates(one),
+		LossCurves("Loss on Rosenbrock", ByIter, runs...),
+		GradNorms("Gradient norm on Rosenbrock", ByEvals, runs...),
+		Trajectories("Paths on Rosenbrock", rosen, runs...),
+		Function("Gradient descent on a quartic", "f(x) = x⁴ − 3x² + x", quad, -2, 2, 0).Iterates(results(one)[0]),
 		Decision("A linear classifier", xs, ys, labels, func(x, y float64) float64 { return x + 0.5*y - 0.2 }, [4]float64{-2.2, 2.2, -2.2, 2.2}),
 		Scaling("Cost of a dense solve", "time (s)", sizes, costs),
 		Histogram("Histogram of weights", "weights", hist, 25),
-		NewHeatMaps("Inverse Hessian: exact and BFGS", Matrix{"exact", exact}, Matrix{"BFGS", approx}),
-		TraceTable("Results", traces),
+		NewHeatMaps("Inverse Hessian: exact and BFGS", Matrix{"exact", exact}, MatrixOf("BFGS", mat.NewDense(3, 3, flat(approx)))),
+		RunTable("Results", runs...),
 		NewPlot("Bad input that still draws", XLabel("step"), YLabel("value")).
 			Line("with NaN and Inf", []float64{0, 1, 2, 3, 4}, []float64{1, math.NaN(), 3, math.Inf(1), 2}).
 			Line("single point", []float64{2}, []float64{2.5}).

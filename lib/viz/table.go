@@ -43,18 +43,14 @@ func (t *Table) AddRow(cells ...any) *Table {
 	return t
 }
 
-// TraceTable summarises runs: label, iterations, final f and ‖∇f‖, and
-// gradient evaluations, one row per trace (wall time is left out so that
-// re-running gives the same bytes). Cost O(len(traces)).
-func TraceTable(title string, traces []*optim.Trace) *Table {
-	t := NewTable(title, []string{"run", "iterations", "f(x)", "‖∇f(x)‖", "gradient evaluations"})
-	for _, tr := range traces {
-		r, ok := tr.Last()
-		if !ok {
-			t.AddRow(tr.Label, "—", "—", "—", "—")
-			continue
-		}
-		t.AddRow(tr.Label, r.Iter, r.F, r.GradNorm, r.GradEvals)
+// RunTable summarises runs, one row each: the run's label, how it ended,
+// iterations, f and ‖∇f‖ where it ended (Result.X), and the evaluations of
+// f, ∇f and ∇²f it spent (wall time is left out so that re-running gives
+// the same bytes). Cost O(len(runs)).
+func RunTable(title string, runs ...optim.Result) *Table {
+	t := NewTable(title, []string{"run", "status", "iterations", "f(x)", "‖∇f(x)‖", "f evaluations", "∇f evaluations", "Hessians"})
+	for _, r := range runs {
+		t.AddRow(r.Trace.Label, r.Status, r.Stats.Iterations, r.F, r.GradNorm, r.Stats.FuncEvals, r.Stats.GradEvals, r.Stats.HessEvals)
 	}
 	return t
 }

@@ -176,21 +176,6 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-func TestFitSlope(t *testing.T) {
-	x := []float64{1, 10, 100, 1000}
-	y := make([]float64, len(x))
-	for i, v := range x {
-		y[i] = 3 * math.Pow(v, 2.5)
-	}
-	s, c, err := FitSlope(x, y)
-	if err != nil || math.Abs(s-2.5) > 1e-12 || math.Abs(c-math.Log10(3)) > 1e-12 {
-		t.Errorf("FitSlope = %v, %v, %v; want 2.5, log10 3", s, c, err)
-	}
-	if _, _, err := FitSlope([]float64{1, 1}, []float64{1, 2}); err == nil {
-		t.Error("FitSlope with one distinct x: no error")
-	}
-}
-
 func TestContoursCircle(t *testing.T) {
 	// The level-1 contour of x²+y² is the unit circle: every vertex is on it
 	// (to grid accuracy) and the polyline closes.

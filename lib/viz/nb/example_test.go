@@ -1,9 +1,10 @@
 package nb_test
 
 import (
-	"math"
+	"fmt"
 
 	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
 	"github.com/descentlab/descent/lib/viz"
 	"github.com/descentlab/descent/lib/viz/nb"
 )
@@ -11,13 +12,10 @@ import (
 // In a GoNB cell, a chart is one line. Outside a notebook nothing is shown
 // (so this example prints nothing), but bad data still fails.
 func Example() {
-	run := &optim.Trace{Label: "gradient descent"}
-	p := nb.NewProgress("training", 100)
-	for i := 0; i <= 100; i++ {
-		run.Add(optim.Record{Iter: i, F: math.Exp(-0.05 * float64(i))})
-		p.Set(i, "")
-	}
-	p.Done("done")
-	nb.Show(viz.LossCurves("Loss", viz.ByIter, []*optim.Trace{run}))
+	p := problems.Rosenbrock()
+	bar := nb.NewProgress("Adam on Rosenbrock", 2000)
+	r := optim.Run(p, p.Start, optim.NewAdam(0.02), optim.Settings{MaxIter: 2000, Observe: bar.Observe})
+	bar.Done(fmt.Sprintf("f = %.2g", r.F))
+	nb.Show(viz.LossCurves("Adam on Rosenbrock", viz.ByIter, r))
 	// Output:
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/descentlab/descent/lib/optim"
 	"github.com/janpfeifer/gonb/gonbui"
 )
 
@@ -37,6 +38,30 @@ func NewProgress(label string, total int) *Progress {
 // bar (e.g. "loss 0.031"). Cost: one display update when 100 ms have
 // passed since the last one, else nothing.
 func (p *Progress) Set(done int, status string) { p.show(done, status, false) }
+
+// Observe is an optim.Observer that moves the bar to the record's
+// iteration and shows its loss: attach it to a run with
+// optim.Settings{Observe: bar.Observe}. It never stops the run. (For a
+// stochastic run counted in epochs, make the bar with total = epochs and
+// use ObserveEpochs.) Cost: as Set.
+func (p *Progress) Observe(r optim.Record) bool {
+	p.Set(r.Iter, recordStatus(r))
+	return false
+}
+
+// ObserveEpochs is Observe for a bar whose total is a number of epochs:
+// it moves the bar to the record's completed epochs.
+func (p *Progress) ObserveEpochs(r optim.Record) bool {
+	p.Set(int(r.Epoch), recordStatus(r))
+	return false
+}
+
+func recordStatus(r optim.Record) string {
+	if r.Full {
+		return fmt.Sprintf("f = %.4g", r.F)
+	}
+	return fmt.Sprintf("batch loss %.4g", r.F)
+}
 
 // Done shows the final state, whatever the time since the last update.
 //
