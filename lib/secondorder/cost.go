@@ -292,8 +292,8 @@ type ExtrapRow struct {
 	NewtonSeconds, LBFGSSeconds, CGIterSeconds float64
 }
 
-// Extrapolate projects the fitted costs to the dimensions ds (seed 001's
-// modern networks: d ~ 10⁷ … 10⁹) at the rates measured, with memory
+// Extrapolate projects the fitted costs to the dimensions ds (modern
+// networks: d ~ 10⁷ … 10⁹; notebook 05) at the rates measured, with memory
 // exact: 8d² bytes for a dense Hessian, 16md for L-BFGS (m = memory).
 func Extrapolate(fit CostFit, memory int, ds []float64) []ExtrapRow {
 	out := make([]ExtrapRow, len(ds))

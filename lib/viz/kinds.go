@@ -94,6 +94,53 @@ func Function(title, name string, f func(float64) float64, lo, hi float64, n int
 	return p.With(opts...)
 }
 
+// Problem1D plots the 1-D problem p over its plotting window (p.Box is
+// [xmin, xmax, fmin, fmax]) with the iterates of each run as a path
+// through (x_k, f_k), and its known minima as points. A problem that is not
+// 1-D, or has no Box, is reported when the chart is drawn. Add options
+// with With. Cost 400 evaluations of p plus O(records).
+func Problem1D(title string, p problems.Problem, runs ...optim.Result) *Plot {
+	box := p.Box
+	if p.Dim != 1 || !(box[0] < box[1]) {
+		pl := NewPlot(title)
+		pl.err = fmt.Errorf("viz: plot %q: problem %q (dimension %d, Box %v) is not a 1-D problem with a plotting window", title, p.Name, p.Dim, box)
+		return pl
+	}
+	v := make([]float64, 1)
+	f := func(x float64) float64 { v[0] = x; return p.Func(v) }
+	pl := Function(title, p.Name, f, box[0], box[1], 400)
+	if box[2] < box[3] {
+		pl.With(YRange(box[2], box[3]))
+	}
+	for _, r := range runs {
+		pl.Iterates(r)
+	}
+	for _, m := range p.Minima {
+		name := "local minimum"
+		if m.Global {
+			name = "global minimum"
+		}
+		pl.Points(name, []float64{m.X[0]}, []float64{m.F}, Marker(Triangle, 9), Color(Gray))
+	}
+	return pl
+}
+
+// DecisionData is Decision for a 2-D classification Dataset (its first two
+// features), one colour per class.
+func DecisionData(title string, d problems.Dataset, boundary func(x, y float64) float64, box [4]float64) *Plot {
+	xs, ys := make([]float64, d.Len()), make([]float64, d.Len())
+	for i, row := range d.X {
+		if len(row) >= 2 {
+			xs[i], ys[i] = row[0], row[1]
+		}
+	}
+	pl := Decision(title, xs, ys, d.Label, boundary, box)
+	if d.Features() != 2 && pl.err == nil {
+		pl.err = fmt.Errorf("viz: plot %q: dataset %q has %d features; DecisionData draws 2", title, d.Name, d.Features())
+	}
+	return pl
+}
+
 // Iterates adds the iterates of a 1-D run as a path through (x_k, f_k).
 func (p *Plot) Iterates(r optim.Result, opts ...SeriesOption) *Plot {
 	t := &r.Trace
