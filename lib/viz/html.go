@@ -173,7 +173,7 @@ const fmtJS = `function sup(n){return String(n).replace(/[-0-9]/g,function(c){re
 	`function num(v,log){if(v===0)return "0";var a=Math.abs(v),e=Math.floor(Math.log10(a)+1e-12),m;` +
 	`if(log){m=v/Math.pow(10,e);if(Math.abs(m-1)<1e-9){return e>=0&&e<=3?String(Math.round(v)):"10"+sup(e);}}` +
 	`if(a>=1e-3&&a<1e5)return String(+v.toPrecision(4));m=+(v/Math.pow(10,e)).toPrecision(3);` +
-	`return m===1?"10"+sup(e):m===-1?"-10"+sup(e):m+"×10"+sup(e);}` +
+	`return m+"×10"+sup(e);}` +
 	`function formatters(o){[].concat(o.xAxis||[],o.yAxis||[]).map(function(a){return a&&a.axisLabel;})` +
 	`.concat(o.visualMap?[o.visualMap]:[]).forEach(function(l){` +
 	`if(l&&typeof l.formatter==="string"&&l.formatter.indexOf("descent:")===0){var e=l.formatter==="descent:exp10";` +

@@ -194,6 +194,9 @@ func (pr *prepared) echarts() map[string]any {
 			kind = "exp10"
 		}
 		l := merge(font, map[string]any{"fontSize": tickSize, "formatter": "descent:" + kind})
+		if a.Log {
+			l["descentLog"] = true // for LayoutCheckJS: labels must be powers of ten
+		}
 		if widened {
 			l["showMinLabel"], l["showMaxLabel"] = false, false
 		}

@@ -207,8 +207,8 @@ var superscript = strings.NewReplacer("0", "⁰", "1", "¹", "2", "²", "3", "³
 	"5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹", "-", "⁻")
 
 // tickLabel formats an axis value compactly: powers of ten as 10ⁿ on a log
-// axis; on a linear axis plain digits between 1e-3 and 1e5 (no thousands
-// separators), m×10ⁿ outside. The same rules are written in JavaScript in
+// axis (1, 10, 100 and 1000 in digits); on a linear axis plain digits
+// between 1e-3 and 1e5 (no thousands separators), m×10ⁿ outside. The same rules are written in JavaScript in
 // html.go for the interactive charts.
 func tickLabel(v float64, log bool) string {
 	if v == 0 {
@@ -229,8 +229,5 @@ func tickLabel(v float64, log bool) string {
 		return strconv.FormatFloat(r, 'f', -1, 64)
 	}
 	m := strconv.FormatFloat(v/math.Pow(10, e), 'g', 3, 64)
-	if m == "1" || m == "-1" {
-		return strings.TrimSuffix(m, "1") + "10" + superscript.Replace(strconv.Itoa(int(e)))
-	}
 	return m + "×10" + superscript.Replace(strconv.Itoa(int(e)))
 }
