@@ -1,9 +1,6 @@
 package problems
 
-import (
-	"strings"
-	"testing"
-)
+import "testing"
 
 func TestMLPBoundaryAgreesWithPredict(t *testing.T) {
 	d := Moons(60, 0.2, 3)
@@ -42,21 +39,6 @@ func TestMLPBoundaryAgreesWithPredict(t *testing.T) {
 func TestMLPBoundaryBadInput(t *testing.T) {
 	three := NewMLP(Spirals(3, 5, 0.1, 1), []int{4}, Tanh, 0)
 	two := NewMLP(Moons(10, 0.1, 1), []int{4}, Tanh, 0)
-	for _, c := range []struct {
-		name, want string
-		f          func()
-	}{
-		{"three classes", "2 input features and 3 classes", func() { three.Boundary(make([]float64, three.Dim())) }},
-		{"short params", "len(params) = 3", func() { two.Boundary(make([]float64, 3)) }},
-	} {
-		func() {
-			defer func() {
-				msg, _ := recover().(string)
-				if !strings.HasPrefix(msg, "problems: ") || !strings.Contains(msg, c.want) {
-					t.Errorf("%s: panic %q, want a problems: message with %q", c.name, msg, c.want)
-				}
-			}()
-			c.f()
-		}()
-	}
+	mustPanic(t, "2 input features and 3 classes", func() { three.Boundary(make([]float64, three.Dim())) })
+	mustPanic(t, "len(params) = 3", func() { two.Boundary(make([]float64, 3)) })
 }

@@ -18,8 +18,10 @@ import "fmt"
 // (biases 0: scaling the weights keeps every sign), and is about one half.
 //
 // tol = 0.05 counts a tanh unit with |tanh z| > 0.975. Cost O(|idx|·P) for
-// P = Dim() parameters; it allocates one slice of L−1 results. It panics if
-// tol is not in (0, 1], len(params) ≠ Dim(), or an index is out of range.
+// P = Dim() parameters; it allocates the L−1 results (and the index list when
+// idx is nil). Like Loss it uses the network's scratch space, so it is not
+// safe for concurrent use. It panics if tol is not in (0, 1], len(params) ≠
+// Dim(), idx is empty or an index is out of range.
 func (m *MLP) Saturation(params []float64, idx []int, tol float64) []float64 {
 	checkParams("MLP", "Saturation", params, m.dim)
 	if !(tol > 0 && tol <= 1) {
@@ -34,7 +36,9 @@ func (m *MLP) Saturation(params []float64, idx []int, tol float64) []float64 {
 	L := m.Layers()
 	frac := make([]float64, L-1)
 	for _, i := range idx {
-		checkIndex("MLP", i, m.Len())
+		if i < 0 || i >= m.Len() {
+			panic(fmt.Sprintf("problems: MLP.Saturation: index %d out of range [0, %d)", i, m.Len()))
+		}
 		m.forward(params, m.data.X[i])
 		for l := 1; l < L; l++ {
 			for _, a := range m.a[l] { // φ′(z) from a = φ(z)

@@ -2,7 +2,6 @@ package problems
 
 import (
 	"math"
-	"strings"
 	"testing"
 )
 
@@ -62,25 +61,10 @@ func TestMLPSaturationCounts(t *testing.T) {
 	if got := m.Saturation(x, []int{0, 3, 3}, 0.05)[0]; got != 1 {
 		t.Errorf("idx {0, 3, 3}: %v saturated, want 1", got)
 	}
-	for _, c := range []struct {
-		name, want string
-		f          func()
-	}{
-		{"tol 0", "tol = 0", func() { m.Saturation(x, nil, 0) }},
-		{"tol NaN", "tol = NaN", func() { m.Saturation(x, nil, math.NaN()) }},
-		{"tol 2", "tol = 2", func() { m.Saturation(x, nil, 2) }},
-		{"short params", "len(params) = 2", func() { m.Saturation(x[:2], nil, 0.1) }},
-		{"empty idx", "empty idx", func() { m.Saturation(x, []int{}, 0.1) }},
-		{"bad index", "problems: ", func() { m.Saturation(x, []int{4}, 0.1) }},
-	} {
-		func() {
-			defer func() {
-				msg, _ := recover().(string)
-				if !strings.HasPrefix(msg, "problems: ") || !strings.Contains(msg, c.want) {
-					t.Errorf("%s: panic %q, want a problems: message with %q", c.name, msg, c.want)
-				}
-			}()
-			c.f()
-		}()
-	}
+	mustPanic(t, "tol = 0", func() { m.Saturation(x, nil, 0) })
+	mustPanic(t, "tol = NaN", func() { m.Saturation(x, nil, math.NaN()) })
+	mustPanic(t, "tol = 2", func() { m.Saturation(x, nil, 2) })
+	mustPanic(t, "len(params) = 2", func() { m.Saturation(x[:2], nil, 0.1) })
+	mustPanic(t, "empty idx", func() { m.Saturation(x, []int{}, 0.1) })
+	mustPanic(t, "MLP.Saturation: index 4", func() { m.Saturation(x, []int{4}, 0.1) })
 }
