@@ -338,3 +338,62 @@ func TestSiteConcurrentBuilds(t *testing.T) {
 		t.Errorf("the build after the lock was released failed: %v\n%s", err, out)
 	}
 }
+
+// TestNotebookMetadata: nbmeta.py --check finds a check cell JupyterLab
+// would open unfolded and GoNB's empty pygments_lexer; --fix mends both and
+// nothing else; the course notebooks pass --check.
+func TestNotebookMetadata(t *testing.T) {
+	py := python(t)
+	dir := t.TempDir()
+	var nb map[string]any
+	json.Unmarshal(notebook("Meta"), &nb)
+	cells := nb["cells"].([]any)
+	cells[1].(map[string]any)["metadata"] = map[string]any{"tags": []string{"check"}}
+	b, _ := json.Marshal(nb)
+	p := filepath.Join(dir, "x.ipynb")
+	write(t, p, b)
+	run := func(args ...string) (string, error) {
+		out, err := exec.Command(py, append([]string{"site/nbmeta.py"}, args...)...).CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("--check", p)
+	if err == nil || !strings.Contains(out, "pygments_lexer is empty") || !strings.Contains(out, `cell 2 is tagged "check"`) {
+		t.Errorf("--check on a notebook with both defects: %v\n%s", err, out)
+	}
+	if out, err := run("--fix", p); err != nil {
+		t.Fatalf("--fix: %v\n%s", err, out)
+	}
+	if out, err := run("--check", p); err != nil {
+		t.Errorf("--check after --fix: %v\n%s", err, out)
+	}
+	var fixed map[string]any
+	fb, _ := os.ReadFile(p)
+	json.Unmarshal(fb, &fixed)
+	c := fixed["cells"].([]any)[1].(map[string]any)
+	if c["metadata"].(map[string]any)["jupyter"].(map[string]any)["source_hidden"] != true {
+		t.Error("--fix did not fold the check cell")
+	}
+	if joined(c["source"]) != joined(cells[1].(map[string]any)["source"]) {
+		t.Error("--fix changed a cell's source")
+	}
+	if lx := fixed["metadata"].(map[string]any)["language_info"].(map[string]any)["pygments_lexer"]; lx != "go" {
+		t.Errorf("--fix left pygments_lexer %v", lx)
+	}
+	course, _ := filepath.Glob(filepath.Join(testenv.Root(t), "notebooks", "*.ipynb"))
+	if out, err := run(append([]string{"--check"}, course...)...); err != nil {
+		t.Errorf("the course notebooks' metadata: %v\n%s", err, out)
+	}
+}
+
+// joined is a cell's source, which nbformat stores as a string or a list of lines.
+func joined(src any) string {
+	if lines, ok := src.([]any); ok {
+		var b strings.Builder
+		for _, l := range lines {
+			b.WriteString(l.(string))
+		}
+		return b.String()
+	}
+	s, _ := src.(string)
+	return s
+}
