@@ -101,7 +101,7 @@ func Start(root string, timeout time.Duration) (*Server, error) {
 		"--LabApp.expose_app_in_browser=True", // window.jupyterapp: the test runs JupyterLab's own commands
 		"--LabApp.user_settings_dir=" + filepath.Join(s.Dir, "settings"),
 		"--LabApp.workspaces_dir=" + filepath.Join(s.Dir, "workspaces"),
-		"--NotebookNotary.db_file=:memory:", // nothing is trusted from an earlier session, nothing is recorded
+		"--NotebookNotary.db_file=:memory:",    // nothing is trusted from an earlier session, nothing is recorded
 		"--Highlight2HTML.default_language=go", // GoNB reports no pygments_lexer: exports would be highlighted as IPython
 	}
 	if os.Getuid() == 0 {
