@@ -78,11 +78,13 @@ var chartsJS = `(() => {
 })()`
 
 // formulasJS: formulas were rendered at build time (KaTeX markup in the
-// page, with scripts off too) and no raw TeX is left in the text.
+// page, with scripts off too) and no raw TeX is left in the text: prose,
+// rendered markdown (which nbconvert puts inside .jp-InputArea), headings,
+// contents; not code (.jp-InputArea-editor, pre, code) or cell outputs.
 const formulasJS = `(() => {
   const problems = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT, {
-    acceptNode: n => n.parentElement.closest('pre, code, script, style, .katex, .jp-InputArea, .jp-OutputArea-output') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT });
+    acceptNode: n => n.parentElement.closest('pre, code, script, style, .katex, .jp-InputArea-editor, .jp-OutputArea-output') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT });
   for (let n; (n = walker.nextNode()); ) {
     const t = n.nodeValue;
     if (/\$\$|\\\(|\\\[|\\frac|\\nabla|\\alpha|\\theta/.test(t) || /(^|[^\\\w])\$[^$\s][^$]*\$/.test(t))

@@ -124,8 +124,8 @@ func TestBadPagesFail(t *testing.T) {
 		scripts          bool
 	}{
 		{"code highlighted as IPython", strings.ReplaceAll(page, "hl-go", "hl-ipython3"), "highlighted as ipython3, not Go", false},
-		{"formula left as TeX (scripts off)", insert(`<div class="jp-RenderedMarkdown"><p>raw $x^2 + y$ left</p></div>`), "raw TeX", false},
-		{"display formula left as TeX", insert(`<div class="jp-RenderedMarkdown"><p>$$\frac{1}{2}$$</p></div>`), "raw TeX", true},
+		{"formula left as TeX (scripts off)", insert(markdownCell(`<p>raw $x^2 + y$ left</p>`)), "raw TeX", false},
+		{"display formula left as TeX", insert(markdownCell(`<p>$$\frac{1}{2}$$</p>`)), "raw TeX", true},
 		{"formula KaTeX rejected", insert(`<span class="katex-error" title="ParseError: Expected '}'">\frac{1</span>`), "formula KaTeX could not render", false},
 		{"echarts inlined", insert(viz.EChartsLoader()), "the echarts bundle is inlined", false},
 		{"stylesheet inlined", insert("<style>" + strings.Repeat(".a{color:red}", 400) + "</style>"), "inlined stylesheet", false},
@@ -154,4 +154,10 @@ func TestBadPagesFail(t *testing.T) {
 			}
 		})
 	}
+}
+
+// markdownCell wraps html as nbconvert's lab template renders a markdown cell.
+func markdownCell(html string) string {
+	return `<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell"><div class="jp-Cell-inputWrapper"><div class="jp-InputArea jp-Cell-inputArea">` +
+		`<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">` + html + `</div></div></div></div>`
 }
