@@ -74,6 +74,10 @@ func main() {
 			}
 			if scripts {
 				total += rep.Bytes
+				if *goal > 0 && rep.Bytes > *goal {
+					over++
+					fmt.Printf("note %-40s is %.0f KiB, over the %.0f KiB goal\n", filepath.Base(p), float64(rep.Bytes)/1024, float64(*goal)/1024)
+				}
 			}
 			if err != nil {
 				failed++
@@ -81,10 +85,6 @@ func main() {
 				continue
 			}
 			fmt.Printf("ok   %-40s %s: %s\n", filepath.Base(p), mode, rep)
-			if scripts && *goal > 0 && rep.Bytes > *goal {
-				over++
-				fmt.Printf("note %-40s is %.0f KiB, over the %.0f KiB goal\n", filepath.Base(p), float64(rep.Bytes)/1024, float64(*goal)/1024)
-			}
 		}
 	}
 	fmt.Printf("pages: %d, %.0f KiB together besides the shared assets (%s); %d over the %.0f KiB goal\n",
