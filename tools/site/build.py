@@ -581,7 +581,10 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
         body = str(soup)
         head = css_links
         if e["charts"]:
-            head += f'<script src="assets/echarts-{echarts}.min.js"></script>\n'
+            # Deferred, so the page's text shows before echarts is parsed; the
+            # charts' scripts (lib/viz.HTML) draw on the "descent-echarts" event.
+            head += (f'<script defer src="assets/echarts-{echarts}.min.js" '
+                     f'onload="window.dispatchEvent(new Event(\'descent-echarts\'))"></script>\n')
         body = body.replace("<!--descent:head-->", head, 1)
         out = os.path.join(tmp, file)
         write_text(out, body)
