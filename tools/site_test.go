@@ -89,6 +89,7 @@ func buildSite(t *testing.T, py, sources, executed, site string, extra ...string
 // bad notebook or an oversized page stops the build with the file named and
 // leaves the previous site exactly as it was, with no temporary folder behind.
 func TestSiteBuild(t *testing.T) {
+	t.Parallel()
 	py := python(t)
 	sources, src, dst := course(t, "00-first", "01-second")
 	if out, err := buildSite(t, py, sources, src, dst); err != nil {
@@ -151,6 +152,7 @@ func TestSiteBuild(t *testing.T) {
 // TestSiteModes (issue 20 item 4): the site's files and folders are as
 // readable as the umask allows, not 0700 from a temporary folder.
 func TestSiteModes(t *testing.T) {
+	t.Parallel()
 	py := python(t)
 	for _, c := range []struct {
 		umask      int
@@ -186,6 +188,7 @@ var hrefRE = regexp.MustCompile(`<a [^>]*href="([^"]*)"`)
 // '#', '?', '%' and a title with markup gets working, percent-encoded,
 // HTML-escaped links in the index and the neighbours' navigation.
 func TestSiteLinksEscaped(t *testing.T) {
+	t.Parallel()
 	py := python(t)
 	odd := `01-a"b<c#d?e%f`
 	sources, src, dst := course(t, "00-first", odd, "02-last")
@@ -236,6 +239,7 @@ func TestSiteLinksEscaped(t *testing.T) {
 // TestSiteOnlyCourseNotebooks (issue 20 item 6): an executed copy whose
 // notebook was renamed or deleted is not published, and says so.
 func TestSiteOnlyCourseNotebooks(t *testing.T) {
+	t.Parallel()
 	py := python(t)
 	sources, src, dst := course(t, "00-first", "01-second")
 	write(t, filepath.Join(src, "01-old-name.ipynb"), notebook("Renamed since"))
@@ -270,6 +274,7 @@ func TestSiteOnlyCourseNotebooks(t *testing.T) {
 // A build that cannot get the lock in time fails with a message naming the
 // running one.
 func TestSiteConcurrentBuilds(t *testing.T) {
+	t.Parallel()
 	py := python(t)
 	sources, src, dst := course(t, "00-first", "01-second")
 	if out, err := buildSite(t, py, sources, src, dst); err != nil {
@@ -343,6 +348,7 @@ func TestSiteConcurrentBuilds(t *testing.T) {
 // would open unfolded and GoNB's empty pygments_lexer; --fix mends both and
 // nothing else; the course notebooks pass --check.
 func TestNotebookMetadata(t *testing.T) {
+	t.Parallel()
 	py := python(t)
 	dir := t.TempDir()
 	var nb map[string]any

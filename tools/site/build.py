@@ -51,6 +51,12 @@ import sys
 import time
 import urllib.parse
 
+# jsonschema (under nbformat and nbconvert) imports rfc3987_syntax when it is
+# installed (jupyterlab's jsonschema[format-nongpl] brings it), and that module
+# compiles a Lark grammar at import: seconds of CPU per run, for an "iri"
+# format check no notebook uses. jsonschema skips the check on ImportError.
+sys.modules.setdefault("rfc3987_syntax", None)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 # Largest page allowed, in bytes, besides the shared assets: a guard against

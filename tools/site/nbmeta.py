@@ -22,7 +22,13 @@ Only metadata changes; sources and outputs are kept as they are. Exit status:
 import argparse
 import sys
 
-import nbformat
+# jsonschema (under nbformat and nbconvert) imports rfc3987_syntax when it is
+# installed (jupyterlab's jsonschema[format-nongpl] brings it), and that module
+# compiles a Lark grammar at import: seconds of CPU per run, for an "iri"
+# format check no notebook uses. jsonschema skips the check on ImportError.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402
 
 CHECK_TAG = "check"
 
