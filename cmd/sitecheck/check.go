@@ -248,12 +248,12 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 	rep.Load = time.Since(t0)
 	// Charts draw once the deferred echarts bundle has loaded: wait until
 	// every chart holds its live drawing (a loaded machine can take
-	// seconds), or at most a minute; the charts check reports any that
+	// seconds), or at most 25 s; the charts check reports any that
 	// never drew.
 	if scripts {
 		_ = chromedp.Run(ctx, chromedp.Poll(`Array.from(document.querySelectorAll('.`+viz.ChartClass+`'))`+
 			`.every(c => c.querySelector('.descent-viz-chart canvas, .descent-viz-chart svg'))`,
-			nil, chromedp.WithPollingTimeout(time.Minute)))
+			nil, chromedp.WithPollingTimeout(25*time.Second)))
 	}
 	if err := chromedp.Run(ctx, chromedp.Sleep(300*time.Millisecond)); err != nil {
 		return rep, err
