@@ -264,6 +264,11 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 			return rep, err
 		}
 	}
+	// A reader can open every folded check and solution: look at them open.
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll('details').forEach(d => d.open = true)`, nil),
+		chromedp.Sleep(300*time.Millisecond)); err != nil {
+		return rep, err
+	}
 	var links []string
 	for _, pc := range Checks {
 		if !pc.Scripts.runs(scripts) {
