@@ -10,6 +10,10 @@
    it when "jupyter": {"source_hidden": true} is set too. --fix sets that for
    every tagged cell; --check fails when a tagged cell lacks it, or an untagged
    cell has it (a folded cell the site would show open).
+   Solution cells. An exercise's worked solution is a code cell tagged
+   "solution"; the site folds it whole (code and output), JupyterLab folds its
+   code with "jupyter": {"source_hidden": true} (its output shows when the
+   reader runs it), which --fix sets and --check asserts.
 2. Go highlighting. A saved notebook carries the language_info of the kernel
    that last ran it; GoNB's has "pygments_lexer": "" (and codemirror_mode ""),
    which nbconvert and nbviewer read as IPython. --fix sets "go" for both;
@@ -31,6 +35,7 @@ sys.modules.setdefault("rfc3987_syntax", None)
 import nbformat  # noqa: E402
 
 CHECK_TAG = "check"
+SOLUTION_TAG = "solution"
 
 
 def problems_of(nb):
@@ -46,10 +51,12 @@ def problems_of(nb):
     for i, cell in enumerate(nb.cells, 1):
         if cell.cell_type != "code":
             continue
-        tagged = CHECK_TAG in cell.metadata.get("tags", [])
-        hidden = bool(cell.metadata.get("jupyter", {}).get("source_hidden"))
+        tags = cell.metadata.get("tags", [])
+        tagged = CHECK_TAG in tags or SOLUTION_TAG in tags
+        jup = cell.metadata.get("jupyter", {})
+        hidden = bool(jup.get("source_hidden"))
         if tagged and not hidden:
-            out.append((f'cell {i} is tagged "{CHECK_TAG}" but JupyterLab opens it unfolded: set jupyter.source_hidden',
+            out.append((f'cell {i} is tagged "{CHECK_TAG}" or "{SOLUTION_TAG}" but JupyterLab opens it unfolded: set jupyter.source_hidden',
                         lambda c=cell: c.metadata.setdefault("jupyter", {}).__setitem__("source_hidden", True)))
         if hidden and not tagged:
             out.append((f'cell {i} is folded in JupyterLab (jupyter.source_hidden) but not tagged "{CHECK_TAG}": the site shows it open',
