@@ -1,3 +1,5 @@
+//go:build !descent_explore
+
 package problems
 
 import (

@@ -1,0 +1,69 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+	"syscall/js"
+
+	"github.com/descentlab/descent/lib/explore"
+)
+
+// main exposes window.descentExploreGo = {run, names} and waits for calls.
+func main() {
+	api := js.Global().Get("Object").New()
+	api.Set("run", js.FuncOf(run))
+	api.Set("names", js.FuncOf(func(js.Value, []js.Value) any {
+		var out []any
+		for _, n := range explore.Names() {
+			out = append(out, n)
+		}
+		return js.ValueOf(out)
+	}))
+	js.Global().Set("descentExploreGo", api)
+	js.Global().Call("dispatchEvent", js.Global().Get("Event").New("descent-explore-go"))
+	select {}
+}
+
+// run(name, values, data) returns the figure's JSON, or {"error": "…"}.
+// values is an object of numbers by control name, data an object of
+// arrays of numbers. A panic is recovered here too (explore.Run already
+// turns the explorable's panics into errors; this covers reading the
+// arguments), so that the module keeps running.
+func run(_ js.Value, args []js.Value) (out any) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = string(explore.Response(nil, fmt.Errorf("explore: panic: %v", r)))
+		}
+	}()
+	if len(args) < 1 || args[0].Type() != js.TypeString {
+		return string(explore.Response(nil, fmt.Errorf("explore: run(name, values, data): no name")))
+	}
+	values := explore.Values{}
+	if len(args) > 1 && args[1].Type() == js.TypeObject {
+		keys := js.Global().Get("Object").Call("keys", args[1])
+		for i := range keys.Length() {
+			k := keys.Index(i).String()
+			v := args[1].Get(k)
+			if v.Type() != js.TypeNumber {
+				return string(explore.Response(nil, fmt.Errorf("explore: value %s is not a number", k)))
+			}
+			values[k] = v.Float()
+		}
+	}
+	data := explore.Data{}
+	if len(args) > 2 && args[2].Type() == js.TypeObject {
+		keys := js.Global().Get("Object").Call("keys", args[2])
+		for i := range keys.Length() {
+			k := keys.Index(i).String()
+			arr := args[2].Get(k)
+			xs := make([]float64, arr.Length())
+			for j := range xs {
+				xs[j] = arr.Index(j).Float()
+			}
+			data[k] = xs
+		}
+	}
+	fig, err := explore.Run(args[0].String(), values, data)
+	return string(explore.Response(fig, err))
+}

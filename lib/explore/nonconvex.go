@@ -1,0 +1,69 @@
+package explore
+
+import (
+	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+)
+
+// nonconvex-1d (notebook 01): gradient descent on problems.NonConvex1D from
+// a start x₀ with learning rate α, for up to a number of steps (until
+// |f′| ≤ 1e-8). The start picks the basin; a rate above 2/f″ at the
+// minimum it heads for overshoots, jumps a barrier or diverges.
+// Panels: the function with the iterates, and x_t by step with the three
+// minima. Cost: O(steps), microseconds.
+func init() {
+	register(&Explorable{
+		Name:  "nonconvex-1d",
+		Title: "Gradient descent on a function with three minima",
+		Controls: []Control{
+			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 0.2, Step: 0.02, Log: true, Default: 0.01},
+			{Name: "x0", Label: "start x₀", Min: -2.4, Max: 3, Step: 0.01, Default: 1.3},
+			{Name: "steps", Label: "steps", Unit: "steps", Min: 1, Max: 300, Step: 1, Int: true, Default: 150, Play: true},
+		},
+		run: runNonConvex,
+	})
+}
+
+func runNonConvex(v Values, _ Data) *Figure {
+	p := problems.NonConvex1D()
+	steps := int(v["steps"])
+	r := optim.Run(p, []float64{v["x0"]}, optim.NewSGD(v["alpha"]),
+		optim.Settings{MaxIter: steps, GradTol: 1e-8, TraceLimit: steps + 2, Label: "gradient descent"})
+	lo, hi, flo, fhi := p.Box[0], p.Box[1], p.Box[2], p.Box[3]
+	xs := linspace(lo, hi, 241)
+	fs := make([]float64, len(xs))
+	for i, x := range xs {
+		fs[i] = p.Func([]float64{x})
+	}
+	px, pf := finite(r.Trace.Coord(0), r.Trace.Fs(), false)
+	it, pxt := finite(r.Trace.Iters(), r.Trace.Coord(0), false)
+	msg := failure(r)
+	var mx, my []float64 // the minima, as grey lines across the step axis
+	for _, m := range p.Minima {
+		mx = append(mx, nan, 0, float64(steps))
+		my = append(my, nan, m.X[0], m.X[0])
+	}
+	last := r.Last[0]
+	return &Figure{
+		Panels: []Panel{{
+			Title: "f(x) and the iterates", XLabel: "x", YLabel: "f(x)",
+			XMin: lo, XMax: hi, YMin: flo, YMax: fhi, Message: msg,
+			Series: []Series{
+				{Name: "f(x)", Kind: Line, X: xs, Y: fs, Color: gray, NoLegend: true},
+				{Name: "gradient descent", Kind: Path, X: px, Y: pf, Symbol: "circle", Size: 4},
+			},
+		}, {
+			Title: "x_t by step (grey: the minima)", XLabel: "step t", YLabel: "x_t",
+			XMin: 0, XMax: float64(steps), YMin: lo, YMax: hi, Message: msg,
+			Series: []Series{
+				{Name: "minima", Kind: Contour, X: mx[1:], Y: my[1:]},
+				{Name: "gradient descent", Kind: Line, X: it, Y: pxt, Symbol: "circle", Size: 4},
+			},
+		}},
+		Readout: []Reading{
+			{Label: "last x", Value: last},
+			{Label: "f(x)", Value: p.Func([]float64{last})},
+			{Label: "steps taken", Value: float64(r.Stats.Iterations)},
+		},
+	}
+}

@@ -1,0 +1,411 @@
+// The explorables' front-end (lib/explore/web). Plain JavaScript, no
+// framework: it finds each explorable's container (class descent-explore,
+// written by web.HTML), builds its sliders and selects, runs the Go code
+// compiled to WebAssembly (cmd/explore: window.descentExploreGo.run) on
+// every change and draws the result with echarts in the course's chart
+// style: the layout (title, legend, margins, fonts) comes from lib/viz's
+// options for the same panel, computed natively (spec.panels[i].base); the
+// colours of named series from lib/viz's registry (spec.looks); log axes are
+// drawn as log₁₀ values labelled 10ⁿ, as lib/viz draws them.
+//
+// Contract for checks: the container's data-runs counts the runs completed
+// (≥ 1 once drawn), data-values holds the values of the last run (JSON),
+// and descentExplore.last(box) returns {values, figure, error, runMs,
+// drawMs}: the figure is the JSON text the Go code returned.
+(function () {
+  var api = window.descentExplore = window.descentExplore || {};
+  if (api.mount) return;
+  var queue = [], started = false;
+  var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"];
+  var GRAY = "#9A9A9A", ALERT = "#D55E00";
+  var FONT = "'DejaVu Sans', Verdana, sans-serif";
+  var SYMBOLS = { circle: "circle", ring: "emptyCircle", square: "rect", triangle: "triangle" };
+  var DASHES = ["solid", "dashed", "dotted"];
+
+  api.firstDraw = 0; // performance.now() when the first explorable of the page drew
+
+  // boot inflates and starts the module: base64 → gzip → WebAssembly.
+  api.boot = function (b64) {
+    if (api.booting) return;
+    api.booting = true;
+    if (typeof DecompressionStream === "undefined" || typeof WebAssembly === "undefined") {
+      fail("this browser cannot run the explorables (no DecompressionStream or WebAssembly); the pictures show their default settings");
+      return;
+    }
+    var s = atob(b64), u = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer()
+      .then(function (buf) {
+        var go = new Go();
+        return WebAssembly.instantiate(buf, go.importObject).then(function (r) {
+          go.run(r.instance).then(function () {
+            api.exited = true;
+          });
+        });
+      })
+      .catch(function (e) { fail("the explorables' WebAssembly module did not start: " + e); });
+  };
+
+  function fail(msg) {
+    api.failed = msg;
+    console.warn("descent/explore: " + msg);
+    queue.splice(0).forEach(function (box) { note(box, msg); });
+  }
+
+  function note(box, msg) {
+    var e = box.querySelector(".descent-explore-error");
+    if (e) { e.textContent = msg; e.style.display = ""; }
+  }
+
+  // mount binds a container once the module and echarts are ready.
+  api.mount = function (box) {
+    if (!box || box.__descent || queue.indexOf(box) >= 0) return;
+    if (api.failed) { note(box, api.failed); return; }
+    queue.push(box);
+    flush();
+  };
+
+  function flush() {
+    if (!window.descentExploreGo || !window.echarts) {
+      if (!started) {
+        started = true;
+        var n = 0, t = setInterval(function () {
+          if (window.descentExploreGo && window.echarts) { clearInterval(t); flush(); }
+          else if (++n > 600) clearInterval(t);
+        }, 50);
+      }
+      return;
+    }
+    queue.splice(0).forEach(setup);
+  }
+  window.addEventListener("descent-explore-go", flush);
+  window.addEventListener("descent-echarts", flush);
+
+  api.last = function (box) { return box.__descent ? box.__descent.last : null; };
+
+  // set changes values (controls not named keep theirs) and runs: for
+  // checks and for notebooks; the controls follow.
+  api.set = function (box, values) {
+    var st = box.__descent;
+    if (!st) return null;
+    for (var k in values) st.values[k] = values[k];
+    st.controls.forEach(function (c) { c.sync(); });
+    render(st);
+    return st.last;
+  };
+
+  function style() {
+    if (document.getElementById("descent-explore-style")) return;
+    var s = document.createElement("style");
+    s.id = "descent-explore-style";
+    s.textContent =
+      ".descent-explore{font-family:" + FONT + ";font-size:13px;margin:6px 0}" +
+      ".descent-explore-controls{display:grid;grid-template-columns:max-content minmax(120px,320px) max-content auto;gap:4px 10px;align-items:center;margin:6px 0}" +
+      ".descent-explore-controls input[type=range]{width:100%}" +
+      ".descent-explore-controls output{font-variant-numeric:tabular-nums;min-width:7em}" +
+      ".descent-explore-controls button{font:inherit;padding:0 8px}" +
+      ".descent-explore-readout{margin:4px 0;font-variant-numeric:tabular-nums}" +
+      ".descent-explore-error{color:" + ALERT + ";margin:4px 0}";
+    document.head.appendChild(s);
+  }
+
+  function setup(box) {
+    if (box.__descent) return;
+    var spec;
+    try {
+      spec = JSON.parse(box.querySelector("script.descent-explore-spec").textContent);
+    } catch (e) {
+      note(box, "descent/explore: unreadable specification: " + e);
+      return;
+    }
+    style();
+    var st = { box: box, spec: spec, values: {}, charts: [], controls: [], runs: 0, last: null };
+    for (var k in spec.values) st.values[k] = spec.values[k];
+    box.__descent = st;
+    var cap = box.querySelector(".descent-explore-static");
+    if (cap) cap.style.display = "none";
+    var ctl = box.querySelector(".descent-explore-controls");
+    ctl.textContent = "";
+    ctl.style.display = "";
+    spec.controls.forEach(function (c) { control(st, ctl, c); });
+    var boxes = box.querySelectorAll(".descent-explore-panels > .descent-viz");
+    spec.panels.forEach(function (p, i) {
+      var pb = boxes[i], d = document.createElement("div");
+      d.className = "descent-viz-chart";
+      d.style.cssText = "width:" + p.width + "px;max-width:100%;height:" + p.height + "px";
+      pb.insertBefore(d, pb.firstChild);
+      var ch = echarts.init(d, null, { renderer: window.__descentRenderer || "canvas", width: d.clientWidth || p.width, height: p.height });
+      if (window.ResizeObserver) new ResizeObserver(function () { if (d.clientWidth) ch.resize(); }).observe(d);
+      var img = pb.querySelector("img");
+      if (img) img.style.display = "none";
+      pb.setAttribute("data-live", "1");
+      st.charts.push(ch);
+    });
+    render(st);
+  }
+
+  function log10(v) { return Math.log(v) / Math.LN10; }
+
+  // fmt writes a control's or a reading's value: 3 significant digits,
+  // m×10ⁿ outside [10⁻³, 10⁵), integers as integers.
+  function fmt(v) {
+    if (v === null || v === undefined || !isFinite(v)) return String(v);
+    if (v === 0) return "0";
+    var a = Math.abs(v);
+    if (a >= 1e-3 && a < 1e5) {
+      if (Number.isInteger(v)) return String(v);
+      return String(+v.toPrecision(a >= 1000 ? 5 : 4)).replace("-", "−");
+    }
+    var e = Math.floor(log10(a) + 1e-12), m = +(v / Math.pow(10, e)).toPrecision(3);
+    return (String(m) + "×10" + sup(e)).replace(/^-/, "−");
+  }
+  function sup(n) {
+    return String(n).replace(/[-0-9]/g, function (c) { return "⁻⁰¹²³⁴⁵⁶⁷⁸⁹".charAt("-0123456789".indexOf(c)); });
+  }
+
+  function control(st, parent, c) {
+    var label = document.createElement("label"), out = document.createElement("output"), input, extra = document.createElement("span");
+    label.textContent = c.label;
+    if (c.choices) {
+      input = document.createElement("select");
+      c.choices.forEach(function (t, i) {
+        var o = document.createElement("option");
+        o.value = String(i);
+        o.textContent = t;
+        input.appendChild(o);
+      });
+    } else {
+      input = document.createElement("input");
+      input.type = "range";
+      input.min = String(c.log ? log10(c.min) : c.min);
+      input.max = String(c.log ? log10(c.max) : c.max);
+      input.step = String(c.step);
+    }
+    var id = "descent-explore-" + st.spec.id + "-" + c.name;
+    input.id = id;
+    label.htmlFor = id;
+    input.setAttribute("data-control", c.name);
+    function value() {
+      if (c.choices) return +input.value;
+      var v = +input.value;
+      if (c.log) v = Math.pow(10, v);
+      if (c.int) v = Math.round(v);
+      return v;
+    }
+    function show() {
+      var v = st.values[c.name];
+      out.value = c.choices ? c.choices[v] : fmt(v) + (c.unit ? " " + c.unit : "");
+    }
+    var ctl = {
+      spec: c, input: input,
+      sync: function () {
+        var v = st.values[c.name];
+        input.value = String(c.choices ? v : c.log ? log10(v) : v);
+        show();
+      }
+    };
+    input.addEventListener(c.choices ? "change" : "input", function () {
+      st.values[c.name] = value();
+      show();
+      render(st);
+    });
+    if (c.play) {
+      var btn = document.createElement("button"), timer = 0;
+      btn.type = "button";
+      btn.textContent = "▶ play";
+      btn.title = "move " + c.label + " from " + fmt(c.min) + " to " + fmt(c.max);
+      btn.addEventListener("click", function () {
+        if (timer) { cancelAnimationFrame(timer); timer = 0; btn.textContent = "▶ play"; return; }
+        var lo = +input.min, hi = +input.max, step = +input.step || (hi - lo) / 100;
+        var frames = Math.min(120, Math.max(1, Math.round((hi - lo) / step))), k = 0;
+        btn.textContent = "■ stop";
+        (function frame() {
+          k++;
+          input.value = String(lo + (hi - lo) * k / frames);
+          st.values[c.name] = value();
+          show();
+          render(st);
+          if (k < frames) timer = requestAnimationFrame(frame);
+          else { timer = 0; btn.textContent = "▶ play"; }
+        })();
+      });
+      extra.appendChild(btn);
+    }
+    parent.appendChild(label);
+    parent.appendChild(input);
+    parent.appendChild(out);
+    parent.appendChild(extra);
+    st.controls.push(ctl);
+    ctl.sync();
+  }
+
+  function render(st) {
+    var box = st.box, t0 = performance.now(), txt = null, fig = null, err = null;
+    try {
+      txt = window.descentExploreGo.run(st.spec.name, st.values, st.spec.data || {});
+      fig = JSON.parse(txt);
+      if (fig.error) err = fig.error;
+    } catch (e) {
+      err = "the Go module stopped: " + (e && e.message || e) + (api.exited ? " (reload the page)" : "");
+    }
+    var t1 = performance.now();
+    var e = box.querySelector(".descent-explore-error");
+    if (err) {
+      e.textContent = err;
+      e.style.display = "";
+    } else {
+      e.textContent = "";
+      e.style.display = "none";
+      draw(st, fig);
+    }
+    st.runs++;
+    st.last = { values: JSON.stringify(st.values), figure: err ? null : txt, error: err, runMs: t1 - t0, drawMs: performance.now() - t1 };
+    box.setAttribute("data-values", st.last.values);
+    box.setAttribute("data-runs", String(st.runs));
+    if (!err && !api.firstDraw) api.firstDraw = performance.now();
+  }
+
+  // draw sets each chart's option: in full the first time, then only the
+  // series, axes and message that changed since the last run (series keep
+  // their ids). Context (contours, a function's curve) sits on echarts'
+  // layer 0 with the title, legend and axes; the runs' series on layer 1
+  // and the message on layer 2, so that a move repaints the layers it
+  // changed only.
+  function draw(st, fig) {
+    fig.panels.forEach(function (p, i) {
+      var ch = st.charts[i];
+      if (!ch) return;
+      var o = option(st, i, p), prev = ch.__descentPrev;
+      if (!prev) {
+        ch.setOption(o, { notMerge: true, lazyUpdate: false });
+        prev = ch.__descentPrev = { series: {}, xAxis: JSON.stringify(o.xAxis), yAxis: JSON.stringify(o.yAxis), graphic: JSON.stringify(o.graphic) };
+        o.series.forEach(function (s) { prev.series[s.id] = JSON.stringify(s); });
+      } else {
+        var upd = {}, ser = [], seen = {};
+        o.series.forEach(function (s) {
+          var k = JSON.stringify(s);
+          seen[s.id] = true;
+          if (prev.series[s.id] !== k) { ser.push(s); prev.series[s.id] = k; }
+        });
+        for (var id in prev.series) {
+          if (!seen[id] && prev.series[id] !== "") { ser.push({ id: id, data: [] }); prev.series[id] = ""; }
+        }
+        if (ser.length) upd.series = ser;
+        ["xAxis", "yAxis", "graphic"].forEach(function (a) {
+          var k = JSON.stringify(o[a]);
+          if (prev[a] !== k) { upd[a] = o[a]; prev[a] = k; }
+        });
+        if (Object.keys(upd).length) ch.setOption(upd, { lazyUpdate: false });
+      }
+      var zr = ch.getZr && ch.getZr();
+      if (zr && zr.flush) zr.flush();
+    });
+    var r = st.box.querySelector(".descent-explore-readout");
+    r.textContent = fig.readout.map(function (x) { return x.label + " = " + fmt(x.value) + (x.unit ? " " + x.unit : ""); }).join("   ·   ");
+  }
+
+  // pairs makes an echarts data array (null between parts and at points a
+  // log axis cannot show).
+  function pairs(xs, ys, logX, logY, range) {
+    var out = [], n = Math.min(xs.length, ys.length);
+    for (var i = 0; i < n; i++) {
+      var x = xs[i], y = ys[i];
+      if (x === null || y === null || !isFinite(x) || !isFinite(y) || (logX && !(x > 0)) || (logY && !(y > 0))) {
+        if (out.length && out[out.length - 1] !== null) out.push(null);
+        continue;
+      }
+      if (logX) x = log10(x);
+      if (logY) y = log10(y);
+      out.push([x, y]);
+      if (range) {
+        range.x0 = Math.min(range.x0, x); range.x1 = Math.max(range.x1, x);
+        range.y0 = Math.min(range.y0, y); range.y1 = Math.max(range.y1, y);
+      }
+    }
+    return out;
+  }
+
+  // axis sets an axis's range the way lib/viz does: a fixed range as given;
+  // a log axis over whole decades, labelled every k decades (about six
+  // labels); a linear axis fitted by echarts.
+  function axis(a, log, lo, hi, d0, d1) {
+    delete a.min; delete a.max; delete a.interval;
+    if (!log) {
+      if (lo < hi) { a.min = lo; a.max = hi; a.scale = false; }
+      else a.scale = true;
+      return;
+    }
+    var l0, l1;
+    if (lo < hi && lo > 0) { l0 = log10(lo); l1 = log10(hi); }
+    else if (d0 <= d1) { l0 = d0; l1 = d1; }
+    else { l0 = 0; l1 = 1; }
+    var e0 = Math.floor(l0), e1 = Math.ceil(l1);
+    if (e1 === e0) e1++;
+    var k = Math.max(1, Math.ceil((e1 - e0) / 6));
+    e0 = e1 - k * Math.ceil((e1 - e0) / k);
+    if (lo < hi && lo > 0) { a.min = l0; a.max = l1; } else { a.min = e0; a.max = e1; }
+    a.interval = k;
+    a.scale = false;
+  }
+
+  function option(st, i, p) {
+    var o = JSON.parse(st.spec.panels[i].base), looks = st.spec.looks || {}, used = {}, k = 0;
+    var range = { x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity };
+    o.animation = false;
+    // The controls are the interaction: no zoom or save icons (echarts'
+    // toolbox costs a few milliseconds of every redraw).
+    delete o.toolbox;
+    o.series = [];
+    p.series.forEach(function (s) { if (s.color) used[s.color] = true; });
+    for (var n in looks) used[looks[n].color] = true;
+    function spare() {
+      for (; k < PALETTE.length * 3; k++) if (!used[PALETTE[k % PALETTE.length]]) return PALETTE[k++ % PALETTE.length];
+      return PALETTE[(k++) % PALETTE.length];
+    }
+    p.series.forEach(function (s, j) {
+      var id = "s" + j;
+      var data = pairs(s.x, s.y, p.logX, p.logY, s.kind === "contour" ? null : range);
+      if (s.kind === "contour") {
+        o.series.push({ id: id, type: "line", name: s.name, data: data, symbol: "none", showSymbol: false, silent: true, connectNulls: false,
+          lineStyle: { color: s.color || GRAY, width: 0.8 }, itemStyle: { color: s.color || GRAY }, zlevel: 0, z: 1, animation: false });
+        return;
+      }
+      var look = looks[s.name] || {}, color = s.color || look.color || (looks[s.name] = { color: spare(), dash: 0 }).color;
+      var dash = s.dashed ? "dashed" : DASHES[(!s.color && look.dash) || 0];
+      var sym = SYMBOLS[s.symbol], ser = { id: id, zlevel: 1, name: s.name, data: data, connectNulls: false, itemStyle: { color: color }, animation: false, z: 2 };
+      if (s.kind === "points") {
+        ser.type = "scatter";
+        ser.symbol = sym || "circle";
+        ser.symbolSize = s.size || 7;
+      } else {
+        ser.type = "line";
+        ser.lineStyle = { color: color, width: 2, type: dash };
+        ser.showSymbol = !!sym;
+        ser.symbol = sym || "none";
+        if (sym) ser.symbolSize = s.size || 7;
+      }
+      o.series.push(ser);
+      if (s.kind === "path") {
+        var pts = data.filter(function (d) { return d !== null; });
+        if (pts.length) {
+          o.series.push({ id: id + "a", zlevel: 1, type: "scatter", name: s.name, data: [pts[0]], symbol: "emptyCircle", symbolSize: 10, itemStyle: { color: color }, z: 3, animation: false });
+          o.series.push({ id: id + "b", zlevel: 1, type: "scatter", name: s.name, data: [pts[pts.length - 1]], symbol: "rect", symbolSize: 10, itemStyle: { color: color }, z: 3, animation: false });
+        }
+      }
+    });
+    axis(o.xAxis, p.logX, p.xMin, p.xMax, range.x0, range.x1);
+    axis(o.yAxis, p.logY, p.yMin, p.yMax, range.y0, range.y1);
+    o.graphic = [{ id: "message", type: "text", left: "center", top: "middle", zlevel: 2, z: 100, invisible: !p.message,
+      style: { text: p.message || " ", fill: ALERT, font: "bold 15px " + FONT, backgroundColor: "rgba(255,255,255,0.85)", padding: 4 } }];
+    return window.__descentFormatters ? window.__descentFormatters(o) : o;
+  }
+
+  // Containers already on the page (a site page: the asset is deferred)
+  // and those whose mount scripts ran before the asset.
+  function scan() {
+    document.querySelectorAll(".descent-explore").forEach(function (b) { api.mount(b); });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scan);
+  else scan();
+  window.dispatchEvent(new Event("descent-explore"));
+})();

@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/descentlab/descent/internal/explorecheck"
+	"github.com/descentlab/descent/internal/testenv"
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/web"
+)
+
+// TestExplorablesInChromium builds the module, writes a page with every
+// explorable and drives it from file:// with the network blocked
+// (internal/explorecheck): every control across its range, each figure
+// equal to the native run's, a library panic recovered.
+func TestExplorablesInChromium(t *testing.T) {
+	testenv.NeedChromium(t)
+	root, err := web.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := web.Build(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("module: %d bytes, %d gzip; asset %s", a.WasmBytes, a.GzipBytes, a.Version)
+	page := filepath.Join(t.TempDir(), "explore.html")
+	f, err := os.Create(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := web.WritePage(f, "explorables", a, explore.Names()...); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	b := testenv.NewBrowser(t, testenv.BrowserConfig{Width: 1100, Height: 900})
+	ctx, cancel := chromedp.NewContext(b.Ctx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancelT()
+	w := &testenv.Watch{FailedRequests: true}
+	w.Listen(ctx)
+	if err := chromedp.Run(ctx, testenv.Domains(),
+		chromedp.Navigate((&url.URL{Scheme: "file", Path: page}).String())); err != nil {
+		t.Fatal(err)
+	}
+	rep, problems, err := explorecheck.Drive(ctx, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range append(w.Problems(), problems...) {
+		t.Error(p)
+	}
+	if len(rep.Explorables) != len(explore.Names()) {
+		t.Errorf("drove %d explorables, want %d", len(rep.Explorables), len(explore.Names()))
+	}
+	for _, e := range rep.Explorables {
+		t.Log(e)
+	}
+	t.Logf("first explorable drawn %.0f ms after navigation, all by %.0f ms",
+		rep.FirstDraw.Seconds()*1000, rep.AllDrawn.Seconds()*1000)
+}
