@@ -9,19 +9,23 @@ import (
 	"github.com/descentlab/descent/lib/explore"
 )
 
-// main exposes window.descentExploreGo = {run, names} and waits for calls.
+// main puts one function per explorable compiled into this module in
+// window.descentExploreModules (by name: run(values, data)), fires the
+// window event "descent-explore-go" and waits for calls.
 func main() {
-	api := js.Global().Get("Object").New()
-	api.Set("run", js.FuncOf(run))
-	api.Set("names", js.FuncOf(func(js.Value, []js.Value) any {
-		var out []any
-		for _, n := range explore.Names() {
-			out = append(out, n)
-		}
-		return js.ValueOf(out)
-	}))
-	js.Global().Set("descentExploreGo", api)
-	js.Global().Call("dispatchEvent", js.Global().Get("Event").New("descent-explore-go"))
+	g := js.Global()
+	mods := g.Get("descentExploreModules")
+	if mods.Type() != js.TypeObject {
+		mods = g.Get("Object").New()
+		g.Set("descentExploreModules", mods)
+	}
+	for _, name := range explore.Names() {
+		name := name
+		mods.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
+			return run(this, append([]js.Value{js.ValueOf(name)}, args...))
+		}))
+	}
+	g.Call("dispatchEvent", g.Get("Event").New("descent-explore-go"))
 	select {}
 }
 

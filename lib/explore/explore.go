@@ -18,9 +18,19 @@
 // WebAssembly. It never panics: a panic of the library, such as the one a
 // learning rate of 0 raises, comes back as an error.
 //
-// This package imports no chart code, so that the WebAssembly module stays
+// This package imports no chart code, so that the WebAssembly modules stay
 // small; lib/explore/web turns a Figure into an echarts chart and a static
 // picture.
+//
+// # Modules
+//
+// The explorables are compiled into two WebAssembly modules, so that a page
+// downloads only the code its explorables run: ModuleFirstOrder (lib/optim
+// and lib/problems: notebooks 01–03 and 06–08) and ModuleSecondOrder (with
+// lib/secondorder and gonum's LAPACK: notebooks 04 and 05). Each explorable
+// names its module, and its file carries the build constraint that leaves
+// it out of the other (//go:build !descent_explore_secondorder, or
+// !descent_explore_firstorder); a native build has them all.
 package explore
 
 import (
@@ -63,10 +73,21 @@ type Values map[string]float64
 // controls, e.g. timings measured by the notebook that shows it.
 type Data map[string][]float64
 
+// The WebAssembly modules (see the package doc).
+const (
+	ModuleFirstOrder  = "firstorder"
+	ModuleSecondOrder = "secondorder"
+)
+
+// Modules lists the modules.
+func Modules() []string { return []string{ModuleFirstOrder, ModuleSecondOrder} }
+
 // Explorable is one experiment with its controls.
 type Explorable struct {
 	// Name identifies it, e.g. "nonconvex-1d"; lib/viz/nb.Explore takes it.
 	Name string
+	// Module is the WebAssembly module it is compiled into.
+	Module string
 	// Title says what the reader explores.
 	Title string
 	// Controls are shown in order.
@@ -138,6 +159,9 @@ type Panel struct {
 	// XMin…YMax fix an axis's range when Min < Max; otherwise it fits the data.
 	XMin, XMax, YMin, YMax float64
 	Series                 []Series
+	// Note is a line under the title, the same for every run (what grey
+	// lines are, say).
+	Note string
 	// Message is drawn over the plot area, e.g. "diverged at step 12".
 	Message string
 }
@@ -147,6 +171,9 @@ type Reading struct {
 	Label string
 	Value float64
 	Unit  string
+	// Text, when set, is shown instead of the number (e.g. "80 TB", or
+	// "not within 200" for a run that did not get there).
+	Text string
 }
 
 // Figure is what an explorable draws for one setting of its controls.
@@ -162,6 +189,9 @@ var registry = map[string]*Explorable{}
 func register(e *Explorable) {
 	if _, dup := registry[e.Name]; dup {
 		panic("explore: two explorables named " + e.Name)
+	}
+	if e.Module != ModuleFirstOrder && e.Module != ModuleSecondOrder {
+		panic("explore: " + e.Name + " names no module")
 	}
 	if e.Width == 0 {
 		e.Width, e.Height = 430, 340

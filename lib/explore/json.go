@@ -9,10 +9,10 @@ import (
 // JSON encodes the figure for the browser:
 //
 //	{"panels":[{"title":…,"xLabel":…,"yLabel":…,"logX":…,"logY":…,
-//	  "xMin":…,"xMax":…,"yMin":…,"yMax":…,"message":…,
+//	  "xMin":…,"xMax":…,"yMin":…,"yMax":…,"note":…,"message":…,
 //	  "series":[{"name":…,"kind":"line"|"points"|"path"|"contour",
 //	    "x":[…],"y":[…],"color":…,"dashed":…,"symbol":…,"size":…,"noLegend":…}]}],
-//	 "readout":[{"label":…,"value":…,"unit":…}]}
+//	 "readout":[{"label":…,"value":…,"unit":…,"text":…}]}
 //
 // Numbers are written in the shortest form that reads back to the same
 // float64 (strconv 'g', -1), so the browser draws, and a check compares,
@@ -45,6 +45,8 @@ func (f *Figure) JSON() []byte {
 		w.num(p.YMin)
 		w.raw(`,"yMax":`)
 		w.num(p.YMax)
+		w.raw(`,"note":`)
+		w.str(p.Note)
 		w.raw(`,"message":`)
 		w.str(p.Message)
 		w.raw(`,"series":[`)
@@ -85,6 +87,8 @@ func (f *Figure) JSON() []byte {
 		w.num(r.Value)
 		w.raw(`,"unit":`)
 		w.str(r.Unit)
+		w.raw(`,"text":`)
+		w.str(r.Text)
 		w.raw("}")
 	}
 	w.raw("]}")

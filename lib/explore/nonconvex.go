@@ -1,3 +1,5 @@
+//go:build !descent_explore_secondorder
+
 package explore
 
 import (
@@ -13,8 +15,9 @@ import (
 // minima. Cost: O(steps), microseconds.
 func init() {
 	register(&Explorable{
-		Name:  "nonconvex-1d",
-		Title: "Gradient descent on a function with three minima",
+		Name:   "nonconvex-1d",
+		Module: ModuleFirstOrder,
+		Title:  "Gradient descent on a function with three minima",
 		Controls: []Control{
 			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 0.2, Step: 0.02, Log: true, Default: 0.01},
 			{Name: "x0", Label: "start x₀", Min: -2.4, Max: 3, Step: 0.01, Default: 1.3},

@@ -3,23 +3,31 @@
 // front-end that binds sliders to it (Build, Asset), and the HTML of one
 // explorable with its static picture (HTML).
 //
-// # The asset
+// # The assets
 //
-// A .wasm file cannot be fetched from a page opened from disk (Chromium
+// There is one asset per WebAssembly module (explore.Modules: the
+// first-order explorables, and the second-order ones with gonum's LAPACK),
+// so that a page downloads only what its explorables run. A .wasm file
+// cannot be fetched from a page opened from disk (Chromium
 // refuses fetch() on file://), so the module travels inside a script:
 // gzip-compressed, in base64, inflated by the browser's DecompressionStream
 // and instantiated with wasm_exec.js, the glue of the Go toolchain that
 // builds it (copied from $(go env GOROOT)/lib/wasm at build time, never
 // committed). The script also holds the front-end (explore.js, committed)
-// and lib/viz's number formatters (viz.FormattersJS). Loaded twice on a page
-// it does nothing the second time.
+// and lib/viz's number formatters (viz.FormattersJS). Several assets on one
+// page share the glue and the front-end; one loaded twice does nothing the
+// second time.
 //
-// The module is cmd/explore built with GOOS=js GOARCH=wasm, -trimpath,
-// -ldflags=-s -w and the build tag descent_explore (which leaves gonum's
+// A module is cmd/explore built with GOOS=js GOARCH=wasm, -trimpath,
+// -ldflags=-s -w, the build tags descent_explore (which leaves gonum's
 // optimize/functions test set, and with it package testing, out of
-// lib/problems). Building takes seconds with a warm Go build cache (minutes
-// on a cold one), so Build keeps the compressed module in a cache folder,
-// keyed by the SHA-256 of every Go file the module is built from, go.mod,
+// lib/problems) and descent_explore_MODULE (which leaves the other module's
+// explorables out), and without inlining in packages runtime and fmt
+// (-gcflags=runtime=-l -gcflags=fmt=-l: 35 kB less gzip, no measurable
+// change in speed; inlining stays on in the library and the rest of the
+// standard library). Building takes seconds with a warm Go build cache
+// (minutes on a cold one), so Build keeps each compressed module in a cache
+// folder, keyed by the SHA-256 of every Go file it is built from, go.mod,
 // go.sum and the Go version: it rebuilds only when one of them changed.
 //
 // # Where it goes
@@ -49,11 +57,13 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/viz"
 )
 
-// LoaderAttr marks the <script> element that carries the asset; its value
-// is the asset's Version. A page needs it once.
+// LoaderAttr marks the <script> element that carries an asset; its value
+// is MODULE-VERSION (e.g. firstorder-0123456789ab). A page needs each
+// module it uses once.
 const LoaderAttr = "data-descent-explore"
 
 // Class is the class of an explorable's container; its attribute data-runs
@@ -63,14 +73,19 @@ const Class = "descent-explore"
 // Package is the import path of the WebAssembly program.
 const Package = "github.com/descentlab/descent/cmd/explore"
 
-// BuildTags are the build tags the module is built with.
-const BuildTags = "descent_explore"
+// buildTags are the build tags of a module.
+func buildTags(module string) string { return "descent_explore descent_explore_" + module }
+
+// buildFlags are the go build flags of a module (see the package doc).
+var buildFlags = []string{"-trimpath", "-ldflags=-s -w", "-gcflags=runtime=-l", "-gcflags=fmt=-l"}
 
 //go:embed explore.js
 var frontEnd string
 
-// Asset is the built script asset.
+// Asset is the built script asset of one module.
 type Asset struct {
+	// Module is the module it carries (explore.ModuleFirstOrder, …).
+	Module string
 	// Script is the JavaScript source of the asset (without <script> tags).
 	Script string
 	// Version is a hash of Script (12 hex digits): the same bytes, the same version.
@@ -81,8 +96,11 @@ type Asset struct {
 
 // Loader returns the asset as an inline <script> element.
 func (a *Asset) Loader() string {
-	return `<script ` + LoaderAttr + `="` + a.Version + `">` + a.Script + "</script>"
+	return `<script ` + LoaderAttr + `="` + a.Module + "-" + a.Version + `">` + a.Script + "</script>"
 }
+
+// File is the asset's file name on a site: explore-MODULE-VERSION.js.
+func (a *Asset) File() string { return "explore-" + a.Module + "-" + a.Version + ".js" }
 
 // Root returns the folder of the descent module this package was compiled
 // from (its source path, as the compiler recorded it), or, when that is
@@ -111,40 +129,62 @@ func goTool() string {
 }
 
 var (
-	buildMu    sync.Mutex
-	lastKey    string
-	lastModule []byte
+	buildMu sync.Mutex
+	built   = map[string]built1{} // by module: the last key and its compressed module
 )
 
-// Build returns the asset of the module rooted at root, building the
-// WebAssembly module if its cache is stale (see the package doc). The
-// cache is root/build/explore when it is writable, else a folder under the
-// system's temporary folder; concurrent builds (several notebooks executed
-// at once) are serialised by a lock file in it. It returns an error naming
-// the command and its output when the build fails.
-func Build(root string) (*Asset, error) {
+type built1 struct {
+	key string
+	gz  []byte
+}
+
+// Build returns the asset of a module (explore.ModuleFirstOrder, …) of the
+// descent checkout at root, building the WebAssembly module if its cache is
+// stale (see the package doc). The cache is root/build/explore when it is
+// writable, else a folder under the system's temporary folder; concurrent
+// builds (several notebooks executed at once) are serialised by a lock file
+// in it. It returns an error naming the command and its output when the
+// build fails.
+func Build(root, module string) (*Asset, error) {
+	if !contains(explore.Modules(), module) {
+		return nil, fmt.Errorf("web: no module %q (have %v)", module, explore.Modules())
+	}
 	buildMu.Lock()
 	defer buildMu.Unlock()
-	key, err := inputsKey(root)
+	key, err := inputsKey(root, module)
 	if err != nil {
 		return nil, err
 	}
-	module := lastModule
-	if key != lastKey {
-		module, err = cachedModule(root, key)
+	b := built[module]
+	if key != b.key {
+		gz, err := cachedModule(root, module, key)
 		if err != nil {
 			return nil, err
 		}
-		lastKey, lastModule = key, module
+		b = built1{key, gz}
+		built[module] = b
 	}
-	return assemble(root, module)
+	return assemble(root, module, b.gz)
+}
+
+// BuildAll builds every module's asset.
+func BuildAll(root string) ([]*Asset, error) {
+	var out []*Asset
+	for _, m := range explore.Modules() {
+		a, err := Build(root, m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // inputsKey hashes what the module is built from: the Go files of every
 // package of the descent module that cmd/explore imports (as go list sees
 // them for js/wasm with the build tags), go.mod, go.sum and the Go version.
-func inputsKey(root string) (string, error) {
-	cmd := exec.Command(goTool(), "list", "-deps", "-tags", BuildTags,
+func inputsKey(root, module string) (string, error) {
+	cmd := exec.Command(goTool(), "list", "-deps", "-tags", buildTags(module),
 		"-f", `{{if not .Standard}}{{.Dir}}{{"\t"}}{{join .GoFiles " "}}{{end}}`, "./cmd/explore")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
@@ -158,6 +198,7 @@ func inputsKey(root string) (string, error) {
 		return "", fmt.Errorf("web: go env GOVERSION: %w", err)
 	}
 	h.Write(version)
+	fmt.Fprintf(h, "%s %v\n", module, buildFlags)
 	var files []string
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		dir, names, ok := strings.Cut(line, "\t")
@@ -213,12 +254,12 @@ func cacheDir(root string) (string, error) {
 
 // cachedModule returns the gzip-compressed module for key, building it
 // when the cache does not hold it.
-func cachedModule(root, key string) ([]byte, error) {
+func cachedModule(root, module, key string) ([]byte, error) {
 	dir, err := cacheDir(root)
 	if err != nil {
 		return nil, err
 	}
-	want := filepath.Join(dir, "explore-"+key+".wasm.gz")
+	want := filepath.Join(dir, "explore-"+module+"-"+key+".wasm.gz")
 	if b, err := os.ReadFile(want); err == nil {
 		return b, nil
 	}
@@ -234,13 +275,14 @@ func cachedModule(root, key string) ([]byte, error) {
 	if b, err := os.ReadFile(want); err == nil { // built while we waited
 		return b, nil
 	}
-	raw := filepath.Join(dir, fmt.Sprintf(".explore-%d.wasm", os.Getpid()))
+	raw := filepath.Join(dir, fmt.Sprintf(".explore-%s-%d.wasm", module, os.Getpid()))
 	defer os.Remove(raw)
-	cmd := exec.Command(goTool(), "build", "-trimpath", "-ldflags=-s -w", "-tags", BuildTags, "-o", raw, "./cmd/explore")
+	args := append(append([]string{"build"}, buildFlags...), "-tags", buildTags(module), "-o", raw, "./cmd/explore")
+	cmd := exec.Command(goTool(), args...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("web: GOOS=js GOARCH=wasm go build ./cmd/explore: %w\n%s", err, out)
+		return nil, fmt.Errorf("web: GOOS=js GOARCH=wasm go %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
 	wasm, err := os.ReadFile(raw)
 	if err != nil {
@@ -258,7 +300,7 @@ func cachedModule(root, key string) ([]byte, error) {
 		return nil, fmt.Errorf("web: %w", err)
 	}
 	// Older modules are of no use any more.
-	old, _ := filepath.Glob(filepath.Join(dir, "explore-*.wasm.gz"))
+	old, _ := filepath.Glob(filepath.Join(dir, "explore-"+module+"-*.wasm.gz"))
 	for _, f := range old {
 		if f != want {
 			os.Remove(f)
@@ -297,9 +339,10 @@ func wasmExec(root string) (string, error) {
 	return "", fmt.Errorf("web: no wasm_exec.js under %s (lib/wasm or misc/wasm)", goroot)
 }
 
-// assemble writes the script: wasm_exec.js, the front-end with lib/viz's
-// formatters, and the module, run once per page.
-func assemble(root string, gz []byte) (*Asset, error) {
+// assemble writes the script: wasm_exec.js and the front-end with lib/viz's
+// formatters (each run once per page, whichever asset comes first), and the
+// module, booted once per page.
+func assemble(root, module string, gz []byte) (*Asset, error) {
 	glue, err := wasmExec(root)
 	if err != nil {
 		return nil, err
@@ -313,17 +356,17 @@ func assemble(root string, gz []byte) (*Asset, error) {
 		return nil, fmt.Errorf("web: the cached module is damaged: %w", err)
 	}
 	var b strings.Builder
-	b.WriteString("(function(){\"use strict\";if(window.descentExplore&&window.descentExplore.mount)return;\n")
+	b.WriteString("(function(){\"use strict\";\nif(!globalThis.Go){\n")
 	b.WriteString("// wasm_exec.js of the Go toolchain (" + runtime.Version() + "), BSD-style license: https://go.dev/LICENSE\n")
 	b.WriteString(glue)
-	b.WriteString("\n;(function(){\n// lib/viz.FormattersJS\n")
+	b.WriteString("\n}\nif(!(window.descentExplore&&window.descentExplore.mount)){\n(function(){\n// lib/viz.FormattersJS\n")
 	b.WriteString(viz.FormattersJS)
 	b.WriteString("\nwindow.__descentFormatters=formatters;})();\n// lib/explore/web/explore.js\n")
 	b.WriteString(strings.ReplaceAll(frontEnd, "</script", `<\/script`))
-	b.WriteString("\nwindow.descentExplore.boot(\"")
+	b.WriteString("\n}\nwindow.descentExplore.boot(\"" + module + "\",\"")
 	b.WriteString(base64.StdEncoding.EncodeToString(gz))
 	b.WriteString("\");\n})();\n")
 	script := b.String()
 	sum := sha256.Sum256([]byte(script))
-	return &Asset{Script: script, Version: hex.EncodeToString(sum[:])[:12], WasmBytes: int(n), GzipBytes: len(gz)}, nil
+	return &Asset{Module: module, Script: script, Version: hex.EncodeToString(sum[:])[:12], WasmBytes: int(n), GzipBytes: len(gz)}, nil
 }

@@ -1,7 +1,8 @@
 // The explorables' front-end (lib/explore/web). Plain JavaScript, no
 // framework: it finds each explorable's container (class descent-explore,
 // written by web.HTML), builds its sliders and selects, runs the Go code
-// compiled to WebAssembly (cmd/explore: window.descentExploreGo.run) on
+// compiled to WebAssembly (cmd/explore: one function per explorable in
+// window.descentExploreModules, from the module the asset booted) on
 // every change and draws the result with echarts in the course's chart
 // style: the layout (title, legend, margins, fonts) comes from lib/viz's
 // options for the same panel, computed natively (spec.panels[i].base); the
@@ -15,7 +16,7 @@
 (function () {
   var api = window.descentExplore = window.descentExplore || {};
   if (api.mount) return;
-  var queue = [], started = false;
+  var queue = [], started = false, booted = {}, failed = {};
   var PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"];
   var GRAY = "#9A9A9A", ALERT = "#D55E00";
   var FONT = "'DejaVu Sans', Verdana, sans-serif";
@@ -24,12 +25,13 @@
 
   api.firstDraw = 0; // performance.now() when the first explorable of the page drew
 
-  // boot inflates and starts the module: base64 → gzip → WebAssembly.
-  api.boot = function (b64) {
-    if (api.booting) return;
-    api.booting = true;
+  // boot inflates and starts a module: base64 → gzip → WebAssembly. Its
+  // main fills window.descentExploreModules and fires "descent-explore-go".
+  api.boot = function (module, b64) {
+    if (booted[module]) return;
+    booted[module] = true;
     if (typeof DecompressionStream === "undefined" || typeof WebAssembly === "undefined") {
-      fail("this browser cannot run the explorables (no DecompressionStream or WebAssembly); the pictures show their default settings");
+      fail(module, "this browser cannot run the explorables (no DecompressionStream or WebAssembly); the pictures show their default settings");
       return;
     }
     var s = atob(b64), u = new Uint8Array(s.length);
@@ -38,50 +40,67 @@
       .then(function (buf) {
         var go = new Go();
         return WebAssembly.instantiate(buf, go.importObject).then(function (r) {
-          go.run(r.instance).then(function () {
-            api.exited = true;
-          });
+          go.run(r.instance).then(function () { failed[module] = "the " + module + " module exited (reload the page)"; });
         });
       })
-      .catch(function (e) { fail("the explorables' WebAssembly module did not start: " + e); });
+      .catch(function (e) { fail(module, "the explorables' WebAssembly module (" + module + ") did not start: " + e); });
   };
 
-  function fail(msg) {
-    api.failed = msg;
+  function fail(module, msg) {
+    failed[module] = msg;
     console.warn("descent/explore: " + msg);
-    queue.splice(0).forEach(function (box) { note(box, msg); });
+    queue = queue.filter(function (box) {
+      if (moduleOf(box) !== module) return true;
+      note(box, msg);
+      return false;
+    });
   }
+
+  function moduleOf(box) { return box.getAttribute("data-module"); }
 
   function note(box, msg) {
     var e = box.querySelector(".descent-explore-error");
     if (e) { e.textContent = msg; e.style.display = ""; }
   }
 
-  // mount binds a container once the module and echarts are ready.
+  // mount binds a container once its module and echarts are ready.
   api.mount = function (box) {
     if (!box || box.__descent || queue.indexOf(box) >= 0) return;
-    if (api.failed) { note(box, api.failed); return; }
+    if (failed[moduleOf(box)]) { note(box, failed[moduleOf(box)]); return; }
     queue.push(box);
     flush();
   };
 
+  function ready(box) {
+    var mods = window.descentExploreModules;
+    return window.echarts && mods && mods[box.getAttribute("data-explore")];
+  }
+
   function flush() {
-    if (!window.descentExploreGo || !window.echarts) {
-      if (!started) {
-        started = true;
-        var n = 0, t = setInterval(function () {
-          if (window.descentExploreGo && window.echarts) { clearInterval(t); flush(); }
-          else if (++n > 600) clearInterval(t);
-        }, 50);
-      }
-      return;
+    queue = queue.filter(function (box) {
+      if (!ready(box)) return true;
+      setup(box);
+      return false;
+    });
+    if (queue.length && !started) {
+      started = true;
+      var n = 0, t = setInterval(function () {
+        flush();
+        if (!queue.length || ++n > 600) { clearInterval(t); started = false; }
+      }, 50);
     }
-    queue.splice(0).forEach(setup);
   }
   window.addEventListener("descent-explore-go", flush);
   window.addEventListener("descent-echarts", flush);
 
   api.last = function (box) { return box.__descent ? box.__descent.last : null; };
+
+  // timing returns when the explorable was set up and first drew
+  // (performance.now(), ms since navigation) and its first run's time.
+  api.timing = function (box) {
+    var st = box.__descent;
+    return st ? { setupAt: st.setupAt, drawnAt: st.drawnAt || 0, firstRunMs: st.firstRunMs || 0 } : null;
+  };
 
   // set changes values (controls not named keep theirs) and runs: for
   // checks and for notebooks; the controls follow.
@@ -119,7 +138,7 @@
       return;
     }
     style();
-    var st = { box: box, spec: spec, values: {}, charts: [], controls: [], runs: 0, last: null };
+    var st = { box: box, spec: spec, values: {}, charts: [], controls: [], runs: 0, last: null, setupAt: performance.now() };
     for (var k in spec.values) st.values[k] = spec.values[k];
     box.__descent = st;
     var cap = box.querySelector(".descent-explore-static");
@@ -242,11 +261,11 @@
   function render(st) {
     var box = st.box, t0 = performance.now(), txt = null, fig = null, err = null;
     try {
-      txt = window.descentExploreGo.run(st.spec.name, st.values, st.spec.data || {});
+      txt = window.descentExploreModules[st.spec.name](st.values, st.spec.data || {});
       fig = JSON.parse(txt);
       if (fig.error) err = fig.error;
     } catch (e) {
-      err = "the Go module stopped: " + (e && e.message || e) + (api.exited ? " (reload the page)" : "");
+      err = "the Go module stopped: " + (e && e.message || e) + (failed[moduleOf(box)] ? " (reload the page)" : "");
     }
     var t1 = performance.now();
     var e = box.querySelector(".descent-explore-error");
@@ -262,7 +281,11 @@
     st.last = { values: JSON.stringify(st.values), figure: err ? null : txt, error: err, runMs: t1 - t0, drawMs: performance.now() - t1 };
     box.setAttribute("data-values", st.last.values);
     box.setAttribute("data-runs", String(st.runs));
-    if (!err && !api.firstDraw) api.firstDraw = performance.now();
+    if (!err && !st.drawnAt) {
+      st.drawnAt = performance.now();
+      st.firstRunMs = t1 - t0;
+      if (!api.firstDraw) api.firstDraw = st.drawnAt;
+    }
   }
 
   // draw sets each chart's option: in full the first time, then only the
@@ -301,7 +324,9 @@
       if (zr && zr.flush) zr.flush();
     });
     var r = st.box.querySelector(".descent-explore-readout");
-    r.textContent = fig.readout.map(function (x) { return x.label + " = " + fmt(x.value) + (x.unit ? " " + x.unit : ""); }).join("   ·   ");
+    r.textContent = fig.readout.map(function (x) {
+      return x.text ? x.label + ": " + x.text : x.label + " = " + fmt(x.value) + (x.unit ? " " + x.unit : "");
+    }).join("   ·   ");
   }
 
   // pairs makes an echarts data array (null between parts and at points a

@@ -28,14 +28,14 @@ type Options struct {
 
 // spec is what the front-end reads from the container.
 type spec struct {
-	ID       string              `json:"id"`
-	Name     string              `json:"name"`
-	Title    string              `json:"title"`
-	Controls []control           `json:"controls"`
-	Values   explore.Values      `json:"values"`
-	Data     explore.Data        `json:"data"`
-	Looks    map[string]look     `json:"looks"`
-	Panels   []panelSpec         `json:"panels"`
+	ID       string          `json:"id"`
+	Name     string          `json:"name"`
+	Title    string          `json:"title"`
+	Controls []control       `json:"controls"`
+	Values   explore.Values  `json:"values"`
+	Data     explore.Data    `json:"data"`
+	Looks    map[string]look `json:"looks"`
+	Panels   []panelSpec     `json:"panels"`
 }
 
 type control struct {
@@ -113,8 +113,11 @@ func HTML(name string, o Options) (string, error) {
 	}
 	var pics []string
 	for i, p := range fig.Panels {
-		plot := plotOf(p, e.Width, e.Height, s.Looks)
-		opt, err := viz.Options(plot)
+		// The live chart draws a run's message over the plot; the layout it
+		// takes over has no line for it.
+		quiet := p
+		quiet.Message = ""
+		opt, err := viz.Options(plotOf(quiet, e.Width, e.Height, s.Looks))
 		if err != nil {
 			return "", fmt.Errorf("web: %s panel %d: %w", name, i+1, err)
 		}
@@ -125,7 +128,7 @@ func HTML(name string, o Options) (string, error) {
 		m["series"] = []any{}
 		base, _ := json.Marshal(m) // decoded JSON always encodes
 		s.Panels = append(s.Panels, panelSpec{Width: e.Width, Height: e.Height, Base: string(base)})
-		pic, mime, err := picture(plot, o.Format)
+		pic, mime, err := picture(plotOf(p, e.Width, e.Height, s.Looks), o.Format)
 		if err != nil {
 			return "", fmt.Errorf("web: %s panel %d: %w", name, i+1, err)
 		}
@@ -141,7 +144,8 @@ func HTML(name string, o Options) (string, error) {
 		return "", fmt.Errorf("web: %s: %w", name, err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<div class="%s" id="explore-%s" data-explore="%s" data-runs="0">`, Class, s.ID, html.EscapeString(name))
+	fmt.Fprintf(&b, `<div class="%s" id="explore-%s" data-explore="%s" data-module="%s" data-runs="0">`,
+		Class, s.ID, html.EscapeString(name), e.Module)
 	fmt.Fprintf(&b, `<script type="application/json" class="descent-explore-spec">%s</script>`, js)
 	fmt.Fprintf(&b, `<div class="descent-explore-title" style="font-weight:bold;margin:4px 0">%s</div>`, html.EscapeString(e.Title))
 	b.WriteString(`<div class="descent-explore-panels" style="display:flex;flex-wrap:wrap;gap:8px">`)
@@ -194,6 +198,10 @@ func settings(e *explore.Explorable, v explore.Values) string {
 func Readout(f *explore.Figure) string {
 	var parts []string
 	for _, r := range f.Readout {
+		if r.Text != "" {
+			parts = append(parts, r.Label+": "+r.Text)
+			continue
+		}
 		s := r.Label + " = " + Format(r.Value)
 		if r.Unit != "" {
 			s += " " + r.Unit
@@ -243,6 +251,9 @@ func plotOf(p explore.Panel, width, height int, looks map[string]look) *viz.Plot
 	pl := &viz.Plot{Title: p.Title, Width: width, Height: height,
 		X: viz.Axis{Label: p.XLabel, Log: p.LogX, Min: p.XMin, Max: p.XMax},
 		Y: viz.Axis{Label: p.YLabel, Log: p.LogY, Min: p.YMin, Max: p.YMax}}
+	if p.Note != "" {
+		pl.Notes = append(pl.Notes, p.Note)
+	}
 	if p.Message != "" {
 		pl.Notes = append(pl.Notes, p.Message)
 	}

@@ -5,25 +5,36 @@ import (
 	"html"
 	"io"
 	"strings"
+	"time"
 
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/secondorder"
 	"github.com/descentlab/descent/lib/viz"
 )
 
-// WritePage writes a standalone HTML page showing the named explorables
-// (at their defaults) with echarts and the asset inlined once: it opens
-// from disk with no network. For tests and for a look at an explorable
-// outside the course. Cost: one HTML per explorable.
-func WritePage(w io.Writer, title string, a *Asset, names ...string) error {
+// Item is one explorable of a page, with its options.
+type Item struct {
+	Name    string
+	Options Options
+}
+
+// WritePage writes a standalone HTML page showing the explorables with
+// echarts and the asset inlined once: it opens from disk with no network.
+// For tests and for a look at an explorable outside the course. Cost: one
+// HTML per explorable.
+func WritePage(w io.Writer, title string, assets []*Asset, items ...Item) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n</head>\n"+
 		"<body style=\"font-family:sans-serif;max-width:60rem;margin:0 auto\">\n<h1>%s</h1>\n",
 		html.EscapeString(title), html.EscapeString(title))
 	b.WriteString(viz.EChartsLoader())
 	b.WriteByte('\n')
-	b.WriteString(a.Loader())
-	b.WriteByte('\n')
-	for _, n := range names {
-		frag, err := HTML(n, Options{})
+	for _, a := range assets {
+		b.WriteString(a.Loader())
+		b.WriteByte('\n')
+	}
+	for _, it := range items {
+		frag, err := HTML(it.Name, it.Options)
 		if err != nil {
 			return err
 		}
@@ -33,4 +44,23 @@ func WritePage(w io.Writer, title string, a *Asset, names ...string) error {
 	b.WriteString("</body>\n</html>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// AllItems returns every explorable at its defaults, with the data those
+// that need it take: for "cost", timings measured now on this machine
+// (secondorder.MeasureCost at d = 100 … 10⁵, dense up to 400: a second or
+// two), as notebook 05 measures them.
+func AllItems() []Item {
+	var items []Item
+	for _, n := range explore.Names() {
+		it := Item{Name: n}
+		if n == "cost" {
+			const m = 10
+			rows := secondorder.MeasureCost([]int{100, 200, 400, 10_000, 100_000},
+				secondorder.CostSettings{MaxDense: 400, Memory: m, MinTime: 5 * time.Millisecond, Seed: 1})
+			it.Options.Data = explore.CostData(rows, m)
+		}
+		items = append(items, it)
+	}
+	return items
 }

@@ -25,17 +25,19 @@ func TestExplorablesInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := web.Build(root)
+	assets, err := web.BuildAll(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("module: %d bytes, %d gzip; asset %s", a.WasmBytes, a.GzipBytes, a.Version)
+	for _, a := range assets {
+		t.Logf("module %s: %d bytes, %d gzip; asset %s", a.Module, a.WasmBytes, a.GzipBytes, a.File())
+	}
 	page := filepath.Join(t.TempDir(), "explore.html")
 	f, err := os.Create(page)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := web.WritePage(f, "explorables", a, explore.Names()...); err != nil {
+	if err := web.WritePage(f, "explorables", assets, web.AllItems()...); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
@@ -51,7 +53,12 @@ func TestExplorablesInChromium(t *testing.T) {
 		chromedp.Navigate((&url.URL{Scheme: "file", Path: page}).String())); err != nil {
 		t.Fatal(err)
 	}
-	rep, problems, err := explorecheck.Drive(ctx, time.Minute)
+	oracle, err := explorecheck.StartOracle(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer oracle.Close()
+	rep, problems, err := explorecheck.Drive(ctx, time.Minute, oracle)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,111 @@
+//go:build !descent_explore_firstorder
+
+package explore
+
+import (
+	"math"
+	"sync"
+
+	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+	"github.com/descentlab/descent/lib/secondorder"
+)
+
+// lbfgs-newton (notebook 04): L-BFGS with memory m (secondorder.NewLBFGS,
+// strong-Wolfe line search) beside Newton's method — pure, or with an
+// Armijo backtracking line search (notebook 04's two) — on Rosenbrock's
+// function from a chosen start, each until ‖∇f‖₂ ≤ 1e-8 or 200 iterations.
+// Panels: both paths over the contours, and ‖∇f‖ by iteration. Cost: the
+// two runs, well under a millisecond; the contours once.
+func init() {
+	register(&Explorable{
+		Name:   "lbfgs-newton",
+		Module: ModuleSecondOrder,
+		Title:  "L-BFGS and Newton on Rosenbrock's function: memory and start",
+		Controls: []Control{
+			{Name: "m", Label: "L-BFGS memory m", Unit: "pairs", Min: 1, Max: 20, Step: 1, Int: true, Default: 5},
+			{Name: "x0", Label: "start x₀", Min: -2, Max: 2, Step: 0.01, Default: -1.2},
+			{Name: "y0", Label: "start y₀", Min: -1, Max: 3, Step: 0.01, Default: 1},
+			{Name: "newton", Label: "Newton", Choices: []string{"pure (step 1)", "with a line search (Armijo)"}, Default: 0},
+		},
+		run: runLBFGS,
+	})
+}
+
+var (
+	rosenOnce        sync.Once
+	rosenCX, rosenCY []float64
+)
+
+func rosenContours(p problems.Problem) ([]float64, []float64) {
+	rosenOnce.Do(func() {
+		g := sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, p.Box, 80)
+		rosenCX, rosenCY = g.contours(0.1, 0.5, 2, 8, 32, 128, 512, 2048)
+	})
+	return rosenCX, rosenCY
+}
+
+func runLBFGS(v Values, _ Data) *Figure {
+	p := problems.Rosenbrock()
+	cx, cy := rosenContours(p)
+	x0 := []float64{v["x0"], v["y0"]}
+	s := optim.Settings{MaxIter: 200, GradTol: 1e-8, TraceLimit: 202, Label: "L-BFGS"}
+	lb := optim.Run(p, x0, secondorder.NewLBFGS(int(v["m"])), s)
+	s.Label = "Newton"
+	newton := secondorder.NewNewton()
+	if v["newton"] == 1 {
+		newton = &secondorder.Newton{LineSearch: secondorder.Backtracking{C1: 1e-4, MaxTrials: 50}}
+	}
+	nt := optim.Run(p, x0, newton, s)
+	lx, ly := finite(lb.Trace.Coord(0), lb.Trace.Coord(1), false)
+	nx, ny := finite(nt.Trace.Coord(0), nt.Trace.Coord(1), false)
+	li, lg := finite(lb.Trace.Iters(), lb.Trace.GradNorms(), true)
+	ni, ng := finite(nt.Trace.Iters(), nt.Trace.GradNorms(), true)
+	msg := ""
+	if m := failure(nt); m != "" {
+		msg = "Newton " + m
+	}
+	if m := failure(lb); m != "" {
+		msg = joinMessages("L-BFGS "+m, msg)
+	}
+	iters := func(label string, r optim.Result) Reading {
+		if r.Status.Converged() {
+			return Reading{Label: label, Value: float64(r.Stats.Iterations)}
+		}
+		return Reading{Label: label, Value: math.NaN(), Text: "not within 200"}
+	}
+	return &Figure{
+		Panels: []Panel{{
+			Title: "Paths on Rosenbrock's function", XLabel: "x", YLabel: "y",
+			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: msg,
+			Series: []Series{
+				{Name: "contours", Kind: Contour, X: cx, Y: cy},
+				{Name: "L-BFGS", Kind: Path, X: lx, Y: ly, Symbol: "circle", Size: 4},
+				{Name: "Newton", Kind: Path, X: nx, Y: ny, Symbol: "triangle", Size: 6},
+			},
+		}, {
+			Title: "Gradient norm by iteration", XLabel: "iteration", YLabel: "‖∇f‖ (log scale)",
+			LogY: true, YMin: 1e-10, YMax: 1e4,
+			Series: []Series{
+				{Name: "L-BFGS", Kind: Line, X: li, Y: lg, Symbol: "circle", Size: 4},
+				{Name: "Newton", Kind: Line, X: ni, Y: ng, Symbol: "triangle", Size: 6},
+			},
+		}},
+		Readout: []Reading{
+			iters("L-BFGS iterations to ‖∇f‖ ≤ 1e-8", lb),
+			{Label: "its gradients", Value: float64(lb.Stats.GradEvals)},
+			iters("Newton iterations", nt),
+			{Label: "its gradients", Value: float64(nt.Stats.GradEvals)},
+		},
+	}
+}
+
+func joinMessages(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + "; " + b
+}

@@ -1,0 +1,132 @@
+//go:build !descent_explore_secondorder
+
+package explore
+
+import (
+	"math"
+	"sync"
+
+	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+)
+
+// momentum (notebook 03): heavy-ball momentum (optim.Momentum, learning rate
+// α, momentum ρ) on notebook 03's bowl, problems.Quadratic2D(κ, π/6) with
+// Hessian eigenvalues 1 and κ, from its start, for up to 300 steps (until
+// ‖∇f‖ ≤ 1e-6). Panels: the convergence-region map over (α, ρ) — level
+// lines of the spectral radius of the iteration matrix over the eigenvalues
+// 1 and κ, its edge r = 1, Polyak's optimum and the chosen setting — and the
+// path over the bowl's contours. Cost: the run, O(300); the map and the
+// contours once per κ (a 61×61 grid each).
+func init() {
+	register(&Explorable{
+		Name:   "momentum",
+		Module: ModuleFirstOrder,
+		Title:  "Momentum on the ill-conditioned bowl: the convergence region and the path",
+		Controls: []Control{
+			{Name: "alpha", Label: "learning rate α", Min: 1e-4, Max: 0.5, Step: 0.02, Log: true, Default: 0.01},
+			{Name: "rho", Label: "momentum ρ", Min: 0, Max: 0.99, Step: 0.01, Default: 0.8},
+			{Name: "kappa", Label: "condition number κ", Min: 1, Max: 1000, Step: 0.05, Log: true, Default: 100},
+		},
+		run: runMomentum,
+	})
+}
+
+// heavyBallRadius is the spectral radius of heavy-ball momentum's iteration
+// matrix [[1 + ρ − αλ, −ρ], [1, 0]] over the eigenvalues: the largest root
+// modulus of z² − (1 + ρ − αλ)z + ρ = 0.
+func heavyBallRadius(alpha, rho float64, lambdas ...float64) float64 {
+	r := 0.0
+	for _, l := range lambdas {
+		a := 1 + rho - alpha*l
+		if d := a*a - 4*rho; d < 0 {
+			r = math.Max(r, math.Sqrt(rho))
+		} else {
+			r = math.Max(r, (math.Abs(a)+math.Sqrt(d))/2)
+		}
+	}
+	return r
+}
+
+type momentumCache struct {
+	mapX, mapY     [5][]float64 // level lines of the radius
+	edgeX, edgeY   []float64    // r = 1
+	bowlX, bowlY   []float64    // contours of f
+	optA, optR, r0 float64
+}
+
+var (
+	momentumMu     sync.Mutex
+	momentumCaches = map[float64]*momentumCache{}
+)
+
+var momentumLevels = [5]float64{0.5, 0.8, 0.9, 0.95, 0.99}
+
+func momentumContext(kappa float64, p problems.Problem) *momentumCache {
+	momentumMu.Lock()
+	defer momentumMu.Unlock()
+	if c := momentumCaches[kappa]; c != nil {
+		return c
+	}
+	c := &momentumCache{}
+	g := sample(func(la, rho float64) float64 { return heavyBallRadius(math.Pow(10, la), rho, 1, kappa) },
+		[4]float64{-4, math.Log10(0.5), 0, 0.99}, 60)
+	toAlpha := func(xs []float64) []float64 {
+		for i, x := range xs {
+			xs[i] = math.Pow(10, x)
+		}
+		return xs
+	}
+	for i, l := range momentumLevels {
+		x, y := g.contour(l)
+		c.mapX[i], c.mapY[i] = toAlpha(x), y
+	}
+	for rho := 0.0; rho <= 0.99+1e-9; rho += 0.01 { // αL = 2(1 + ρ), L = κ
+		c.edgeX, c.edgeY = append(c.edgeX, 2*(1+rho)/kappa), append(c.edgeY, rho)
+	}
+	sl := math.Sqrt(kappa)
+	c.optA, c.optR = 4/((sl+1)*(sl+1)), ((sl-1)/(sl+1))*((sl-1)/(sl+1)) // Polyak 1964
+	f0 := p.Func(p.Start)
+	b := sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, p.Box, 60)
+	c.bowlX, c.bowlY = b.contours(f0, f0/4, f0/16, f0/64, f0/256, f0/1024)
+	momentumCaches[kappa] = c
+	return c
+}
+
+func runMomentum(v Values, _ Data) *Figure {
+	alpha, rho, kappa := v["alpha"], v["rho"], v["kappa"]
+	p := problems.Quadratic2D(kappa, math.Pi/6)
+	c := momentumContext(kappa, p)
+	r := optim.Run(p, p.Start, optim.NewMomentum(alpha, rho),
+		optim.Settings{MaxIter: 300, GradTol: 1e-6, TraceLimit: 302, Label: "Momentum"})
+	px, py := finite(r.Trace.Coord(0), r.Trace.Coord(1), false)
+	var levels []Series
+	for i := range momentumLevels {
+		levels = append(levels, Series{Name: "r levels", Kind: Contour, X: c.mapX[i], Y: c.mapY[i]})
+	}
+	radius := heavyBallRadius(alpha, rho, 1, kappa)
+	return &Figure{
+		Panels: []Panel{{
+			Title: "Spectral radius r over (α, ρ)", Note: "grey: r = 0.5, 0.8, 0.9, 0.95, 0.99",
+			XLabel: "learning rate α (log scale)", YLabel: "momentum ρ",
+			LogX: true, XMin: 1e-4, XMax: 0.5, YMin: 0, YMax: 1,
+			Series: append(levels,
+				Series{Name: "edge αL = 2(1 + ρ)", Kind: Line, X: c.edgeX, Y: c.edgeY, Color: "#000000"},
+				Series{Name: "Polyak's optimum", Kind: Points, X: []float64{c.optA}, Y: []float64{c.optR}, Symbol: "square", Size: 10, Color: "#E69F00"},
+				Series{Name: "your (α, ρ)", Kind: Points, X: []float64{alpha}, Y: []float64{rho}, Symbol: "ring", Size: 14, Color: "#D55E00"},
+			),
+		}, {
+			Title: "The path on the bowl", XLabel: "θ₁", YLabel: "θ₂",
+			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: failure(r),
+			Series: []Series{
+				{Name: "contours", Kind: Contour, X: c.bowlX, Y: c.bowlY},
+				{Name: "Momentum", Kind: Path, X: px, Y: py, Symbol: "circle", Size: 3},
+			},
+		}},
+		Readout: []Reading{
+			{Label: "spectral radius r", Value: radius},
+			{Label: "steps", Value: float64(r.Stats.Iterations)},
+			{Label: "‖∇f‖ at the end", Value: r.GradNorm},
+		},
+	}
+}

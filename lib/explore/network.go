@@ -1,0 +1,159 @@
+//go:build !descent_explore_secondorder
+
+package explore
+
+import (
+	"sync"
+
+	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+)
+
+// network (notebook 07): a smaller network than notebook 07's — two hidden
+// layers of 8 tanh units instead of 16, so that it trains while the reader
+// moves a slider — on the notebook's two moons (300 points, noise 0.2, seed
+// 1; 210 for training, 90 for validation), trained by a chosen optimizer at
+// a chosen rate from a chosen initialization (seed 1) for 40 epochs in
+// batches of 16 (seed 1),
+// shown at any epoch: the decision boundary over the training points, and
+// the training and validation losses with the epoch marked. Play moves
+// through the epochs: the training as it happened, from the parameters
+// the run recorded at the end of each epoch. Cost: one training run (560
+// steps of 16 examples and 41 full-data evaluations, ~15 ms natively) per
+// setting of the first three controls, remembered; a boundary (a 41×41
+// grid of forward passes) per epoch shown.
+func init() {
+	register(&Explorable{
+		Name:   "network",
+		Module: ModuleFirstOrder,
+		Title:  "Training a small network on two moons: initialization, optimizer, learning rate",
+		Controls: []Control{
+			{Name: "init", Label: "initialization", Choices: []string{"Xavier", "He", "naive N(0, 1)"}, Default: 0},
+			{Name: "optimizer", Label: "optimizer", Choices: []string{"SGD", "momentum ρ = 0.9", "Adam", "AdamW"}, Default: 2},
+			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 1, Step: 0.02, Log: true, Default: 0.01},
+			{Name: "epoch", Label: "shown after epoch", Unit: "", Min: 0, Max: networkEpochs, Step: 1, Int: true, Default: networkEpochs, Play: true},
+		},
+		Width: 430, Height: 360,
+		run: runNetwork,
+	})
+}
+
+const networkEpochs = 40
+
+// networkHidden are the hidden layers.
+var networkHidden = []int{8, 8}
+
+var networkInits = []problems.Init{problems.Xavier, problems.He, problems.Naive}
+
+// networkBox is notebook 07's window [x₁ from, x₁ to, x₂ from, x₂ to].
+var networkBox = [4]float64{-1.6, 2.6, -1.2, 1.7}
+
+type training struct {
+	snapshots   [][]float64 // parameters after each epoch (0: the start)
+	train, held []float64   // losses after each epoch
+	accuracy    []float64   // validation accuracy after each epoch
+	status      string      // failure message, if any
+}
+
+var (
+	networkMu   sync.Mutex
+	trainings   = map[[3]float64]*training{}
+	networkData sync.Once
+	moonsTrain  problems.Dataset
+	moonsHeld   problems.Dataset
+)
+
+func moons() (problems.Dataset, problems.Dataset) {
+	networkData.Do(func() { moonsTrain, moonsHeld = problems.Moons(300, 0.2, 1).Split(0.7, 2) })
+	return moonsTrain, moonsHeld
+}
+
+func networkMethod(k int, lr float64) optim.Method {
+	switch k {
+	case 0:
+		return optim.NewSGD(lr)
+	case 1:
+		return optim.NewMomentum(lr, 0.9)
+	case 2:
+		return optim.NewAdam(lr)
+	}
+	return optim.NewAdamW(lr)
+}
+
+// train runs (or recalls) the training of one setting.
+func train(init, method int, lr float64) *training {
+	key := [3]float64{float64(init), float64(method), lr}
+	networkMu.Lock()
+	defer networkMu.Unlock()
+	if t := trainings[key]; t != nil {
+		return t
+	}
+	tr, val := moons()
+	net := problems.NewMLP(tr, networkHidden, problems.Tanh, 0)
+	held := problems.NewMLP(val, networkHidden, problems.Tanh, 0)
+	w0 := make([]float64, net.Dim())
+	net.Init(w0, networkInits[init], 1)
+	t := &training{}
+	keep := func(rec optim.Record) bool {
+		if rec.Full && len(t.snapshots) <= networkEpochs && rec.Epoch >= float64(len(t.snapshots)) {
+			x := append([]float64(nil), rec.X...)
+			t.snapshots = append(t.snapshots, x)
+			t.train = append(t.train, rec.F)
+			t.held = append(t.held, held.Loss(nil, x, problems.All(held.Len())))
+			t.accuracy = append(t.accuracy, 100*held.Accuracy(x, nil))
+		}
+		return false
+	}
+	r := optim.Run(problems.FullBatch("two moons", net), w0, networkMethod(method, lr),
+		optim.Settings{Batch: 16, Epochs: networkEpochs, Seed: 1, Observe: keep})
+	t.status = failure(r)
+	if len(trainings) > 64 { // a reader's session stays small
+		clear(trainings)
+	}
+	trainings[key] = t
+	return t
+}
+
+func runNetwork(v Values, _ Data) *Figure {
+	t := train(int(v["init"]), int(v["optimizer"]), v["alpha"])
+	tr, _ := moons()
+	e := min(int(v["epoch"]), len(t.snapshots)-1)
+	net := problems.NewMLP(tr, networkHidden, problems.Tanh, 0)
+	boundary := net.Boundary(t.snapshots[e])
+	bx, by := sample(boundary, networkBox, 40).contour(0)
+	var cls [2][2][]float64
+	for i, x := range tr.X {
+		l := tr.Label[i]
+		cls[l][0], cls[l][1] = append(cls[l][0], x[0]), append(cls[l][1], x[1])
+	}
+	epochs := make([]float64, len(t.train))
+	for i := range epochs {
+		epochs[i] = float64(i)
+	}
+	ex, etr := finite(epochs, t.train, true)
+	hx, hl := finite(epochs, t.held, true)
+	return &Figure{
+		Panels: []Panel{{
+			Title: "Decision boundary", Note: "black line: decision boundary", XLabel: "x₁", YLabel: "x₂",
+			XMin: networkBox[0], XMax: networkBox[1], YMin: networkBox[2], YMax: networkBox[3], Message: t.status,
+			Series: []Series{
+				{Name: "class 0", Kind: Points, X: cls[0][0], Y: cls[0][1], Symbol: "circle", Size: 6},
+				{Name: "class 1", Kind: Points, X: cls[1][0], Y: cls[1][1], Symbol: "circle", Size: 6},
+				{Name: "boundary", Kind: Contour, X: bx, Y: by, Color: "#000000"},
+			},
+		}, {
+			Title: "Loss by epoch", XLabel: "epoch", YLabel: "cross-entropy (log scale)", LogY: true,
+			XMin: 0, XMax: networkEpochs, YMin: 1e-3, YMax: 10, Message: t.status,
+			Series: []Series{
+				{Name: "training", Kind: Line, X: ex, Y: etr},
+				{Name: "validation", Kind: Line, X: hx, Y: hl, Dashed: true},
+				{Name: "shown epoch", Kind: Line, X: []float64{float64(e), float64(e)}, Y: []float64{1e-3, 10}, Color: gray},
+			},
+		}},
+		Readout: []Reading{
+			{Label: "epoch", Value: float64(e)},
+			{Label: "training loss", Value: t.train[e]},
+			{Label: "validation accuracy", Value: t.accuracy[e], Unit: "%"},
+		},
+	}
+}
