@@ -37,6 +37,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
+	"github.com/descentlab/descent/lib/viz"
 )
 
 var debugMoves = os.Getenv("DESCENT_EXPLORE_DEBUG") != ""
@@ -403,4 +404,40 @@ func lenOf(v any) int {
 		return len(a)
 	}
 	return -1
+}
+
+// layoutJS moves every control of every explorable to its two ends, runs
+// lib/viz's layout check after each move and keeps the problems that name
+// the explorable's charts, then puts the controls back.
+var layoutJS = `(() => {
+  const out = [];
+  document.querySelectorAll('.` + web.Class + `').forEach(box => {
+    const spec = JSON.parse(box.querySelector('script.descent-explore-spec').textContent);
+    const prefix = box.id + '-';
+    spec.controls.forEach(c => {
+      const ends = c.choices ? [0, c.choices.length - 1] : [c.min, c.max];
+      ends.forEach(v => {
+        descentExplore.set(box, {[c.name]: v});
+        const r = JSON.parse(` + viz.LayoutCheckJS + `);
+        r.problems.filter(p => p.startsWith(prefix)).forEach(p => out.push(c.name + ' = ' + v + ': ' + p));
+      });
+      descentExplore.set(box, {[c.name]: spec.values[c.name]});
+    });
+  });
+  return out;
+})()`
+
+// LayoutSweep runs layoutJS in the tab ctx, whose page draws with
+// viz.RendererOverride (echarts' SVG renderer, so that every text is a
+// node the layout check can measure): clipped or overlapping texts, log
+// axes not labelled 10ⁿ, at every control's ends. It returns the problems.
+func LayoutSweep(ctx context.Context) ([]string, error) {
+	var problems []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(layoutJS, &problems)); err != nil {
+		return nil, err
+	}
+	for i, p := range problems {
+		problems[i] = "explorable layout: " + p
+	}
+	return problems, nil
 }

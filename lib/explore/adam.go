@@ -58,7 +58,7 @@ func runAdam(v Values, _ Data) *Figure {
 	t2, s2 := finite(t, d2, true)
 	return &Figure{
 		Panels: []Panel{{
-			Title: "The path on the bowl (κ = 100)", XLabel: "θ₁", YLabel: "θ₂",
+			Title: "The path (κ = 100)", XLabel: "θ₁", YLabel: "θ₂",
 			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: failure(r),
 			Series: []Series{
 				{Name: "contours", Kind: Contour, X: c.bowlX, Y: c.bowlY},

@@ -112,7 +112,7 @@ func runBatch(v Values, _ Data) *Figure {
 			XMin: 0, XMax: 5, YMin: 0.01, YMax: 10, Message: failure(r),
 			Series: []Series{{Name: "SGD", Kind: Line, X: ex, Y: ey}},
 		}, {
-			Title: "Gradient noise at the start", XLabel: "batch size b", YLabel: "RMS ‖g_B − ∇J‖",
+			Title: "Gradient noise at θ₀", XLabel: "batch size b", YLabel: "RMS ‖g_B − ∇J‖",
 			LogX: true, LogY: true,
 			Series: []Series{
 				{Name: "random batches", Kind: Line, X: bs, Y: random, Symbol: "circle", Size: 5},

@@ -76,7 +76,7 @@ func runLBFGS(v Values, _ Data) *Figure {
 	}
 	return &Figure{
 		Panels: []Panel{{
-			Title: "Paths on Rosenbrock's function", XLabel: "x", YLabel: "y",
+			Title: "Paths on Rosenbrock", XLabel: "x", YLabel: "y",
 			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: msg,
 			Series: []Series{
 				{Name: "contours", Kind: Contour, X: cx, Y: cy},
@@ -84,7 +84,7 @@ func runLBFGS(v Values, _ Data) *Figure {
 				{Name: "Newton", Kind: Path, X: nx, Y: ny, Symbol: "triangle", Size: 6},
 			},
 		}, {
-			Title: "Gradient norm by iteration", XLabel: "iteration", YLabel: "‖∇f‖ (log scale)",
+			Title: "‖∇f‖ by iteration", XLabel: "iteration", YLabel: "‖∇f‖ (log scale)",
 			LogY: true, YMin: 1e-10, YMax: 1e4,
 			Series: []Series{
 				{Name: "L-BFGS", Kind: Line, X: li, Y: lg, Symbol: "circle", Size: 4},

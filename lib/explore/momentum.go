@@ -24,7 +24,7 @@ func init() {
 		Module: ModuleFirstOrder,
 		Title:  "Momentum on the ill-conditioned bowl: the convergence region and the path",
 		Controls: []Control{
-			{Name: "alpha", Label: "learning rate α", Min: 1e-4, Max: 0.5, Step: 0.02, Log: true, Default: 0.01},
+			{Name: "alpha", Label: "learning rate α", Min: 1e-4, Max: 1, Step: 0.02, Log: true, Default: 0.01},
 			{Name: "rho", Label: "momentum ρ", Min: 0, Max: 0.99, Step: 0.01, Default: 0.8},
 			{Name: "kappa", Label: "condition number κ", Min: 1, Max: 1000, Step: 0.05, Log: true, Default: 100},
 		},
@@ -70,7 +70,7 @@ func momentumContext(kappa float64, p problems.Problem) *momentumCache {
 	}
 	c := &momentumCache{}
 	g := sample(func(la, rho float64) float64 { return heavyBallRadius(math.Pow(10, la), rho, 1, kappa) },
-		[4]float64{-4, math.Log10(0.5), 0, 0.99}, 60)
+		[4]float64{-4, 0, 0, 0.99}, 60)
 	toAlpha := func(xs []float64) []float64 {
 		for i, x := range xs {
 			xs[i] = math.Pow(10, x)
@@ -107,9 +107,9 @@ func runMomentum(v Values, _ Data) *Figure {
 	radius := heavyBallRadius(alpha, rho, 1, kappa)
 	return &Figure{
 		Panels: []Panel{{
-			Title: "Spectral radius r over (α, ρ)", Note: "grey: r = 0.5, 0.8, 0.9, 0.95, 0.99",
+			Title: "Convergence region", Note: "grey: spectral radius r = 0.5, 0.8, 0.9, 0.95, 0.99",
 			XLabel: "learning rate α (log scale)", YLabel: "momentum ρ",
-			LogX: true, XMin: 1e-4, XMax: 0.5, YMin: 0, YMax: 1,
+			LogX: true, XMin: 1e-4, XMax: 1, YMin: 0, YMax: 1,
 			Series: append(levels,
 				Series{Name: "edge αL = 2(1 + ρ)", Kind: Line, X: c.edgeX, Y: c.edgeY, Color: "#000000"},
 				Series{Name: "Polyak's optimum", Kind: Points, X: []float64{c.optA}, Y: []float64{c.optR}, Symbol: "square", Size: 10, Color: "#E69F00"},

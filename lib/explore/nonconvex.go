@@ -32,8 +32,8 @@ func runNonConvex(v Values, _ Data) *Figure {
 	steps := int(v["steps"])
 	r := optim.Run(p, []float64{v["x0"]}, optim.NewSGD(v["alpha"]),
 		optim.Settings{MaxIter: steps, GradTol: 1e-8, TraceLimit: steps + 2, Label: "gradient descent"})
-	lo, hi, flo, fhi := p.Box[0], p.Box[1], p.Box[2], p.Box[3]
-	xs := linspace(lo, hi, 241)
+	lo, hi, flo, fhi := -2.5, 3.0, p.Box[2], p.Box[3] // Box's x range, widened to a round −2.5
+	xs := linspace(lo, hi, 221)
 	fs := make([]float64, len(xs))
 	for i, x := range xs {
 		fs[i] = p.Func([]float64{x})
@@ -56,8 +56,8 @@ func runNonConvex(v Values, _ Data) *Figure {
 				{Name: "gradient descent", Kind: Path, X: px, Y: pf, Symbol: "circle", Size: 4},
 			},
 		}, {
-			Title: "x_t by step (grey: the minima)", XLabel: "step t", YLabel: "x_t",
-			XMin: 0, XMax: float64(steps), YMin: lo, YMax: hi, Message: msg,
+			Title: "x_t by step", Note: "grey: the minima x = −2, ½ and 5⁄2", XLabel: "step t", YLabel: "x_t",
+			XMin: 0, XMax: float64(steps), YMin: -3, YMax: 3, Message: msg,
 			Series: []Series{
 				{Name: "minima", Kind: Contour, X: mx[1:], Y: my[1:]},
 				{Name: "gradient descent", Kind: Line, X: it, Y: pxt, Symbol: "circle", Size: 4},

@@ -15,6 +15,11 @@ What a page carries is its own content only. Shared, loaded once by every page:
   assets/echarts-V.min.js    the echarts bundle that lib/viz/nb embeds (gzip +
                              base64) in each notebook's first chart; the site
                              strips that copy and references this file
+  assets/explore-M-V.js      the explorables' WebAssembly module M (first-order
+                             or second-order) with its front-end, which
+                             lib/viz/nb.Explore embeds in a notebook's first
+                             explorable of that module; stripped and
+                             referenced likewise
   assets/katex/              KaTeX's stylesheet and fonts
 Formulas are rendered here, at build time, by KaTeX under node
 (tools/site/katex.js; KaTeX from tools/site/node_modules, `make setup`): a
@@ -65,6 +70,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 PAGE_BUDGET = int(os.environ.get("DESCENT_PAGE_BUDGET", 2 * 1024 * 1024))
 CHART_CLASS = "descent-viz"  # lib/viz.ChartClass
 LOADER_ATTR = "data-descent-echarts"  # lib/viz.LoaderAttr
+EXPLORE_ATTR = "data-descent-explore"  # lib/explore/web.LoaderAttr
+EXPLORE_CLASS = "descent-explore"  # lib/explore/web.Class
 CLAIM_PREFIX = "✔ claim: "  # lib/viz/nb.ClaimPrefix
 CHECK_TAG = "check"
 HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
@@ -312,6 +319,25 @@ def stdout_html(text):
 LOADER = re.compile(r'<script ' + LOADER_ATTR + r'="([^"]+)">(.*?)</script>\n?', re.S)
 LOADER_DATA = re.compile(r'atob\("([A-Za-z0-9+/=]+)"\)')
 STYLE = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.S)
+EXPLORE_LOADER = re.compile(r'<script ' + EXPLORE_ATTR + r'="([^"]+)">(.*?)</script>\n?', re.S)
+EXPLORE_MODULE = re.compile(r'<div class="' + EXPLORE_CLASS + r'"[^>]* data-module="([a-z]+)"')
+
+
+def strip_explore_loaders(body, scripts):
+    """Removes lib/viz/nb.Explore's inlined explorable assets from a page;
+    each script goes into scripts["MODULE-VERSION"]. Returns the page and
+    the assets it carried, by module."""
+    carried = {}
+
+    def take(m):
+        tag = m.group(1)
+        if not re.fullmatch(r"[a-z]+-[0-9a-f]{12}", tag):
+            fail(f"explorable asset with an unexpected name {tag!r} (lib/explore/web.Asset.Loader changed?)")
+        scripts.setdefault(tag, m.group(2))
+        carried[tag.split("-")[0]] = tag
+        return ""
+
+    return EXPLORE_LOADER.sub(take, body), carried
 
 
 def strip_loaders(body, bundles):
@@ -527,7 +553,7 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
     exporter = HTMLExporter(template_name="descent", extra_template_basedirs=[os.path.join(HERE, "template")])
     exporter.register_preprocessor(CoalesceStreamsPreprocessor(enabled=True), enabled=True)
     exporter.register_filter("descent_stdout", stdout_html)
-    bundles, shared_css, pages = {}, None, []
+    bundles, shared_css, pages, explore_scripts = {}, None, [], {}
     for i, e in enumerate(notebooks):
         prev = notebooks[i - 1] if i > 0 else None
         nxt = notebooks[i + 1] if i + 1 < len(notebooks) else None
@@ -546,6 +572,8 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
             fail(f"{e['stem']}.ipynb carries echarts {', '.join(sorted(versions))}: re-run it (make notes)")
         e["echarts"] = versions.pop() if versions else None
         e["charts"] = f'class="{CHART_CLASS}"' in body
+        body, e["explore"] = strip_explore_loaders(body, explore_scripts)
+        e["modules"] = sorted(set(EXPLORE_MODULE.findall(body)))
         body = fix_heading_ids(body)
         body = body.replace("<!--descent:toc-->", toc(body), 1)
         pages.append((e["file"], BeautifulSoup(body, "html.parser")))
@@ -578,6 +606,18 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
             shutil.copyfile(os.path.join(katex_dist, "fonts", f), os.path.join(assets, "katex", "fonts", f))
     if echarts:
         write_bytes(os.path.join(assets, f"echarts-{echarts}.min.js"), bundles[echarts])
+    # One file per explorable module and version; a page whose explorables
+    # lost their asset (an output cleared by hand) uses another page's.
+    for tag, script in sorted(explore_scripts.items()):
+        write_text(os.path.join(assets, f"explore-{tag}.js"), script)
+    for e in notebooks:
+        for module in e["modules"]:
+            if module not in e["explore"]:
+                other = sorted(t for t in explore_scripts if t.split("-")[0] == module)
+                if not other:
+                    fail(f"{e['stem']}.ipynb has explorables of the {module} module but no notebook carries "
+                         f"its asset (lib/viz/nb.Explore): re-run it (make notes)")
+                e["explore"][module] = other[-1]
 
     css_links = ('<link rel="stylesheet" href="assets/notebook.css">\n'
                  '<link rel="stylesheet" href="assets/katex/katex.min.css">\n'
@@ -591,6 +631,9 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
             # charts' scripts (lib/viz.HTML) draw on the "descent-echarts" event.
             head += (f'<script defer src="assets/echarts-{echarts}.min.js" '
                      f'onload="window.dispatchEvent(new Event(\'descent-echarts\'))"></script>\n')
+        for module in sorted(e["explore"]):
+            # Deferred too: the explorables show their pictures until it runs.
+            head += f'<script defer src="assets/explore-{e["explore"][module]}.js"></script>\n'
         body = body.replace("<!--descent:head-->", head, 1)
         out = os.path.join(tmp, file)
         write_text(out, body)

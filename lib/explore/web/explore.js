@@ -252,6 +252,7 @@
     }
     parent.appendChild(label);
     parent.appendChild(input);
+    if (c.choices) out.style.visibility = "hidden"; // the select shows its choice
     parent.appendChild(out);
     parent.appendChild(extra);
     st.controls.push(ctl);

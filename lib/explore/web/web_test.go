@@ -8,11 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/internal/explorecheck"
 	"github.com/descentlab/descent/internal/testenv"
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
+	"github.com/descentlab/descent/lib/viz"
 )
 
 // TestExplorablesInChromium builds the module, writes a page with every
@@ -32,8 +34,8 @@ func TestExplorablesInChromium(t *testing.T) {
 	for _, a := range assets {
 		t.Logf("module %s: %d bytes, %d gzip; asset %s", a.Module, a.WasmBytes, a.GzipBytes, a.File())
 	}
-	page := filepath.Join(t.TempDir(), "explore.html")
-	f, err := os.Create(page)
+	path := filepath.Join(t.TempDir(), "explore.html")
+	f, err := os.Create(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,7 @@ func TestExplorablesInChromium(t *testing.T) {
 	w := &testenv.Watch{FailedRequests: true}
 	w.Listen(ctx)
 	if err := chromedp.Run(ctx, testenv.Domains(),
-		chromedp.Navigate((&url.URL{Scheme: "file", Path: page}).String())); err != nil {
+		chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String())); err != nil {
 		t.Fatal(err)
 	}
 	oracle, err := explorecheck.StartOracle(root)
@@ -73,4 +75,25 @@ func TestExplorablesInChromium(t *testing.T) {
 	}
 	t.Logf("first explorable drawn %.0f ms after navigation, all by %.0f ms",
 		rep.FirstDraw.Seconds()*1000, rep.AllDrawn.Seconds()*1000)
+
+	// The layout at every control's ends, drawn with echarts' SVG renderer.
+	svg, cancelSVG := chromedp.NewContext(b.Ctx)
+	defer cancelSVG()
+	svg, cancelT2 := context.WithTimeout(svg, 5*time.Minute)
+	defer cancelT2()
+	if err := chromedp.Run(svg, chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(viz.RendererOverride).Do(ctx)
+		return err
+	}), chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String()),
+		chromedp.Poll(`Array.from(document.querySelectorAll('.`+web.Class+`')).every(b => +b.getAttribute('data-runs') >= 1)`,
+			nil, chromedp.WithPollingTimeout(time.Minute))); err != nil {
+		t.Fatal(err)
+	}
+	layout, err := explorecheck.LayoutSweep(svg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range layout {
+		t.Error(p)
+	}
 }

@@ -84,18 +84,20 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 	return nil
 }
 
-// Reload makes the next chart carry the echarts bundle again, for a page
-// that lost it (its first chart's output was cleared and the page reloaded).
+// Reload makes the next chart carry the echarts bundle again, and the next
+// explorables their WebAssembly modules, for a page that lost them (the
+// first output that carried them was cleared and the page reloaded).
 func Reload() error {
 	mu.Lock()
-	defer mu.Unlock()
 	sent = false
 	if m := marker(); m != "" {
 		if err := os.Remove(m); err != nil && !errors.Is(err, os.ErrNotExist) {
+			mu.Unlock()
 			return fmt.Errorf("nb: %w", err)
 		}
 	}
-	return nil
+	mu.Unlock()
+	return forgetModules()
 }
 
 var (

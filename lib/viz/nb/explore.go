@@ -1,0 +1,180 @@
+package nb
+
+import (
+	"errors"
+	"fmt"
+	"html"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/web"
+	"github.com/descentlab/descent/lib/viz"
+	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+// ExploreOption sets how Explore shows an explorable.
+type ExploreOption func(*web.Options)
+
+// Start sets the value some controls open at, e.g.
+// nb.Start(explore.Values{"alpha": 0.05}); the others open at their defaults.
+func Start(v explore.Values) ExploreOption {
+	return func(o *web.Options) {
+		if o.Values == nil {
+			o.Values = explore.Values{}
+		}
+		for k, x := range v {
+			o.Values[k] = x
+		}
+	}
+}
+
+// WithData hands data to every run of the explorable, e.g. timings the
+// notebook measured: nb.WithData(explore.CostData(rows, 10)).
+func WithData(d explore.Data) ExploreOption { return func(o *web.Options) { o.Data = d } }
+
+// Explore shows the explorable named name (see lib/explore: "momentum",
+// "schedule", …) in the cell's output: its controls, and charts that the
+// library's own code, compiled to WebAssembly, redraws as the reader moves
+// them. Like a chart, the output carries a static picture of the default
+// setting, drawn natively from the same run, for readers without scripts
+// (an executed notebook reopened untrusted, GitHub, nbviewer).
+//
+// The first explorable of a kernel session carries the WebAssembly module
+// its explorable needs (lib/explore/web's asset, about 1.3 MB; built on
+// first use from the checkout's sources and cached in build/explore), and
+// echarts when no chart has carried it yet; later ones reuse them, as
+// charts reuse echarts. Reload sends them again.
+//
+// Explore panics if the explorable does not exist or its default run fails
+// (in a notebook that should stop the cell). When the module cannot be
+// built (no Go toolchain, say), the output still shows the static picture,
+// with a line saying why it is not interactive. Use DisplayExplore to
+// handle the error instead.
+func Explore(name string, opts ...ExploreOption) {
+	if err := DisplayExplore(name, opts...); err != nil {
+		panic(err)
+	}
+}
+
+// DisplayExplore is Explore returning the error instead of panicking.
+func DisplayExplore(name string, opts ...ExploreOption) error {
+	e := explore.Lookup(name)
+	if e == nil {
+		return fmt.Errorf("nb: %w: %q (have %v)", explore.ErrUnknown, name, explore.Names())
+	}
+	var o web.Options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	restoreLooks()
+	defer saveLooks()
+	frag, err := web.HTML(name, o)
+	if err != nil {
+		return fmt.Errorf("nb: %w", err)
+	}
+	if !gonbui.IsNotebook {
+		return nil
+	}
+	var b strings.Builder
+	echarts := needLoader()
+	if echarts {
+		b.WriteString(viz.EChartsLoader())
+		b.WriteByte('\n')
+	}
+	module := needModule(e.Module)
+	if module {
+		a, err := assetOf(e.Module)
+		if err != nil {
+			module = false
+			fmt.Fprintf(os.Stderr, "nb: the explorable %s is shown as a picture: %v\n", name, err)
+			frag += fmt.Sprintf("\n<p><em>Not interactive here: the WebAssembly module could not be built (%s).</em></p>",
+				html.EscapeString(err.Error()))
+		} else {
+			b.WriteString(a.Loader())
+			b.WriteByte('\n')
+		}
+	}
+	b.WriteString(frag)
+	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMETextHTML:  b.String(),
+		protocol.MIMETextPlain: "explorable: " + name,
+	}})
+	gonbui.Sync() // see Display
+	if err := gonbui.Error(); err != nil {
+		return fmt.Errorf("nb: showing explorable %q: %w", name, err)
+	}
+	if echarts {
+		markLoaded()
+	}
+	if module {
+		markModule(e.Module)
+	}
+	return nil
+}
+
+// assetOf builds (or reads from the cache) the asset of a module.
+func assetOf(module string) (*web.Asset, error) {
+	root, err := web.Root()
+	if err != nil {
+		return nil, err
+	}
+	return web.Build(root, module)
+}
+
+var modulesSent = map[string]bool{} // by this process; guarded by mu
+
+// moduleMarker is the file whose existence says a module was sent in this
+// kernel session.
+func moduleMarker(module string) string {
+	dir := os.Getenv(protocol.GONB_TMP_DIR_ENV)
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "descent-explore-"+module+".sent")
+}
+
+func needModule(module string) bool {
+	mu.Lock()
+	defer mu.Unlock()
+	if modulesSent[module] {
+		return false
+	}
+	if m := moduleMarker(module); m != "" {
+		if _, err := os.Stat(m); err == nil {
+			modulesSent[module] = true
+			return false
+		}
+	}
+	return true
+}
+
+func markModule(module string) {
+	mu.Lock()
+	defer mu.Unlock()
+	modulesSent[module] = true
+	if m := moduleMarker(module); m != "" {
+		_ = os.WriteFile(m, []byte(module+"\n"), 0o644) // best effort, as markLoaded
+	}
+}
+
+// forgetModules makes the next explorables carry their modules again (Reload).
+func forgetModules() error {
+	mu.Lock()
+	defer mu.Unlock()
+	clear(modulesSent)
+	var errs []error
+	for _, m := range explore.Modules() {
+		if f := moduleMarker(m); f != "" {
+			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("nb: %w", errors.Join(errs...))
+	}
+	return nil
+}
