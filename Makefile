@@ -20,7 +20,11 @@ setup:
 	@$(ROOT)/tools/setup.sh
 
 ## notes: execute every notebook headlessly and export the HTML lecture notes into build/
+# The explorables' WebAssembly modules are built first (cmd/explore, cached
+# in build/explore): the notebooks' first explorables embed them, and a cold
+# build inside a cell would eat its time budget.
 notes: setup
+	@cd $(ROOT) && go run ./cmd/explore
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
 	@.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
 	@$(ROOT)/.venv/bin/python $(ROOT)/tools/site/build.py --sources $(ROOT)/notebooks $(ROOT)/build/notebooks $(ROOT)/build/html
@@ -30,6 +34,7 @@ notes: setup
 # Highlight2HTML.default_language: GoNB reports an empty pygments_lexer, which
 # JupyterLab's "Export Notebook As… HTML" would read as IPython.
 lab: setup
+	@cd $(ROOT) && go run ./cmd/explore
 	@cd $(ROOT) && $(JUPYTER) lab --ip=127.0.0.1 --port=$(PORT) --no-browser \
 	  --ServerApp.root_dir=$(ROOT) --LabApp.default_url=/lab/tree/notebooks/00-getting-started.ipynb \
 	  --Highlight2HTML.default_language=go \
@@ -48,6 +53,7 @@ test-go:
 	cd $(ROOT) && go test -count=1 ./...
 
 test-notebooks:
+	@cd $(ROOT) && go run ./cmd/explore
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
 	.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
 
@@ -64,7 +70,9 @@ test-hub:
 # The lecture notes built from the executed notebooks, opened from disk in
 # headless Chromium with the network blocked (scripts on and off): charts,
 # formulas rendered without scripts, Go highlighting, shared assets, links;
-# page sizes and load times reported (pages over the 400 KiB goal noted).
+# page sizes and load times reported (pages over the 400 KiB goal noted);
+# every explorable driven across its controls against native runs, its
+# slider-to-redraw latency reported.
 test-site:
 	$(ROOT)/.venv/bin/python $(ROOT)/tools/site/build.py --sources $(ROOT)/notebooks $(ROOT)/build/notebooks $(ROOT)/build/html
 	@cd $(ROOT) && go build -o .tools/bin/sitecheck ./cmd/sitecheck

@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/descentlab/descent/internal/explorecheck"
 	"github.com/descentlab/descent/internal/testenv"
 	"github.com/descentlab/descent/lib/viz"
 )
@@ -142,6 +143,7 @@ type Checker struct {
 	Budget  int64 // bytes; 0: no limit
 
 	browser *testenv.Browser
+	oracle  *explorecheck.Oracle // the explorables' native runs, started on first use
 }
 
 // start launches the browser once.
@@ -160,8 +162,12 @@ func (c *Checker) start() error {
 	return nil
 }
 
-// Close ends the browser and removes its profile.
+// Close ends the browser and removes its profile, and ends the oracle.
 func (c *Checker) Close() {
+	if c.oracle != nil {
+		c.oracle.Close()
+		c.oracle = nil
+	}
 	if c.browser != nil {
 		c.browser.Close()
 		c.browser = nil
@@ -284,6 +290,13 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 			rep.Counts[k] += v
 		}
 		links = append(links, r.Links...)
+	}
+	if scripts && hasExplorables(abs) {
+		ps, err := explorecheck.LayoutSweep(ctx)
+		if err != nil {
+			return rep, fmt.Errorf("the explorables' layout sweep on %s: %w", pageURL, err)
+		}
+		problems = append(problems, ps...)
 	}
 	if c.Shots != "" {
 		var png []byte

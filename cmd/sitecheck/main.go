@@ -16,7 +16,12 @@
 //     assets/echarts-*.min.js;
 //   - the page's own file is at most -budget bytes (pages over the -goal are
 //     reported);
-//   - every local link (navigation, table of contents) resolves.
+//   - every local link (navigation, table of contents) resolves;
+//   - on pages with explorables (lib/explore): every control of every
+//     explorable moved across its range in a tab of its own, each figure
+//     equal to a native run's, the layout checked at every control's ends;
+//     the slider-to-redraw latency and the time to the first drawn
+//     explorable reported (internal/explorecheck).
 //
 // It prints, per page and mode, the page's size, load time and what it
 // counted. More checks are added as entries of Checks (see check.go).
@@ -33,6 +38,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/descentlab/descent/internal/explorecheck"
 	"github.com/descentlab/descent/internal/testenv"
 )
 
@@ -64,6 +70,8 @@ func main() {
 	c := Checker{Shots: *shots, Timeout: *timeout, Budget: *budget}
 	defer c.Close()
 	failed, over := 0, 0
+	var latencies, firsts []time.Duration
+	explorables, checks := 0, 2*len(pages)
 	var total int64
 	for _, p := range pages {
 		for _, scripts := range []bool{true, false} {
@@ -86,15 +94,42 @@ func main() {
 			}
 			fmt.Printf("ok   %-40s %s: %s\n", filepath.Base(p), mode, rep)
 		}
+		if hasExplorables(p) {
+			checks++
+			rep, err := c.Explore(p)
+			for _, e := range rep.Explorables {
+				fmt.Printf("     %-40s explorable %s\n", filepath.Base(p), e)
+			}
+			explorables += len(rep.Explorables)
+			latencies = append(latencies, rep.Latencies()...)
+			if rep.FirstDraw > 0 {
+				firsts = append(firsts, rep.FirstDraw)
+			}
+			if err != nil {
+				failed++
+				fmt.Printf("FAIL %-40s explorables: %v\n", filepath.Base(p), err)
+			} else {
+				fmt.Printf("ok   %-40s explorables: first drawn %.0f ms after navigation, all %d by %.0f ms\n",
+					filepath.Base(p), ms(rep.FirstDraw), len(rep.Explorables), ms(rep.AllDrawn))
+			}
+		}
+	}
+	if explorables > 0 {
+		fmt.Printf("explorables: %d; slider-to-redraw median %.1f ms, worst %.1f ms over %d moves; "+
+			"navigation to the first drawn explorable median %.0f ms, worst %.0f ms over %d pages\n",
+			explorables, ms(explorecheck.Median(latencies)), ms(explorecheck.Max(latencies)), len(latencies),
+			ms(explorecheck.Median(firsts)), ms(explorecheck.Max(firsts)), len(firsts))
 	}
 	fmt.Printf("pages: %d, %.0f KiB together besides the shared assets (%s); %d over the %.0f KiB goal\n",
 		len(pages), float64(total)/1024, assetSizes(flag.Arg(0)), over, float64(*goal)/1024)
-	fmt.Printf("%d passed, %d failed\n", 2*len(pages)-failed, failed)
+	fmt.Printf("%d passed, %d failed\n", checks-failed, failed)
 	if failed > 0 {
 		c.Close()
 		os.Exit(1)
 	}
 }
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // assetSizes describes the shared assets folder.
 func assetSizes(site string) string {

@@ -194,7 +194,7 @@ func register(e *Explorable) {
 		panic("explore: " + e.Name + " names no module")
 	}
 	if e.Width == 0 {
-		e.Width, e.Height = 430, 340
+		e.Width, e.Height = 416, 340
 	}
 	registry[e.Name] = e
 }

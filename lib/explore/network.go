@@ -33,7 +33,7 @@ func init() {
 			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 1, Step: 0.02, Log: true, Default: 0.01},
 			{Name: "epoch", Label: "shown after epoch", Unit: "", Min: 0, Max: networkEpochs, Step: 1, Int: true, Default: networkEpochs, Play: true},
 		},
-		Width: 430, Height: 360,
+		Width: 416, Height: 360,
 		run: runNetwork,
 	})
 }

@@ -19,7 +19,7 @@ func init() {
 		Module: ModuleFirstOrder,
 		Title:  "Gradient descent on a function with three minima",
 		Controls: []Control{
-			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 0.2, Step: 0.02, Log: true, Default: 0.01},
+			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 1, Step: 0.02, Log: true, Default: 0.01},
 			{Name: "x0", Label: "start x₀", Min: -2.4, Max: 3, Step: 0.01, Default: 1.3},
 			{Name: "steps", Label: "steps", Unit: "steps", Min: 1, Max: 300, Step: 1, Int: true, Default: 150, Play: true},
 		},
