@@ -1,0 +1,55 @@
+package nb
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/descentlab/descent/lib/explore"
+)
+
+func TestExploreErrors(t *testing.T) {
+	if err := DisplayExplore("no-such"); !errors.Is(err, explore.ErrUnknown) {
+		t.Errorf("an unknown explorable: %v", err)
+	}
+	// Outside a notebook the explorable is still run and drawn (bad input
+	// is reported), and nothing is shown.
+	if err := DisplayExplore("nonconvex-1d", Start(explore.Values{"x0": 0.2})); err != nil {
+		t.Errorf("a good explorable: %v", err)
+	}
+	err := DisplayExplore("nonconvex-1d", Start(explore.Values{"nope": 1}))
+	if err == nil || !strings.Contains(err.Error(), `no control "nope"`) {
+		t.Errorf("an unknown control: %v", err)
+	}
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("Explore of an explorable whose default run fails did not panic")
+		}
+	}()
+	Explore("cost") // no measured rows
+}
+
+// Each module travels once per kernel session, like the echarts bundle.
+func TestModuleOncePerSession(t *testing.T) {
+	t.Setenv("GONB_TMP_DIR", t.TempDir())
+	newCell := func() { mu.Lock(); clear(modulesSent); mu.Unlock() }
+	newCell()
+	if !needModule(explore.ModuleFirstOrder) || !needModule(explore.ModuleSecondOrder) {
+		t.Fatal("the first explorable of a session should carry its module")
+	}
+	markModule(explore.ModuleFirstOrder)
+	newCell()
+	if needModule(explore.ModuleFirstOrder) {
+		t.Error("a later cell carried the first-order module again")
+	}
+	if !needModule(explore.ModuleSecondOrder) {
+		t.Error("the second-order module was never sent but is taken as sent")
+	}
+	if err := Reload(); err != nil {
+		t.Fatal(err)
+	}
+	newCell()
+	if !needModule(explore.ModuleFirstOrder) {
+		t.Error("after Reload the module should travel again")
+	}
+}
