@@ -13,7 +13,7 @@ CELL_TIMEOUT ?= 300s
 # JupyterLab port for `make lab`.
 PORT ?= 8888
 
-.PHONY: setup notes lab test test-go test-notebooks test-lab test-site test-docker bench clean distclean
+.PHONY: setup notes lab test test-go test-notebooks test-lab test-site test-docker image-test bench clean distclean
 
 ## setup: .venv with the pinned Python side, gonb + goimports in .tools/bin, the gonb kernel in .venv
 setup:
@@ -33,7 +33,7 @@ lab: setup
 	  --MappingKernelManager.default_kernel_name=gonb $(if $(filter 0,$(shell id -u)),--allow-root)
 
 ## test: go vet, go test and the notebook tests
-test: setup test-go test-notebooks test-lab test-site test-docker
+test: setup test-go test-notebooks test-lab test-site test-docker image-test
 
 # go build first fills the build cache: the hub test starts several gonb
 # kernels at once, and on a cold cache each would compile the library.
@@ -65,6 +65,16 @@ test-site:
 # hadolint and the entrypoint's token rules run in `go test ./...` too.
 test-docker: setup
 	cd $(ROOT) && DESCENT_DOCKER_TEST=1 go test -count=1 -timeout 20m -v -run TestProvisionOutsideDocker ./docker
+
+# The real Dockerfile built with podman (a local Debian bookworm base, the
+# local Go) and the image run: server as jovyan with a token, health check,
+# flags that would switch authentication off refused, a mounted work folder
+# kept across restarts, every notebook executed with --network none, the
+# image size. Needs root, podman, runc and mmdebstrap (.ci/run installs
+# them); skipped with a message where they are missing, unless CI is set.
+# Layer cache and base in .cache/image-test; report in build/image-test.
+image-test:
+	cd $(ROOT) && DESCENT_IMAGE_TEST=1 go test -count=1 -timeout 80m -v -run 'TestImage$$' ./docker
 
 ## bench: everything measured side by side in one run -> build/bench/report.md, report.json, charts (about 10 min)
 bench: setup
