@@ -40,6 +40,12 @@ import (
 	"time"
 )
 
+// studentLimits are the limits hub/jupyterhub_config.py gives each student's
+// container (mem_limit, cpu_limit, extra_host_config): the notebooks and the
+// server run under them here, so the limits are known to be enough.
+var studentLimits = []string{"--memory", "1g", "--cpus", "1", "--pids-limit", "512",
+	"--cap-drop", "ALL", "--security-opt", "no-new-privileges"}
+
 // imageLabel marks every container the test starts, so that a run killed
 // halfway is cleaned up by the next one.
 const imageLabel = "descent.image-test"
@@ -487,10 +493,11 @@ func checkServer(t *testing.T, p *podman, image string, passed func(string)) flo
 	}
 	run := func(name string) (token, base string, ready time.Duration) {
 		port := freePort(t)
-		p.start(t, name, "-p", fmt.Sprintf("127.0.0.1:%d:8888", port),
-			"-v", work+":/home/jovyan/work", "-e", "JUPYTER_TOKEN=",
+		args := append([]string{"-p", fmt.Sprintf("127.0.0.1:%d:8888", port),
+			"-v", work + ":/home/jovyan/work", "-e", "JUPYTER_TOKEN=",
 			// No timer (it needs systemd); `podman healthcheck run` runs the check.
-			"--health-interval", "disable", image)
+			"--health-interval", "disable"}, studentLimits...)
+		p.start(t, name, append(args, image)...)
 		token = waitForToken(t, p, name)
 		base = fmt.Sprintf("http://127.0.0.1:%d", port)
 		return token, base, waitForAPI(t, p, name, base)
@@ -643,13 +650,21 @@ func checkNotebooksOffline(t *testing.T, p *podman, image, root string, passed f
 	if len(nbs) == 0 {
 		t.Fatal("no notebooks in notebooks/")
 	}
+	// The cgroup's task count is sampled while the notebooks run (cgroup v1
+	// keeps no peak); the memory peak is the kernel's.
 	script := `set -eu
 echo "network devices: $(ls /sys/class/net | tr '\n' ' ')"
+cg=/sys/fs/cgroup
+pids=$cg/pids/pids.current; [ -r $pids ] || pids=$cg/pids.current
+( peak=0; while :; do n=$(cat $pids); [ "$n" -le "$peak" ] || { peak=$n; echo $peak > /tmp/pids-peak; }; sleep 0.2; done ) &
 nbrun -root /opt/descent -out /tmp/out /opt/descent/notebooks/*.ipynb
-echo "executed: $(ls /tmp/out/*.ipynb | wc -l)"`
+echo "executed: $(ls /tmp/out/*.ipynb | wc -l)"
+echo "peak tasks: $(cat /tmp/pids-peak) of $(cat $cg/pids/pids.max 2>/dev/null || cat $cg/pids.max)"
+echo "peak memory MiB: $(( $(cat $cg/memory/memory.max_usage_in_bytes 2>/dev/null || cat $cg/memory.peak) / 1048576 ))"`
 	t0 := time.Now()
-	out, err := p.run(60*time.Minute, "run", "--rm", "--network", "none", "--label", imageLabel+"=1",
-		"--health-interval", "disable", image, "bash", "-c", script)
+	args := append([]string{"run", "--rm", "--network", "none", "--label", imageLabel + "=1",
+		"--health-interval", "disable"}, studentLimits...)
+	out, err := p.run(60*time.Minute, append(args, image, "bash", "-c", script)...)
 	d := time.Since(t0)
 	t.Logf("notebooks with --network none: %.0fs\n%s", d.Seconds(), lastLines(out, len(nbs)+6))
 	if err != nil {
@@ -662,7 +677,8 @@ echo "executed: $(ls /tmp/out/*.ipynb | wc -l)"`
 		t.Errorf("want %d executed notebooks:\n%s", len(nbs), lastLines(out, 5))
 	}
 	if !t.Failed() {
-		passed(fmt.Sprintf("all %d notebooks of notebooks/ execute in the container with --network none (%.0fs)", len(nbs), d.Seconds()))
+		passed(fmt.Sprintf("all %d notebooks of notebooks/ execute in the container with --network none and the hub's limits %v (%.0fs; %s; %s)",
+			len(nbs), studentLimits, d.Seconds(), firstLine(out, "peak tasks"), firstLine(out, "peak memory")))
 	}
 	return len(nbs), d.Seconds()
 }
