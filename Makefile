@@ -70,11 +70,15 @@ test-docker: setup
 # local Go) and the image run: server as jovyan with a token, health check,
 # flags that would switch authentication off refused, a mounted work folder
 # kept across restarts, every notebook executed with --network none, the
-# image size. Needs root, podman, runc and mmdebstrap (.ci/run installs
-# them); skipped with a message where they are missing, unless CI is set.
-# Layer cache and base in .cache/image-test; report in build/image-test.
-image-test:
+# image size. Then the instructor's hub/jupyterhub_config.py for real:
+# JupyterHub + DockerSpawner on podman's Docker API, three students each
+# running a notebook in a container of that image. Needs root, podman, runc
+# and mmdebstrap (.ci/run installs them); skipped with a message where they
+# are missing, unless CI is set. Layer cache and base in .cache/image-test
+# (rm -rf it to free the disk); report in build/image-test.
+image-test: setup
 	cd $(ROOT) && DESCENT_IMAGE_TEST=1 go test -count=1 -timeout 80m -v -run 'TestImage$$' ./docker
+	cd $(ROOT) && DESCENT_IMAGE_TEST=1 go test -count=1 -timeout 30m -v -run 'TestClassOnPodman$$' ./hub
 
 ## bench: everything measured side by side in one run -> build/bench/report.md, report.json, charts (about 10 min)
 bench: setup
