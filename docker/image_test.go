@@ -507,17 +507,14 @@ func checkServer(t *testing.T, p *podman, image string, passed func(string)) flo
 	token, base, ready := run(first)
 	t.Logf("server answered %.1fs after the container started (published on %s)", ready.Seconds(), base)
 
-	top := p.must(t, time.Minute, "top", first, "user", "args")
-	var serverUser string
-	for _, l := range strings.Split(top, "\n") {
-		if strings.Contains(l, "jupyter-lab") || strings.Contains(l, "jupyter lab") {
-			serverUser = strings.Fields(l)[0]
-		}
-	}
-	if serverUser != "jovyan" && serverUser != "1000" {
-		t.Errorf("the Jupyter server does not run as jovyan (user %q):\n%s", serverUser, top)
+	// The owner of the server process, read from /proc inside the container
+	// (the image has no ps).
+	procs := p.must(t, time.Minute, "exec", first, "bash", "-c",
+		`for p in /proc/[0-9]*; do c=$(tr '\0' ' ' < $p/cmdline 2>/dev/null) || continue; case "$c" in *jupyter-lab*) echo "$(stat -c %u $p) $(id -un $(stat -c %u $p)) $c";; esac; done`)
+	if f := strings.Fields(procs); len(f) < 2 || f[0] != "1000" || f[1] != "jovyan" {
+		t.Errorf("the Jupyter server does not run as jovyan (uid 1000):\n%s", procs)
 	} else {
-		passed("the server runs as jovyan (uid 1000): " + firstLine(top, "jupyter"))
+		passed("the server runs as jovyan (uid 1000): " + strings.TrimSpace(firstLine(procs, "jupyter-lab")))
 	}
 	logs, _ := p.run(time.Minute, "logs", first)
 	if !strings.Contains(logs, "JUPYTER_TOKEN is empty") {
