@@ -512,7 +512,7 @@ func TestDockerignore(t *testing.T) {
 	pats := readDockerignore(t, repoRoot(t))
 	for _, p := range []string{".git/HEAD", ".venv/bin/python", ".tools/bin/gonb", "build/html/index.html", ".cache/x",
 		"notebooks/.ipynb_checkpoints/a.ipynb", "lib/optim/optim.test", "course-work/00-getting-started.ipynb",
-		"my-notes.txt", ".env", "hub/node_modules/x/index.js", "docker/__pycache__/x.pyc"} {
+		"my-notes.txt", ".env", "hub/node_modules/x/index.js", "docker/__pycache__/x.pyc", "docker/image_test.go"} {
 		if !dockerignored(pats, p) {
 			t.Errorf("%s is sent to the Docker build (host files that would clobber the image's own)", p)
 		}
