@@ -298,8 +298,10 @@ func (p *podman) build(t *testing.T, root, base string, g goToolchain, image str
 		"--build-arg", "TARGETARCH=" + g.arch,
 		"--build-arg", "GO_VERSION=" + g.version,
 		"--build-arg", "GO_SHA256_" + strings.ToUpper(g.arch) + "=" + g.sum,
-		"--build-arg", "GO_DOWNLOAD_URL=file:///run/descent-go",
-		"--volume", g.dir + ":/run/descent-go:ro",
+		// /mnt: a folder every Debian image has, so that the mount point
+		// leaves nothing behind in the layer (a new one would).
+		"--build-arg", "GO_DOWNLOAD_URL=file:///mnt",
+		"--volume", g.dir + ":/mnt:ro",
 	}
 	if ca := hostCABundle(); ca != "" {
 		args = append(args, "--secret", "id=ca-certificates,src="+ca)
@@ -382,12 +384,13 @@ func TestImage(t *testing.T) {
 // are not in it; the context held only what .dockerignore allows.
 func checkImageFiles(t *testing.T, p *podman, image, root string, passed func(string)) {
 	out := p.must(t, 5*time.Minute, "run", "--rm", "--network", "none", "--label", imageLabel+"=1",
-		"--entrypoint", "bash", image, "-c", `
+		"--health-interval", "disable", "--entrypoint", "bash", image, "-c", `
 set -u
 echo "user: $(id -un) $(id -u):$(id -g)"
 echo "not-owned: $(find /home/jovyan /opt/descent /opt/go \( ! -uid 1000 -o ! -gid 100 \) -print 2>/dev/null | head -5 | tr '\n' ' ')"
 mkdir -p ~/.config/jupyter && touch ~/.config/jupyter/probe && echo "config: writable"
-for f in /run/secrets/ca-certificates /run/descent-go; do [ -e "$f" ] && echo "leftover: $f"; done
+for f in /run/secrets/ca-certificates /run/secrets; do [ -e "$f" ] && echo "leftover: $f"; done
+[ -z "$(ls -A /mnt)" ] || echo "leftover: /mnt holds $(ls -A /mnt)"
 for f in .git .venv/bin/jupyter .tools/bin/gonb .cache build tests hub course-work; do [ -e "/opt/descent/$f" ] && echo "present: $f"; done
 echo "notebooks: $(ls /opt/descent/notebooks/*.ipynb | wc -l) in the course, $(ls /home/jovyan/work/*.ipynb | wc -l) in work"
 echo "python: $(python -V 2>&1), $(go version)"
