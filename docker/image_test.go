@@ -389,7 +389,7 @@ set -u
 echo "user: $(id -un) $(id -u):$(id -g)"
 echo "not-owned: $(find /home/jovyan /opt/descent /opt/go \( ! -uid 1000 -o ! -gid 100 \) -print 2>/dev/null | head -5 | tr '\n' ' ')"
 mkdir -p ~/.config/jupyter && touch ~/.config/jupyter/probe && echo "config: writable"
-for f in /run/secrets/ca-certificates /run/secrets; do [ -e "$f" ] && echo "leftover: $f"; done
+for f in /run/secrets/ca-certificates; do [ -e "$f" ] && echo "leftover: $f"; done
 [ -z "$(ls -A /mnt)" ] || echo "leftover: /mnt holds $(ls -A /mnt)"
 for f in .git .venv/bin/jupyter .tools/bin/gonb .cache build tests hub course-work; do [ -e "/opt/descent/$f" ] && echo "present: $f"; done
 echo "notebooks: $(ls /opt/descent/notebooks/*.ipynb | wc -l) in the course, $(ls /home/jovyan/work/*.ipynb | wc -l) in work"
