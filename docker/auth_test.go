@@ -72,6 +72,7 @@ func TestEntrypointRefusesFlagsThatOpenTheServer(t *testing.T) {
 		{[]string{"--ServerApp.tornado_settings=disable_check_xsrf=True"}, "XSRF"},
 		{[]string{"--ServerApp.identity_provider_class=jupyter_server.auth.identity.IdentityProvider"}, "identity provider"},
 		{[]string{"--ServerApp.login_handler_class=x.Open"}, "identity provider"},
+		{[]string{"--ServerApp.jpserver_extensions=descent_jupyter_guard=False"}, "descent_jupyter_guard"},
 		{[]string{"jupyter", "lab", "--IdentityProvider.token="}, "an empty token"},
 		{[]string{"jupyter", "server", "--ServerApp.token="}, "an empty token"},
 		{[]string{"jupyter-lab", "--ServerApp.disable_check_xsrf=True"}, "XSRF"},

@@ -14,8 +14,9 @@
 #    starts (outside JupyterHub): an empty token (--IdentityProvider.token=,
 #    --ServerApp.token=, --NotebookApp.token=, in any spelling of empty),
 #    XSRF checks off (--ServerApp.disable_check_xsrf=True, or through
-#    tornado_settings), and another identity provider or login handler, which
-#    would remove the check the image's Jupyter config makes on whatever
+#    tornado_settings), another identity provider or login handler (either
+#    can let every request in whatever the token), and switching off the
+#    image's server extension descent_jupyter_guard, which checks whatever
 #    configuration the server ends up with (config files included).
 # 2. The notebooks. Every course notebook missing from the working directory
 #    ($DESCENT_WORKDIR, default: the current directory) is copied there from
@@ -64,7 +65,10 @@ refuse_open_access() {
         [[ "$value" == *disable_check_xsrf* ]] \
           && why="without XSRF checks any web page the user visits can act on the server" ;;
       --*.identity_provider_class | --*.login_handler_class)
-        why="the image's identity provider is what refuses a configuration without authentication" ;;
+        why="another identity provider or login handler can let every request in, whatever the token" ;;
+      --*.jpserver_extensions)
+        [[ "$value" == *descent_jupyter_guard* ]] \
+          && why="descent_jupyter_guard is what stops a server configured without authentication" ;;
     esac
     if [[ -n "$why" ]]; then
       say "error: refusing to start JupyterLab with $a: $why, and anyone who reaches the port could run code as $(id -un 2>/dev/null || id -u)."
