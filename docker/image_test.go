@@ -513,11 +513,12 @@ func checkServer(t *testing.T, p *podman, image string, passed func(string)) flo
 	// The owner of the server process, read from /proc inside the container
 	// (the image has no ps).
 	procs := p.must(t, time.Minute, "exec", first, "bash", "-c",
-		`for p in /proc/[0-9]*; do c=$(tr '\0' ' ' < $p/cmdline 2>/dev/null) || continue; case "$c" in *jupyter-lab*) echo "$(stat -c %u $p) $(id -un $(stat -c %u $p)) $c";; esac; done`)
-	if f := strings.Fields(procs); len(f) < 2 || f[0] != "1000" || f[1] != "jovyan" {
+		// (jupyter-l[a]b: so that this script's own command line does not match.)
+		`for p in /proc/[0-9]*; do [ "${p#/proc/}" = $$ ] && continue; c=$(tr '\0' ' ' < $p/cmdline 2>/dev/null) || continue; case "$c" in *python*/jupyter-l[a]b*) echo "$(stat -c %u $p) $(id -un $(stat -c %u $p)) $c";; esac; done`)
+	if f := strings.Fields(procs); len(f) < 3 || f[0] != "1000" || f[1] != "jovyan" || strings.Count(procs, "\n") != 1 {
 		t.Errorf("the Jupyter server does not run as jovyan (uid 1000):\n%s", procs)
 	} else {
-		passed("the server runs as jovyan (uid 1000): " + strings.TrimSpace(firstLine(procs, "jupyter-lab")))
+		passed("the server runs as jovyan (uid 1000): " + strings.TrimSpace(procs))
 	}
 	logs, _ := p.run(time.Minute, "logs", first)
 	if !strings.Contains(logs, "JUPYTER_TOKEN is empty") {
