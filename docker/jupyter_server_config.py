@@ -8,7 +8,12 @@
 # Outside JupyterHub the server listens on 0.0.0.0:$JUPYTER_PORT (8888) and
 # requires the token in JUPYTER_TOKEN. The entrypoint always sets one (given
 # or generated); if the server is started some other way without a token,
-# it refuses to start rather than serve without authentication.
+# it refuses to start rather than serve without authentication. Whatever the
+# final configuration — command-line flags, a --config file (which replaces
+# this file), JUPYTER_TOKEN — the server also stops before it listens if
+# authentication or the XSRF checks end up switched off: that check is the
+# server extension descent_jupyter_guard.py, enabled in
+# jupyter_server_config.d, which Jupyter reads whatever --config says.
 # Under JupyterHub (JUPYTERHUB_API_TOKEN set) the Hub decides address and
 # authentication, and this file only sets the defaults below.
 import os
