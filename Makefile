@@ -74,7 +74,7 @@ test-site:
 # prefix and HOME (root-only steps skipped), the notebooks executed offline;
 # hadolint and the entrypoint's token rules run in `go test ./...` too.
 test-docker: setup
-	cd $(ROOT) && DESCENT_DOCKER_TEST=1 go test -count=1 -timeout 20m -v -run TestProvisionOutsideDocker ./docker
+	cd $(ROOT) && DESCENT_DOCKER_TEST=1 DESCENT_SLOW=1 go test -count=1 -timeout 20m -v -run 'TestProvisionOutsideDocker|TestJupyterGuard' ./docker
 
 # The real Dockerfile built with podman (a local Debian bookworm base, the
 # local Go) and the image run: server as jovyan with a token, health check,

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 // fakeBin is a folder with stand-ins for jupyter and jupyterhub-singleuser
@@ -144,6 +146,7 @@ func guardEnv(t *testing.T, root string) (string, []string) {
 // authentication or the XSRF checks off, and checks that the server stops
 // before it listens; and that a normal configuration still serves.
 func TestJupyterGuard(t *testing.T) {
+	testenv.Slow(t) // four real JupyterLab servers: make test-docker runs it
 	root := repoRoot(t)
 	dir, env := guardEnv(t, root)
 	open := filepath.Join(dir, "open_config.py")

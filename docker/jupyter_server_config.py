@@ -21,6 +21,9 @@ import os
 c = get_config()  # noqa: F821  (provided by traitlets when the file is loaded)
 
 c.ServerApp.open_browser = False
+# GoNB leaves the notebook's pygments lexer empty; JupyterLab's own HTML
+# export would then highlight Go as IPython.
+c.Highlight2HTML.default_language = "go"
 c.MappingKernelManager.default_kernel_name = "gonb"
 # The course starts at the first notebook when it is in the working directory.
 if os.path.exists("00-getting-started.ipynb"):

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 // dockerSpawnerPins are the Python packages the instructor installs beside
@@ -114,7 +116,10 @@ func TestClassOnPodman(t *testing.T) {
 	})
 
 	// The hub.
-	ports := freePorts(t, 3)
+	ports, err := testenv.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	password, adminToken := newID(), newID()
 	hubURL := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
 	env := []string{}
