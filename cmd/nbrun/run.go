@@ -242,9 +242,12 @@ func (r *Runner) RunContext(ctx context.Context, path string) (string, int, erro
 	case <-timer.C:
 		ended := s.end()
 		<-done
-		return "", 0, fmt.Errorf("%s: the whole notebook took longer than %v (%d cells at the -timeout of %v each, and 2m to start the kernel), "+
-			"so nbrun ended it (%d processes: nbconvert, the kernel, the cell's program): make the notebook faster, or raise -timeout or -deadline",
-			path, deadline, len(src.Cells), r.CellTimeout, len(ended))
+		why := fmt.Sprintf("the -deadline of %v", deadline)
+		if r.Deadline <= 0 {
+			why = fmt.Sprintf("%v: %d cells at the -timeout of %v each, and 2m to start the kernel", deadline, len(src.Cells), r.CellTimeout)
+		}
+		return "", 0, fmt.Errorf("%s: the whole notebook took longer than %s, so nbrun ended it (%d processes: nbconvert, the kernel, the cell's program): "+
+			"make the notebook faster, or raise -timeout or -deadline", path, why, len(ended))
 	}
 	if runErr != nil {
 		log, _ := os.ReadFile(s.logPath())
