@@ -18,9 +18,13 @@ package main
 // this cell) that such statements call. Not counted: claims inside if or
 // switch branches, loop bodies, function literals, goroutines, the right side
 // of && and ||, and method calls: they may rightly run zero times, so the
-// count is a lower bound and never fails a cell that ran to its end. A loop
-// that checks claims still prints a line per claim and they are all counted
-// in the notebook's total.
+// count is a lower bound and never fails a cell whose functions all ran to
+// their ends. A loop that checks claims still prints a line per claim and
+// they are all counted in the notebook's total.
+//
+// A return before a top-level claim, in main or in a function it calls, is
+// stopping early like os.Exit: the claims after it go unchecked on that path.
+// A claim that may rightly not run belongs inside the branch that decides it.
 
 import (
 	"fmt"
@@ -143,32 +147,28 @@ func (c *claimCounter) mustRun(fn *notebookFunc, via string) []claimSite {
 			return true
 		})
 	}
-	var visitStmts func([]ast.Stmt)
-	visitStmt := func(s ast.Stmt) {
+	// visitStmt visits what of s runs whenever s runs; s may be nil.
+	var visitStmt func(ast.Stmt)
+	visitStmt = func(s ast.Stmt) {
 		switch s := s.(type) {
+		case nil:
 		case *ast.BlockStmt:
-			visitStmts(s.List)
-		case *ast.LabeledStmt:
-			visitStmts([]ast.Stmt{s.Stmt})
-		case *ast.IfStmt:
-			if s.Init != nil {
-				visitStmts([]ast.Stmt{s.Init})
+			for _, inner := range s.List {
+				visitStmt(inner)
 			}
+		case *ast.LabeledStmt:
+			visitStmt(s.Stmt)
+		case *ast.IfStmt:
+			visitStmt(s.Init)
 			visitExpr(s.Cond)
 		case *ast.SwitchStmt:
-			if s.Init != nil {
-				visitStmts([]ast.Stmt{s.Init})
-			}
+			visitStmt(s.Init)
 			visitExpr(s.Tag)
 		case *ast.TypeSwitchStmt:
-			if s.Init != nil {
-				visitStmts([]ast.Stmt{s.Init})
-			}
-			visitStmts([]ast.Stmt{s.Assign})
+			visitStmt(s.Init)
+			visitStmt(s.Assign)
 		case *ast.ForStmt:
-			if s.Init != nil {
-				visitStmts([]ast.Stmt{s.Init})
-			}
+			visitStmt(s.Init)
 			visitExpr(s.Cond)
 		case *ast.RangeStmt:
 			visitExpr(s.X)
@@ -177,12 +177,7 @@ func (c *claimCounter) mustRun(fn *notebookFunc, via string) []claimSite {
 			visitExpr(s)
 		}
 	}
-	visitStmts = func(list []ast.Stmt) {
-		for _, s := range list {
-			visitStmt(s)
-		}
-	}
-	visitStmts(fn.decl.Body.List)
+	visitStmt(fn.decl.Body)
 	if via != "" {
 		c.memo[fn] = sites
 	}

@@ -5,15 +5,19 @@ package main
 // The session's kernel spec starts gonb through the guard. jupyter_client
 // starts the kernel in a session of its own, so the guard leads the process
 // group that holds gonb and every cell program gonb runs, out of reach of
-// whatever signal ends nbrun and nbconvert. The guard runs gonb as its child,
-// hands it the signals it gets, and watches nbrun, the session's owner:
+// whatever signal ends nbrun and nbconvert. The guard runs gonb as its child
+// and watches nbrun, the session's owner:
 //
 //   - when nbrun is gone (SIGKILL of nbrun, or of its process group, where no
 //     handler of nbrun's can run), the guard ends every process of the
 //     session — nbconvert, gonb, the cell's program, the go command — and
 //     removes the scratch folder, within a fraction of a second;
 //   - when gonb exits, the guard ends what gonb left running in its session
-//     (a cell's program whose kernel was killed) and exits with gonb's status.
+//     (a cell's program whose kernel was killed) and exits with gonb's status;
+//   - jupyter_client signals the kernel's whole process group, so gonb gets
+//     those signals itself and the guard does not pass them on (gonb would
+//     get SIGTERM twice); after SIGTERM or SIGHUP the guard gives gonb
+//     termGrace to exit, then kills it (a signal sent to the guard alone).
 
 import (
 	"errors"
@@ -25,8 +29,10 @@ import (
 	"time"
 )
 
-// ownerPoll is how often the guard checks that nbrun still runs.
-const ownerPoll = 200 * time.Millisecond
+const (
+	ownerPoll = 200 * time.Millisecond // how often the guard checks that nbrun still runs
+	termGrace = 3 * time.Second        // how long gonb has to exit after SIGTERM or SIGHUP
+)
 
 // guardMain runs the kernel guard and exits when the program was started as
 // one; otherwise it returns.
@@ -59,10 +65,15 @@ func runGuard(argv []string) int {
 	go func() { done <- kernel.Wait() }()
 	tick := time.NewTicker(ownerPoll)
 	defer tick.Stop()
+	var grace <-chan time.Time
 	for {
 		select {
 		case sig := <-sigs:
-			_ = kernel.Process.Signal(sig)
+			if sig != syscall.SIGINT && grace == nil {
+				grace = time.After(termGrace)
+			}
+		case <-grace:
+			_ = kernel.Process.Kill()
 		case err := <-done:
 			endOwnSession(id)
 			var exit *exec.ExitError

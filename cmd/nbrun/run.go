@@ -237,8 +237,8 @@ func (r *Runner) RunContext(ctx context.Context, path string) (string, int, erro
 	case <-ctx.Done():
 		ended := s.end()
 		<-done
-		return "", 0, fmt.Errorf("%s: %w by %v: ended %d processes of the run (nbconvert, the kernel, the cell's program)",
-			path, ErrStopped, context.Cause(ctx), len(ended))
+		return "", 0, fmt.Errorf("%s: %w by %v: ended the run's %s",
+			path, ErrStopped, context.Cause(ctx), countProcs(ended))
 	case <-timer.C:
 		ended := s.end()
 		<-done
@@ -246,8 +246,8 @@ func (r *Runner) RunContext(ctx context.Context, path string) (string, int, erro
 		if r.Deadline <= 0 {
 			why = fmt.Sprintf("%v: %d cells at the -timeout of %v each, and 2m to start the kernel", deadline, len(src.Cells), r.CellTimeout)
 		}
-		return "", 0, fmt.Errorf("%s: the whole notebook took longer than %s, so nbrun ended it (%d processes: nbconvert, the kernel, the cell's program): "+
-			"make the notebook faster, or raise -timeout or -deadline", path, why, len(ended))
+		return "", 0, fmt.Errorf("%s: the whole notebook took longer than %s, so nbrun ended its %s: "+
+			"make the notebook faster, or raise -timeout or -deadline", path, why, countProcs(ended))
 	}
 	if runErr != nil {
 		log, _ := os.ReadFile(s.logPath())
@@ -283,6 +283,23 @@ func (r *Runner) log() io.Writer {
 		return io.Discard
 	}
 	return r.Log
+}
+
+// countProcs says how many processes ps holds and names them:
+// "4 processes (jupyter-nbconve, nbrun, gonb, gonb_3233f830)".
+func countProcs(ps []procInfo) string {
+	if len(ps) == 0 {
+		return "0 processes"
+	}
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Comm)
+	}
+	noun := "processes"
+	if len(ps) == 1 {
+		noun = "process"
+	}
+	return fmt.Sprintf("%d %s (%s)", len(ps), noun, strings.Join(names, ", "))
 }
 
 func procNames(ps []procInfo) []string {

@@ -173,8 +173,12 @@ func sweepLeftovers(outDir string, log io.Writer) {
 			byOwner[o.PID] = append(byOwner[o.PID], p.String())
 		}
 		for _, o := range owners {
-			fmt.Fprintf(log, "nbrun: an earlier nbrun (pid %d) was killed and left %d processes running; ended them:\n    %s\n",
-				o, len(byOwner[o]), strings.Join(byOwner[o], "\n    "))
+			noun := "processes"
+			if len(byOwner[o]) == 1 {
+				noun = "process"
+			}
+			fmt.Fprintf(log, "nbrun: an earlier nbrun (pid %d) was killed and left %d %s running; ended them:\n    %s\n",
+				o, len(byOwner[o]), noun, strings.Join(byOwner[o], "\n    "))
 		}
 	}
 	ents, err := os.ReadDir(outDir)

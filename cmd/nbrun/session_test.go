@@ -257,7 +257,7 @@ func TestSweepLeftovers(t *testing.T) {
 		}
 	}
 	for _, w := range []string{
-		fmt.Sprintf("an earlier nbrun (pid %d) was killed and left 1 processes running; ended them:\n    %d sleep 300", dead.PID, orphan.Process.Pid),
+		fmt.Sprintf("an earlier nbrun (pid %d) was killed and left 1 process running; ended them:\n    %d sleep 300", dead.PID, orphan.Process.Pid),
 		fmt.Sprintf("removed %s, left by an earlier nbrun (pid %d)", orphanDir, dead.PID),
 		fmt.Sprintf("removed %s, left empty", legacy),
 	} {
@@ -265,4 +265,36 @@ func TestSweepLeftovers(t *testing.T) {
 			t.Errorf("the sweep does not say %q:\n%s", w, log.String())
 		}
 	}
+}
+
+// TestGuardOnSIGTERM: jupyter_client signals the kernel's process group, so
+// the kernel gets SIGTERM itself and the guard exits with it; a SIGTERM to the
+// guard alone ends a kernel that ignores it after termGrace.
+func TestGuardOnSIGTERM(t *testing.T) {
+	requireProc(t)
+	t.Run("to the process group", func(t *testing.T) {
+		id := sessionID(selfIdentity(), "guard003")
+		guard := startMarked(t, id, t.TempDir(), os.Args[0], guardArg, "--", "sleep", "300")
+		waitMarked(t, id, 2)
+		syscall.Kill(-guard.Process.Pid, syscall.SIGTERM)
+		err := guard.Wait()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 128+int(syscall.SIGTERM) {
+			t.Errorf("guard: %v, want exit status %d (the kernel's SIGTERM)", err, 128+int(syscall.SIGTERM))
+		}
+	})
+	t.Run("to the guard alone", func(t *testing.T) {
+		id := sessionID(selfIdentity(), "guard004")
+		guard := startMarked(t, id, t.TempDir(), os.Args[0], guardArg, "--", "sh", "-c", `trap "" TERM; sleep 300`)
+		waitMarked(t, id, 3)
+		t0 := time.Now()
+		syscall.Kill(guard.Process.Pid, syscall.SIGTERM)
+		guard.Wait()
+		if d := time.Since(t0); d < termGrace || d > termGrace+2*time.Second {
+			t.Errorf("the guard ended the kernel after %v, want about %v", d, termGrace)
+		}
+		if left := waitGone(id, time.Second); len(left) > 0 {
+			t.Errorf("still running: %v", left)
+		}
+	})
 }

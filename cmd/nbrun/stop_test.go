@@ -280,7 +280,7 @@ func TestNextRunEndsLeftovers(t *testing.T) {
 	t.Logf("the next nbrun says:\n%s", says)
 	end := time.Now()
 	for _, w := range []string{
-		fmt.Sprintf("an earlier nbrun (pid %d) was killed and left %d processes running; ended them", r.cmd.Process.Pid, len(left)),
+		fmt.Sprintf("an earlier nbrun (pid %d) was killed and left %d processes running; ended them", r.cmd.Process.Pid, len(left)), // the kernel and the cell at least
 		"removed " + filepath.Join(out, scratchPrefix),
 	} {
 		if !strings.Contains(string(says), w) {
