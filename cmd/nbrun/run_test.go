@@ -67,7 +67,7 @@ func noCopyLeft(t *testing.T, r *Runner) {
 // count of claims a cell must check is a lower bound), and one that prints
 // "exit status" and "panic:" to stderr as ordinary text.
 func TestRunPasses(t *testing.T) {
-	r := newRunner(t, 120*time.Second)
+	requireKernel(t)
 	cases := []struct {
 		notebook string
 		output   string // in the executed copy
@@ -79,6 +79,8 @@ func TestRunPasses(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.notebook, func(t *testing.T) {
+			t.Parallel() // a kernel each: one waits for Jupyter while another compiles
+			r := newRunner(t, 120*time.Second)
 			dst, claims, err := r.RunContext(context.Background(), filepath.Join("testdata", c.notebook))
 			if err != nil {
 				t.Fatal(err)
@@ -112,7 +114,7 @@ func noScratchLeft(t *testing.T, r *Runner) {
 // TestRunFails executes fixtures that must fail and checks that the message
 // names the notebook, the cell and the cause, and that no copy is left.
 func TestRunFails(t *testing.T) {
-	r := newRunner(t, 120*time.Second)
+	requireKernel(t)
 	cases := []struct {
 		notebook string
 		want     []string // all must appear in the error
@@ -127,6 +129,8 @@ func TestRunFails(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.notebook, func(t *testing.T) {
+			t.Parallel()
+			r := newRunner(t, 120*time.Second)
 			_, err := r.Run(filepath.Join("testdata", c.notebook))
 			if err == nil {
 				t.Fatal("runner passed a failing notebook")
