@@ -47,7 +47,11 @@ test-go:
 	cd $(ROOT) && go build ./...
 	cd $(ROOT) && go test -count=1 ./...
 
+# The runner's own tests that start real gonb kernels (failure fixtures, and
+# nbrun stopped every way while a cell spins: nothing may outlive it;
+# DESCENT_KERNEL_TEST=1, skipped by a plain go test), then every notebook.
 test-notebooks:
+	cd $(ROOT) && DESCENT_KERNEL_TEST=1 go test -count=1 -timeout 30m ./cmd/nbrun
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
 	.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
 
