@@ -69,16 +69,20 @@ func (m *MLP) checkBatch(name string, idx []int) {
 
 // checkCoupled validates a training-mode batch: batch norm needs two
 // examples, dropout a probability in [0, 1).
-func (m *MLP) checkCoupled(name string, idx []int) {
+func (m *MLP) checkCoupled(name, method string, idx []int) {
 	if m.bn != nil {
 		if len(idx) < 2 {
-			panic(fmt.Sprintf("problems: %s: batch norm in training mode needs a batch of at least 2 examples, got %d "+
-				"(its variance is 0 and the output would ignore the input); evaluate single examples with SetTraining(false)", name, len(idx)))
+			panic(fmt.Sprintf("problems: %s.%s: batch norm in training mode needs a batch of at least 2 examples, got %d "+
+				"(its variance is 0 and the output would ignore the input); evaluate single examples with SetTraining(false)", name, method, len(idx)))
 		}
 		m.bn.check()
 	}
 	m.checkDropout()
-	m.checkBatch(name, idx)
+	for _, i := range idx {
+		if i < 0 || i >= m.data.Len() {
+			panic(fmt.Sprintf("problems: %s.%s: index %d out of range [0, %d)", name, method, i, m.data.Len()))
+		}
+	}
 }
 
 // batchForward runs the batch idx through the network at x, layer by
@@ -277,8 +281,7 @@ func (m *MLP) normalizeBackward(grad, x []float64, l, n int, d []float64) {
 // it is a training step: running statistics move, the next dropout masks
 // come up.
 func (m *MLP) batchLoss(name string, grad, x []float64, idx []int, out outputLoss) float64 {
-	name += ".Loss"
-	m.checkCoupled(name, idx)
+	m.checkCoupled(name, "Loss", idx)
 	m.batchForward(x, idx, true, grad != nil)
 	k := m.sizes[len(m.sizes)-1]
 	z := m.batch.z[m.Layers()]
@@ -301,8 +304,8 @@ func (m *MLP) batchLoss(name string, grad, x []float64, idx []int, out outputLos
 // batchStats is LayerStats' layer-by-layer path: activation sums and sums
 // of squares per layer into sum and sq, and the summed cross-entropy
 // gradient into grad. Nothing is updated.
-func (m *MLP) batchStats(name string, grad, x []float64, idx []int, sum, sq []float64) {
-	m.checkCoupled(name, idx)
+func (m *MLP) batchStats(grad, x []float64, idx []int, sum, sq []float64) {
+	m.checkCoupled("MLP", "LayerStats", idx)
 	m.batchForward(x, idx, true, false)
 	n, L := len(idx), m.Layers()
 	for l := 1; l <= L; l++ {

@@ -608,7 +608,7 @@ func (m *MLP) LayerStats(params []float64, idx []int) []LayerStat {
 	sq := make([]float64, L+1)
 	grad := make([]float64, m.dim)
 	if m.coupled() {
-		m.batchStats("MLP.LayerStats", grad, params, idx, sum, sq)
+		m.batchStats(grad, params, idx, sum, sq)
 	} else {
 		k := m.sizes[L]
 		for _, i := range idx {
