@@ -13,21 +13,22 @@ import (
 // |a − n| / max(|a|, |n|, 1e-8), required ≤ tol.
 func checkStochasticGrad(t *testing.T, name string, m Stochastic, x []float64, idx []int, tol float64) {
 	t.Helper()
-	checkStochasticGradFloor(t, name, m, x, idx, tol, 0)
+	checkStochasticGradFloor(t, name, m, x, idx, tol, 0, 1e-6)
 }
 
 // checkStochasticGradFloor is checkStochasticGrad with the denominator of
-// the relative error at least floor·‖g‖∞: components far smaller than the
+// the relative error at least floor·‖g‖∞ (components far smaller than the
 // gradient's scale are compared with that scale, where central differences
-// have no relative accuracy left (batch norm on two examples has many).
-func checkStochasticGradFloor(t *testing.T, name string, m Stochastic, x []float64, idx []int, tol, floor float64) {
+// have no relative accuracy left: batch norm on two examples has many) and
+// the difference step h.
+func checkStochasticGradFloor(t *testing.T, name string, m Stochastic, x []float64, idx []int, tol, floor, h float64) {
 	t.Helper()
 	g := make([]float64, m.Dim())
 	f := m.Loss(g, x, idx)
 	if f0 := m.Loss(nil, x, idx); f0 != f {
 		t.Errorf("%s: loss with grad %v, without %v", name, f, f0)
 	}
-	num := fd.Gradient(nil, func(x []float64) float64 { return m.Loss(nil, x, idx) }, x, &fd.Settings{Formula: fd.Central, Step: 1e-6})
+	num := fd.Gradient(nil, func(x []float64) float64 { return m.Loss(nil, x, idx) }, x, &fd.Settings{Formula: fd.Central, Step: h})
 	var gmax float64
 	for _, v := range g {
 		gmax = math.Max(gmax, math.Abs(v))
