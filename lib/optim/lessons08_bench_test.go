@@ -136,6 +136,21 @@ func BenchmarkNotebook08(b *testing.B) {
 				}
 				rows = append(rows, fmt.Sprintf("%-12s train %.3f  held-out %.3f  ECE %.3f", name, train, acc, ece))
 			}
+			// The other regularizer: hard labels with dropout.
+			for _, p := range []float64{0.1, 0.3} {
+				drop := problems.NewMLP(small, []int{16, 16}, problems.ReLU, 0)
+				drop.Dropout, drop.DropoutSeed = p, 1
+				var acc, ece, train float64
+				for seed := uint64(1); seed <= seeds; seed++ {
+					x := make([]float64, drop.Dim())
+					drop.Init(x, problems.He, seed)
+					r := MinimizeStochastic(drop, x, &Adam{LR: 0.01}, settings(20, 300, seed))
+					acc += held.Accuracy(r.X, nil) / seeds
+					train += drop.Accuracy(r.X, nil) / seeds
+					ece += problems.ECE(held.Reliability(r.X, nil, 15)) / seeds
+				}
+				rows = append(rows, fmt.Sprintf("dropout %.1f  train %.3f  held-out %.3f  ECE %.3f", p, train, acc, ece))
+			}
 		})
 		b.Logf("student 2-16-16-5 (%d parameters) on 100 points, 300 epochs, %d seeds (teacher: %.3f, ECE %.3f):\n%s",
 			student.Dim(), seeds, l.teacherAcc, l.teacherECE, strings.Join(rows, "\n"))
@@ -235,5 +250,34 @@ func BenchmarkNotebook08(b *testing.B) {
 			}
 		})
 		b.Logf("held-out accuracy after 20 epochs of SGD, batch 32, %d training points, seeds 1/2/3:\n%s", train.Len(), strings.Join(rows, "\n"))
+	})
+
+	// Batch norm's caveats at lr 0.1: small batches, and the gap between
+	// the running statistics and the data's own.
+	b.Run("batchnorm-caveats", func(b *testing.B) {
+		train, val := problems.SpiralArms(5, 160, 0.25, 1).Split(0.5, 2)
+		var rows []string
+		timed(b, func() {
+			rows = rows[:0]
+			for _, batch := range []int{2, 4, 32} {
+				var run, fit, trainLoss, evalLoss float64
+				for seed := uint64(1); seed <= 3; seed++ {
+					net := problems.NewBatchNormMLP(train, []int{32, 32, 32}, problems.ReLU, 0)
+					x := make([]float64, net.Dim())
+					net.Init(x, problems.He, seed)
+					r := MinimizeStochastic(net, x, &SGD{LR: 0.1}, settings(batch, 20, seed))
+					all := problems.All(train.Len())
+					trainLoss += net.Loss(nil, r.X, all) / 3
+					net.SetTraining(false)
+					evalLoss += net.Loss(nil, r.X, all) / 3
+					run += net.OnData(val).Accuracy(r.X, nil) / 3
+					net.FitRunningStats(r.X, nil)
+					fit += net.OnData(val).Accuracy(r.X, nil) / 3
+				}
+				rows = append(rows, fmt.Sprintf("batch %2d: held-out %.3f with running statistics, %.3f with fitted; training loss %.3f in training mode, %.3f in evaluation mode",
+					batch, run, fit, trainLoss, evalLoss))
+			}
+		})
+		b.Logf("3×32 network with batch norm, SGD lr 0.1, 20 epochs, mean of 3 seeds:\n%s", strings.Join(rows, "\n"))
 	})
 }

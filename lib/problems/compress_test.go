@@ -173,7 +173,7 @@ func TestQuantizeRoundTrip(t *testing.T) {
 				}
 				levels[c] = true
 				r := g.Dequantize(c)
-				if e := math.Abs(r - x); e > g.Scale/2*(1+1e-9) {
+				if e := math.Abs(r - x); e > g.Scale/2*(1+1e-9)+4e-16*math.Abs(x) { // half a step, plus the rounding of s·q
 					t.Errorf("%s %+v: %v → %v, error %v > half a step %v", name, q, x, r, e, g.Scale/2)
 				}
 				if g.Round(r) != r {
@@ -315,4 +315,79 @@ func TestQuantAware(t *testing.T) {
 		}
 		mustPanic(t, "QuantAware.Loss: len(x)", func() { qa.Loss(g, x[1:], idx) })
 	}
+}
+
+// panics reports whether f panics with a "problems: " message; any other
+// panic fails the test.
+func panics(t *testing.T, f func()) (did bool) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			did = true
+			if s, ok := r.(string); !ok || len(s) < 10 || s[:10] != "problems: " {
+				t.Fatalf("panic %v without the package's prefix", r)
+			}
+		}
+	}()
+	f()
+	return false
+}
+
+// Any bits and values: the quantizer refuses bad bits and non-finite
+// values with a message, and otherwise rounds every value within half a
+// step, onto a grid that holds 0.
+func FuzzQuantize(f *testing.F) {
+	f.Add(8, uint8(0), false, 0.5, -1.0, 3.0)
+	f.Add(1, uint8(1), true, 0.0, 0.0, 0.0)
+	f.Add(33, uint8(0), false, 1.0, 2.0, 3.0)
+	f.Add(2, uint8(1), false, 1e300, -1e-300, 7.0)
+	f.Fuzz(func(t *testing.T, bits int, scheme uint8, pc bool, a, b, c float64) {
+		q := Quantizer{Bits: bits, Scheme: QuantScheme(scheme % 3), PerChannel: pc}
+		params := []float64{a, b, c, 0.5}
+		ws := []WeightMatrix{{Layer: 1, Off: 0, Rows: 1, Cols: 3}}
+		finite := !slices.ContainsFunc(params, func(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) })
+		valid := bits >= 1 && bits <= 32 && q.Scheme != QuantScheme(2) && (q.Scheme == Affine || bits >= 2)
+		if math.Abs(a)+math.Abs(b)+math.Abs(c) > 1e300 {
+			return // the range itself would overflow
+		}
+		dst := make([]float64, 4)
+		if did := panics(t, func() { q.FakeQuantize(dst, params, ws) }); did != (!valid || !finite) {
+			t.Fatalf("%+v on %v: panicked %v", q, params, did)
+		}
+		if !valid || !finite {
+			return
+		}
+		g := q.Grid(params[:3])
+		for i, v := range params[:3] {
+			if e := math.Abs(dst[i] - v); e > g.Scale/2*(1+1e-9)+4e-16*math.Abs(v) {
+				t.Fatalf("%+v: %v → %v, step %v", q, v, dst[i], g.Scale)
+			}
+		}
+		if dst[3] != 0.5 || g.Round(0) != 0 {
+			t.Fatalf("%+v: bias %v, zero → %v", q, dst[3], g.Round(0))
+		}
+	})
+}
+
+// Any sparsity: refused outside [0, 1), else exactly round(s·N) removed.
+func FuzzMagnitudePrune(f *testing.F) {
+	f.Add(0.5)
+	f.Add(1.0)
+	f.Add(-0.0)
+	f.Add(0.9999999)
+	f.Fuzz(func(t *testing.T, s float64) {
+		x := []float64{3, -1, 4, 1, -5, 9, 2, 6}
+		ws := []WeightMatrix{{Off: 0, Rows: 2, Cols: 4}}
+		var keep []bool
+		did := panics(t, func() { keep = MagnitudePrune(x, ws, s, Global) })
+		if did != !(s >= 0 && s < 1) {
+			t.Fatalf("sparsity %v: panicked %v", s, did)
+		}
+		if did {
+			return
+		}
+		if got, want := Sparsity(x, ws), math.Round(s*8)/8; got != want || len(keep) != 8 {
+			t.Fatalf("sparsity %v: %v removed, want %v", s, got, want)
+		}
+	})
 }
