@@ -206,6 +206,9 @@ func (m *MLP) batchBackward(grad, x []float64, idx []int, dropout bool) {
 				prev = s.out[l-1][i*in : i*in+in]
 			}
 			for o, d := range delta[i*out : i*out+out] {
+				if d == 0 { // a ReLU unit that is off, or a dropped one
+					continue
+				}
 				row := gw[o*in : o*in+in]
 				for j, v := range prev {
 					row[j] += d * v
@@ -231,6 +234,9 @@ func (m *MLP) batchBackward(grad, x []float64, idx []int, dropout bool) {
 		for i := 0; i < n; i++ {
 			ni := nx[i*in : i*in+in]
 			for o, d := range delta[i*out : i*out+out] {
+				if d == 0 {
+					continue
+				}
 				row := w[o*in : o*in+in]
 				for j, wj := range row {
 					ni[j] += wj * d

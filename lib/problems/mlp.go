@@ -381,6 +381,9 @@ func (m *MLP) backward(grad, params, input []float64) {
 		woff := m.off[l-1]
 		gw := grad[woff : woff+out*in]
 		for o, d := range delta {
+			if d == 0 { // a ReLU unit that is off: nothing flows through it
+				continue
+			}
 			row := gw[o*in : o*in+in]
 			for j, v := range prev {
 				row[j] += d * v
@@ -401,6 +404,9 @@ func (m *MLP) backward(grad, params, input []float64) {
 			next[j] = 0
 		}
 		for o, d := range delta {
+			if d == 0 {
+				continue
+			}
 			row := w[o*in : o*in+in]
 			for j, wj := range row {
 				next[j] += wj * d
