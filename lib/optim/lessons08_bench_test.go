@@ -206,6 +206,11 @@ func BenchmarkNotebook08(b *testing.B) {
 						row += fmt.Sprintf("  %v/%s %.3f", sc, map[bool]string{false: "tensor", true: "channel"}[pc], l.held.Accuracy(y, nil))
 					}
 				}
+				// Weights per channel and activations (affine, per layer) at the same bits.
+				wq := problems.Quantizer{Bits: bits, Scheme: problems.Symmetric, PerChannel: true}
+				wq.FakeQuantize(y, l.tx, ws)
+				acts := l.teacher.ActivationGrids(y, nil, problems.Quantizer{Bits: bits, Scheme: problems.Affine})
+				row += fmt.Sprintf("  +activations %.3f", l.held.QuantizedAccuracy(y, nil, acts))
 				if bits <= 4 {
 					for _, pc := range []bool{false, true} {
 						qa := problems.NewQuantAware(l.teacher, problems.Quantizer{Bits: bits, PerChannel: pc})

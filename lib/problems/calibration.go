@@ -85,12 +85,7 @@ func (m *MLP) Reliability(params []float64, idx []int, bins int) []ReliabilityBi
 			panic(fmt.Sprintf("problems: MLP.Reliability: index %d out of range [0, %d)", i, m.Len()))
 		}
 		m.Probs(p, params, m.data.X[i])
-		best := 0
-		for c := range p {
-			if p[c] > p[best] {
-				best = c
-			}
-		}
+		best := argmax(p)
 		conf[j], correct[j] = p[best], best == m.data.Label[i]
 	}
 	return Reliability(conf, correct, bins)

@@ -391,3 +391,48 @@ func FuzzMagnitudePrune(f *testing.F) {
 		}
 	})
 }
+
+func TestActivationQuantization(t *testing.T) {
+	for _, bn := range []bool{false, true} {
+		m, x := trainedish(bn, 9)
+		if bn {
+			m.FitRunningStats(x, nil)
+		}
+		acc := m.Accuracy(x, nil)
+		for _, q := range []Quantizer{{Bits: 1, Scheme: Affine}, {Bits: 2, Scheme: Affine}, {Bits: 8, Scheme: Affine}, {Bits: 8}, {Bits: 32, Scheme: Affine}} {
+			grids := m.ActivationGrids(x, nil, q)
+			if len(grids) != 2 {
+				t.Fatalf("%d grids for 2 hidden layers", len(grids))
+			}
+			for l, g := range grids {
+				if g.Round(0) != 0 || (q.Scheme == Affine && g.Zero != 0) {
+					t.Errorf("%+v layer %d: ReLU outputs are ≥ 0, want zero point 0, got grid %+v", q, l+1, g)
+				}
+			}
+			qacc := m.QuantizedAccuracy(x, nil, grids)
+			if q.Bits == 32 && qacc != acc {
+				t.Errorf("bn %v, 32 bits: accuracy %v, float %v", bn, qacc, acc)
+			}
+			if q.Bits == 1 {
+				// Every hidden output is 0 or its layer's largest value.
+				m.forward(x, m.data.X[3], grids)
+				for l := 1; l <= 2; l++ {
+					for _, v := range m.a[l] {
+						if v != 0 && v != grids[l-1].Dequantize(1) {
+							t.Fatalf("1 bit: layer %d output %v", l, v)
+						}
+					}
+				}
+			}
+		}
+		// Predict is untouched by the grids.
+		m.ActivationGrids(x, nil, Quantizer{Bits: 1, Scheme: Affine})
+		if m.Accuracy(x, nil) != acc {
+			t.Error("ActivationGrids changed the network")
+		}
+		mustPanic(t, "per tensor", func() { m.ActivationGrids(x, nil, Quantizer{Bits: 8, PerChannel: true}) })
+		mustPanic(t, "want 1 ≤ bits ≤ 32", func() { m.ActivationGrids(x, nil, Quantizer{Bits: 0}) })
+		mustPanic(t, "index 60 out of range", func() { m.ActivationGrids(x, []int{60}, Quantizer{Bits: 8}) })
+		mustPanic(t, "1 activation grids for 2 hidden layers", func() { m.QuantizedAccuracy(x, nil, []Grid{{Scale: 1, Hi: 1}}) })
+	}
+}

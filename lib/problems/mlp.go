@@ -337,8 +337,8 @@ func (m *MLP) activationGrad(d, a []float64) {
 
 // forward runs the network on one input in evaluation mode (batch norm with
 // the running statistics, no dropout), filling m.a[1..L]; m.a[L] holds the
-// logits.
-func (m *MLP) forward(params, input []float64) {
+// logits. With acts, hidden layer l's outputs are rounded to acts[l−1].
+func (m *MLP) forward(params, input []float64, acts []Grid) {
 	L := m.Layers()
 	prev := input
 	for l := 1; l <= L; l++ {
@@ -361,6 +361,11 @@ func (m *MLP) forward(params, input []float64) {
 				m.bn.normalizeEval(cur, m.zhat[l], params, m.off[l-1]+len(w), l)
 			}
 			m.activate(cur)
+			if acts != nil {
+				for o, v := range cur {
+					cur[o] = acts[l-1].Round(v)
+				}
+			}
 		}
 		prev = cur
 	}
@@ -449,7 +454,7 @@ func (m *MLP) loss(name string, grad, x []float64, idx []int, out outputLoss) fl
 		for _, i := range idx {
 			checkIndex(name, i, m.data.Len())
 			in := m.data.X[i]
-			m.forward(x, in)
+			m.forward(x, in, nil)
 			z := m.a[m.Layers()]
 			if grad == nil {
 				loss += out.outputLoss(nil, z, i)
@@ -533,7 +538,7 @@ func (m *MLP) Logits(dst, params, input []float64) []float64 {
 	if len(dst) != m.sizes[len(m.sizes)-1] {
 		panic(fmt.Sprintf("problems: MLP.Logits: len(dst) = %d, want %d classes", len(dst), m.sizes[len(m.sizes)-1]))
 	}
-	m.forward(params, input)
+	m.forward(params, input, nil)
 	copy(dst, m.a[m.Layers()])
 	return dst
 }
@@ -546,7 +551,7 @@ func (m *MLP) Probs(dst, params, input []float64) []float64 {
 	if len(dst) != m.sizes[len(m.sizes)-1] {
 		panic(fmt.Sprintf("problems: MLP.Probs: len(dst) = %d, want %d classes", len(dst), m.sizes[len(m.sizes)-1]))
 	}
-	m.forward(params, input)
+	m.forward(params, input, nil)
 	z := m.a[m.Layers()]
 	lse := logSumExp(z)
 	for c, v := range z {
@@ -560,9 +565,13 @@ func (m *MLP) Probs(dst, params, input []float64) []float64 {
 // concurrent use.
 func (m *MLP) Predict(params, input []float64) int {
 	m.checkInput("Predict", params, input)
-	m.forward(params, input)
+	m.forward(params, input, nil)
+	return argmax(m.a[m.Layers()])
+}
+
+// argmax is the index of the largest value (the first of equals).
+func argmax(z []float64) int {
 	best := 0
-	z := m.a[m.Layers()]
 	for c := range z {
 		if z[c] > z[best] {
 			best = c
@@ -620,7 +629,7 @@ func (m *MLP) LayerStats(params []float64, idx []int) []LayerStat {
 		for _, i := range idx {
 			checkIndex("MLP", i, m.Len())
 			in := m.data.X[i]
-			m.forward(params, in)
+			m.forward(params, in, nil)
 			for l := 1; l <= L; l++ {
 				for _, v := range m.a[l] {
 					sum[l] += v
