@@ -108,18 +108,7 @@ func (m *MLP) batchForward(x []float64, idx []int, dropout, update bool) {
 			if l > 1 {
 				prev = s.out[l-1][i*in : i*in+in]
 			}
-			zi := z[i*out : i*out+out]
-			for o := range zi {
-				row := w[o*in : o*in+in]
-				var sum float64
-				if b != nil {
-					sum = b[o]
-				}
-				for j, v := range prev {
-					sum += row[j] * v
-				}
-				zi[o] = sum
-			}
+			affine(z[i*out:i*out+out], w, b, prev)
 		}
 		if l == L {
 			break
@@ -205,15 +194,7 @@ func (m *MLP) batchBackward(grad, x []float64, idx []int, dropout bool) {
 			if l > 1 {
 				prev = s.out[l-1][i*in : i*in+in]
 			}
-			for o, d := range delta[i*out : i*out+out] {
-				if d == 0 { // a ReLU unit that is off, or a dropped one
-					continue
-				}
-				row := gw[o*in : o*in+in]
-				for j, v := range prev {
-					row[j] += d * v
-				}
-			}
+			addOuter(gw, delta[i*out:i*out+out], prev)
 		}
 		if !m.normalized(l) {
 			gb := grad[woff+out*in : woff+out*in+out]
@@ -228,20 +209,8 @@ func (m *MLP) batchBackward(grad, x []float64, idx []int, dropout bool) {
 		}
 		w, _ := m.layerParams(x, l)
 		nx := next[:n*in]
-		for j := range nx {
-			nx[j] = 0
-		}
 		for i := 0; i < n; i++ {
-			ni := nx[i*in : i*in+in]
-			for o, d := range delta[i*out : i*out+out] {
-				if d == 0 {
-					continue
-				}
-				row := w[o*in : o*in+in]
-				for j, wj := range row {
-					ni[j] += wj * d
-				}
-			}
+			transposeTimes(nx[i*in:i*in+in], w, delta[i*out:i*out+out])
 		}
 		if dropout {
 			for j, k := range s.mask[l-1][:n*in] {

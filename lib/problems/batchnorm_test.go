@@ -298,7 +298,11 @@ func TestBatchNormLayerStats(t *testing.T) {
 	m := NewBatchNormMLP(d, hidden, ReLU, 0)
 	x := make([]float64, m.Dim())
 	m.Init(x, Naive, 2)
+	before, _ := m.BatchNorm().RunningStats()
 	s := m.LayerStats(x, nil)
+	if after, _ := m.BatchNorm().RunningStats(); !slices.Equal(before[0], after[0]) {
+		t.Error("LayerStats moved the running statistics")
+	}
 	for l := 1; l < 5; l++ {
 		if r := s[l].ActStd / s[l-1].ActStd; r < 0.8 || r > 1.25 {
 			t.Errorf("batch norm, naive init: activation std changes ×%v from layer %d to %d", r, l, l+1)
@@ -311,22 +315,14 @@ func TestBatchNormLayerStats(t *testing.T) {
 	if ps[4].ActStd < 100*s[4].ActStd {
 		t.Errorf("naive ReLU layer 5: std %v without batch norm, %v with: want it exploding without", ps[4].ActStd, s[4].ActStd)
 	}
-	// LayerStats' gradient is the Loss gradient, and it updates nothing.
-	g := make([]float64, m.Dim())
-	before, _ := m.BatchNorm().RunningStats()
-	after, _ := m.BatchNorm().RunningStats()
-	if !slices.Equal(before[0], after[0]) {
-		t.Error("LayerStats moved the running statistics")
-	}
-	m.Loss(g, x, All(d.Len()))
-	lo, hi := m.WeightRange(3)
-	var n2 float64
-	for _, v := range g[lo:hi] {
-		n2 += v * v
-	}
-	if math.Abs(math.Sqrt(n2)-s[2].GradNorm) > 1e-12*math.Sqrt(n2) {
-		t.Errorf("GradNorm %v, Loss gradient norm %v", s[2].GradNorm, math.Sqrt(n2))
-	}
+	// LayerStats' gradient is the training-mode Loss gradient of the batch.
+	checkGradNorm(t, m, x, s, 3)
+	// With dropout too, at the round LayerStats used.
+	m.Dropout = 0.2
+	r := m.DropoutRound()
+	s = m.LayerStats(x, nil)
+	m.SetDropoutRound(r)
+	checkGradNorm(t, m, x, s, 2)
 }
 
 func TestBatchNormShapeAndData(t *testing.T) {

@@ -296,6 +296,55 @@ func (m *MLP) layerParams(params []float64, l int) (w, b []float64) {
 	return w, b
 }
 
+// affine writes z = W·a + b (b may be nil) for the nₗ × nₗ₋₁ row-major W.
+func affine(z, w, b, a []float64) {
+	in := len(a)
+	for o := range z {
+		row := w[o*in : o*in+in]
+		var s float64
+		if b != nil {
+			s = b[o]
+		}
+		for j, v := range a {
+			s += row[j] * v
+		}
+		z[o] = s
+	}
+}
+
+// addOuter adds δ aᵀ to the row-major gradient gw of a weight matrix,
+// skipping the rows whose δ is exactly zero (ReLU units that are off or
+// dropped units: nothing flows through them).
+func addOuter(gw, delta, a []float64) {
+	in := len(a)
+	for o, d := range delta {
+		if d == 0 {
+			continue
+		}
+		row := gw[o*in : o*in+in]
+		for j, v := range a {
+			row[j] += d * v
+		}
+	}
+}
+
+// transposeTimes writes Wᵀδ into next (len nₗ₋₁).
+func transposeTimes(next, w, delta []float64) {
+	in := len(next)
+	for j := range next {
+		next[j] = 0
+	}
+	for o, d := range delta {
+		if d == 0 {
+			continue
+		}
+		row := w[o*in : o*in+in]
+		for j, wj := range row {
+			next[j] += wj * d
+		}
+	}
+}
+
 // activate applies the hidden activation in place.
 func (m *MLP) activate(v []float64) {
 	switch m.act {
@@ -342,20 +391,9 @@ func (m *MLP) forward(params, input []float64, acts []Grid) {
 	L := m.Layers()
 	prev := input
 	for l := 1; l <= L; l++ {
-		in := m.sizes[l-1]
 		w, b := m.layerParams(params, l)
 		cur := m.a[l]
-		for o := range cur {
-			row := w[o*in : o*in+in]
-			var s float64
-			if b != nil {
-				s = b[o]
-			}
-			for j, v := range prev {
-				s += row[j] * v
-			}
-			cur[o] = s
-		}
+		affine(cur, w, b, prev)
 		if l < L {
 			if m.normalized(l) {
 				m.bn.normalizeEval(cur, m.zhat[l], params, m.off[l-1]+len(w), l)
@@ -384,16 +422,7 @@ func (m *MLP) backward(grad, params, input []float64) {
 			prev = m.a[l-1]
 		}
 		woff := m.off[l-1]
-		gw := grad[woff : woff+out*in]
-		for o, d := range delta {
-			if d == 0 { // a ReLU unit that is off: nothing flows through it
-				continue
-			}
-			row := gw[o*in : o*in+in]
-			for j, v := range prev {
-				row[j] += d * v
-			}
-		}
+		addOuter(grad[woff:woff+out*in], delta, prev)
 		if !m.normalized(l) {
 			gb := grad[woff+out*in : woff+out*in+out]
 			for o, d := range delta {
@@ -405,18 +434,7 @@ func (m *MLP) backward(grad, params, input []float64) {
 		}
 		w, _ := m.layerParams(params, l)
 		next := m.delta2[:in]
-		for j := range next {
-			next[j] = 0
-		}
-		for o, d := range delta {
-			if d == 0 {
-				continue
-			}
-			row := w[o*in : o*in+in]
-			for j, wj := range row {
-				next[j] += wj * d
-			}
-		}
+		transposeTimes(next, w, delta)
 		m.activationGrad(next, prev)
 		if m.normalized(l - 1) {
 			m.bn.backwardEval(next, m.zhat[l-1], grad, params, m.off[l-2]+in*m.sizes[l-2], l-1)

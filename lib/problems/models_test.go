@@ -264,16 +264,21 @@ func TestLayerStatsInitLessons(t *testing.T) {
 	m := NewMLP(d, hidden, Tanh, 0)
 	x := make([]float64, m.Dim())
 	m.Init(x, Xavier, 2)
-	xs := m.LayerStats(x, nil)
-	// The gradient norms agree with the full-batch Loss gradient.
+	checkGradNorm(t, m, x, m.LayerStats(x, nil), 3)
+}
+
+// checkGradNorm checks that LayerStats' GradNorm of layer l is the norm of
+// the full-batch Loss gradient of Wˡ (without L2).
+func checkGradNorm(t *testing.T, m *MLP, x []float64, stats []LayerStat, l int) {
+	t.Helper()
 	g := make([]float64, m.Dim())
-	m.Loss(g, x, All(d.Len()))
-	lo, hi := m.WeightRange(3)
+	m.Loss(g, x, All(m.Len()))
+	lo, hi := m.WeightRange(l)
 	var s float64
 	for _, v := range g[lo:hi] {
 		s += v * v
 	}
-	if math.Abs(math.Sqrt(s)-xs[2].GradNorm) > 1e-12*math.Sqrt(s) {
-		t.Errorf("GradNorm %v, Loss gradient norm %v", xs[2].GradNorm, math.Sqrt(s))
+	if math.Abs(math.Sqrt(s)-stats[l-1].GradNorm) > 1e-12*math.Sqrt(s) {
+		t.Errorf("layer %d: GradNorm %v, Loss gradient norm %v", l, stats[l-1].GradNorm, math.Sqrt(s))
 	}
 }
