@@ -2,7 +2,6 @@ package optim
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -45,8 +44,7 @@ func trainTeacher08(train problems.Dataset) (*problems.MLP, []float64) {
 	net := problems.NewMLP(train, []int{64, 64}, problems.ReLU, 0)
 	x := make([]float64, net.Dim())
 	net.Init(x, problems.He, 1)
-	r := MinimizeStochastic(net, x, &Adam{LR: 0.01}, StochasticSettings{BatchSize: 64, Epochs: lessons08TeacherEpochs,
-		Rand: rand.New(rand.NewPCG(1, 1)), EvalEvery: 1 << 30})
+	r := Run(problems.FullBatch("teacher", net), x, NewAdam(0.01), Settings{Batch: 64, Epochs: lessons08TeacherEpochs, Seed: 1})
 	return net, r.X
 }
 
@@ -87,11 +85,8 @@ func timed(b *testing.B, lesson func()) {
 
 func BenchmarkNotebook08(b *testing.B) {
 	l := setup08()
-	quiet := StochasticSettings{EvalEvery: 1 << 30}
-	settings := func(batch int, epochs float64, seed uint64) StochasticSettings {
-		s := quiet
-		s.BatchSize, s.Epochs, s.Rand = batch, epochs, rand.New(rand.NewPCG(seed, 1))
-		return s
+	settings := func(batch int, epochs float64, seed uint64) Settings {
+		return Settings{Batch: batch, Epochs: epochs, Seed: seed}
 	}
 
 	b.Run("teacher", func(b *testing.B) {
@@ -114,10 +109,11 @@ func BenchmarkNotebook08(b *testing.B) {
 		// fit trains net on the objective p from seeds 1…seeds and returns
 		// the mean training and held-out accuracy and held-out ECE.
 		fit := func(net *problems.MLP, p problems.Stochastic) (train, acc, ece float64) {
+			prob := problems.FullBatch("student", p)
 			for seed := uint64(1); seed <= seeds; seed++ {
 				x := make([]float64, net.Dim())
 				net.Init(x, problems.He, seed)
-				r := MinimizeStochastic(p, x, &Adam{LR: 0.01}, settings(20, 300, seed))
+				r := Run(prob, x, NewAdam(0.01), settings(20, 300, seed))
 				acc += held.Accuracy(r.X, nil) / seeds
 				train += net.Accuracy(r.X, nil) / seeds
 				ece += problems.ECE(held.Reliability(r.X, nil, 15)) / seeds
@@ -167,8 +163,8 @@ func BenchmarkNotebook08(b *testing.B) {
 					epochs float64
 				}{{"+10 ep", 1, 10}, {"+30 ep", 1, 30}, {"3×10 ep", 3, 10}} {
 					y := slices.Clone(l.tx)
-					res, err := Prune(y, ws, PruneSettings{Sparsity: s, Rounds: c.rounds, Opt: &Adam{LR: 3e-3},
-						FineTune: StochasticTrainer(l.teacher, settings(64, c.epochs, 2))})
+					res, err := Prune(y, ws, PruneSettings{Sparsity: s, Rounds: c.rounds, Opt: NewAdam(3e-3),
+						FineTune: RunTrainer(problems.FullBatch("teacher", l.teacher), settings(64, c.epochs, 2))})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -204,7 +200,7 @@ func BenchmarkNotebook08(b *testing.B) {
 				if bits <= 4 {
 					for _, pc := range []bool{false, true} {
 						qa := problems.NewQuantAware(l.teacher, problems.Quantizer{Bits: bits, PerChannel: pc})
-						r := MinimizeStochastic(qa, l.tx, &Adam{LR: 1e-3}, settings(64, 10, 3))
+						r := Run(problems.FullBatch("quant-aware", qa), l.tx, NewAdam(1e-3), settings(64, 10, 3))
 						row += fmt.Sprintf("  QAT/%s %.3f", map[bool]string{false: "tensor", true: "channel"}[pc], l.held.Accuracy(qa.Quantized(y, r.X), nil))
 					}
 				}
@@ -233,7 +229,7 @@ func BenchmarkNotebook08(b *testing.B) {
 						}
 						x := make([]float64, net.Dim())
 						net.Init(x, problems.He, seed)
-						r := MinimizeStochastic(net, x, &SGD{LR: lr}, settings(32, 20, seed))
+						r := Run(problems.FullBatch("spiral arms", net), x, NewSGD(lr), settings(32, 20, seed))
 						if bn {
 							net.FitRunningStats(r.X, nil)
 						}
@@ -260,7 +256,7 @@ func BenchmarkNotebook08(b *testing.B) {
 					net := problems.NewBatchNormMLP(train, []int{32, 32, 32}, problems.ReLU, 0)
 					x := make([]float64, net.Dim())
 					net.Init(x, problems.He, seed)
-					r := MinimizeStochastic(net, x, &SGD{LR: 0.1}, settings(batch, 20, seed))
+					r := Run(problems.FullBatch("spiral arms", net), x, NewSGD(0.1), settings(batch, 20, seed))
 					all := problems.All(train.Len())
 					trainLoss += net.Loss(nil, r.X, all) / 3
 					net.SetTraining(false)
@@ -274,7 +270,7 @@ func BenchmarkNotebook08(b *testing.B) {
 					net := problems.NewMLP(train, []int{32, 32, 32}, problems.ReLU, 0)
 					x := make([]float64, net.Dim())
 					net.Init(x, problems.He, seed)
-					r := MinimizeStochastic(net, x, &SGD{LR: 0.1}, settings(batch, 20, seed))
+					r := Run(problems.FullBatch("spiral arms", net), x, NewSGD(0.1), settings(batch, 20, seed))
 					plain += net.OnData(val).Accuracy(r.X, nil) / 3
 				}
 				rows = append(rows, fmt.Sprintf("batch %2d: held-out %.3f with running statistics, %.3f with fitted (no batch norm: %.3f); training loss %.3f in training mode, %.3f in evaluation mode",

@@ -126,7 +126,10 @@ func TestMaskedEquivalence(t *testing.T) {
 // zero (with weight decay) still keeps them and its state at zero.
 func TestMaskedFreshState(t *testing.T) {
 	keep := []bool{true, false, true, false}
-	for _, opt := range []Optimizer{&Momentum{LR: 0.1, WeightDecay: 0.5}, &Adam{LR: 0.1, WeightDecay: 0.5}, &AdamW{LR: 0.1}, &RMSProp{LR: 0.1, Momentum: 0.9, Centered: true}} {
+	mom, adam, rms := NewMomentum(0.1, 0.9), NewAdam(0.1), NewRMSProp(0.1)
+	mom.WeightDecay, adam.WeightDecay = 0.5, 0.5
+	rms.Momentum, rms.Centered = 0.9, true
+	for _, opt := range []Optimizer{mom, adam, NewAdamW(0.1), rms} {
 		m := NewMasked(opt, keep)
 		x := []float64{1, 2, 3, 4}
 		for k := 0; k < 3; k++ {
@@ -144,7 +147,7 @@ func TestMaskedFreshState(t *testing.T) {
 }
 
 func TestMaskedPassThrough(t *testing.T) {
-	inner := &Adam{LR: 0.01}
+	inner := NewAdam(0.01)
 	m := NewMasked(inner, []bool{true, false, true})
 	if m.Optimizer() != inner || !slices.Equal(m.Mask(), []bool{true, false, true}) {
 		t.Fatal("accessors")
@@ -173,7 +176,7 @@ func TestMaskedPassThrough(t *testing.T) {
 	}
 	// The mask is copied.
 	keep := []bool{true, true}
-	m2 := NewMasked(&SGD{LR: 1}, keep)
+	m2 := NewMasked(NewSGD(1), keep)
 	keep[1] = false
 	y := []float64{1, 1}
 	m2.Step(y, []float64{0, 0})
@@ -202,8 +205,8 @@ func (stepOnly) Reset()              {}
 
 func TestMaskedBadInput(t *testing.T) {
 	expectPanic(t, "nil optimizer", func() { NewMasked(nil, []bool{true}) })
-	expectPanic(t, "empty mask", func() { NewMasked(&SGD{}, nil) })
-	m := NewMasked(&SGD{}, []bool{true, false})
+	expectPanic(t, "empty mask", func() { NewMasked(NewSGD(0.1), nil) })
+	m := NewMasked(NewSGD(0.1), []bool{true, false})
 	expectPanic(t, "already Masked", func() { NewMasked(m, []bool{true, false}) })
 	expectPanic(t, "len(x) = 3, len(grad) = 3, mask has 2", func() { m.Step(make([]float64, 3), make([]float64, 3)) })
 	expectPanic(t, "len(grad) = 1", func() { m.Step(make([]float64, 2), make([]float64, 1)) })

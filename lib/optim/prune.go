@@ -9,19 +9,24 @@ import (
 
 // Trainer fine-tunes x in place with opt: one training run. It returns the
 // number of optimizer steps it took and, when the run failed (NonFinite,
-// Diverged), an error, x then holding the run's last finite point. Prune
+// Diverged, …), an error, x then holding the run's best finite point. Prune
 // calls it with opt wrapped in a *Masked.
 type Trainer func(x []float64, opt Optimizer) (steps int, err error)
 
-// StochasticTrainer returns a Trainer that runs MinimizeStochastic on p
-// with the settings s from x and copies the run's final point into x. The
-// settings' Rand, when set, is shared by all the runs the Trainer makes, so
-// a sequence of rounds is reproducible from one seed.
-func StochasticTrainer(p problems.Stochastic, s StochasticSettings) Trainer {
+// RunTrainer returns a Trainer that runs Run(p, x, opt, s) and copies the
+// run's X into x: a stochastic fine-tuning with s.Batch, s.Epochs and s.Seed,
+// or any other run the Settings describe. Every call runs with the same
+// Settings, so every round of an iterative Prune draws the same sequence of
+// batches (s.Seed); the Trainer holds no state of its own. It reports the
+// run's steps (Stats.Iterations) and, when the run failed (Status.Failed:
+// NonFinite, Diverged, …), an error wrapping the run's Err, x then holding the
+// best point the run met. Run's panics (settings out of range, a batch
+// larger than the data) pass through.
+func RunTrainer(p problems.Problem, s Settings) Trainer {
 	return func(x []float64, opt Optimizer) (int, error) {
-		r := MinimizeStochastic(p, x, opt, s)
+		r := Run(p, x, opt, s)
 		copy(x, r.X)
-		if r.Status == NonFinite || r.Status == Diverged {
+		if r.Status.Failed() {
 			return r.Stats.Iterations, fmt.Errorf("optim: fine-tuning ended with %v: %w", r.Status, r.Err)
 		}
 		return r.Stats.Iterations, nil
@@ -65,7 +70,7 @@ type PruneSettings struct {
 	// Masked so that the removed weights stay at zero; nil with a nil
 	// FineTune means no fine-tuning (pruning only).
 	Opt Optimizer
-	// FineTune runs the fine-tuning, for example a StochasticTrainer.
+	// FineTune runs the fine-tuning, for example a RunTrainer.
 	FineTune Trainer
 	// AfterRound, when not nil, is called after each round's fine-tuning
 	// with the round's record and the parameters (read them, do not keep
@@ -95,7 +100,7 @@ type PruneResult struct {
 // the remaining weights with s.Opt wrapped in a Masked (when given): x ends
 // pruned and fine-tuned. Cost: per round one problems.MagnitudePrune
 // (O(N log N) for N weights) and one FineTune run. A failing FineTune ends
-// Prune with its error, x at its last finite point and the rounds done so
+// Prune with its error, x at the run's best finite point and the rounds done so
 // far in the result. It panics, before changing x, on a sparsity outside
 // [0, 1), Rounds < 1, or Opt and FineTune not both set or both nil.
 func Prune(x []float64, ws []problems.WeightMatrix, s PruneSettings) (PruneResult, error) {

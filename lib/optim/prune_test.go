@@ -3,7 +3,6 @@ package optim
 import (
 	"errors"
 	"math"
-	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -38,7 +37,7 @@ func trainedNet(t testing.TB) (net, held *problems.MLP, x []float64) {
 	held = net.OnData(val)
 	x0 := make([]float64, net.Dim())
 	net.Init(x0, problems.He, 1)
-	r := MinimizeStochastic(net, x0, &Adam{LR: 0.01}, StochasticSettings{BatchSize: 32, Epochs: 60, Rand: rand.New(rand.NewPCG(1, 1))})
+	r := Run(problems.FullBatch("spirals", net), x0, NewAdam(0.01), Settings{Batch: 32, Epochs: 60, Seed: 1})
 	if acc := held.Accuracy(r.X, nil); acc < 0.9 {
 		t.Fatalf("dense network: held-out accuracy %v", acc)
 	}
@@ -69,8 +68,8 @@ func TestPrune(t *testing.T) {
 		var seen []PruneRound
 		epochs := 20.0 / float64(rounds)
 		res, err := Prune(y, ws, PruneSettings{
-			Sparsity: 0.9, Rounds: rounds, Opt: &Adam{LR: 3e-3},
-			FineTune:   StochasticTrainer(net, StochasticSettings{BatchSize: 32, Epochs: epochs, Rand: rand.New(rand.NewPCG(2, 2))}),
+			Sparsity: 0.9, Rounds: rounds, Opt: NewAdam(3e-3),
+			FineTune:   RunTrainer(problems.FullBatch("spirals", net), Settings{Batch: 32, Epochs: epochs, Seed: 2}),
 			AfterRound: func(r PruneRound, x []float64) { seen = append(seen, r) },
 		})
 		if err != nil {
@@ -112,18 +111,18 @@ func TestPruneBadInput(t *testing.T) {
 	net.Init(x, problems.Xavier, 1)
 	x0 := slices.Clone(x)
 	ws := net.WeightMatrices()
-	tr := StochasticTrainer(net, StochasticSettings{BatchSize: 5, Epochs: 1, Rand: rand.New(rand.NewPCG(1, 1))})
+	tr := RunTrainer(problems.FullBatch("moons", net), Settings{Batch: 5, Epochs: 1, Seed: 1})
 	for _, s := range []float64{-0.5, 1, 2, math.NaN()} {
 		expectPanic(t, "want 0 ≤ sparsity < 1", func() { Prune(x, ws, PruneSettings{Sparsity: s, Rounds: 1}) })
 	}
 	expectPanic(t, "Rounds = 0", func() { Prune(x, ws, PruneSettings{Sparsity: 0.5}) })
-	expectPanic(t, "needs both Opt and FineTune", func() { Prune(x, ws, PruneSettings{Sparsity: 0.5, Rounds: 1, Opt: &SGD{}}) })
+	expectPanic(t, "needs both Opt and FineTune", func() { Prune(x, ws, PruneSettings{Sparsity: 0.5, Rounds: 1, Opt: NewSGD(0.1)}) })
 	expectPanic(t, "needs both Opt and FineTune", func() { Prune(x, ws, PruneSettings{Sparsity: 0.5, Rounds: 1, FineTune: tr}) })
 	if !slices.Equal(x, x0) {
 		t.Error("a refused Prune changed x")
 	}
 	// A fine-tuning that blows up ends Prune with its error.
-	res, err := Prune(x, ws, PruneSettings{Sparsity: 0.5, Rounds: 3, Opt: &SGD{LR: 1e200}, FineTune: tr})
+	res, err := Prune(x, ws, PruneSettings{Sparsity: 0.5, Rounds: 3, Opt: NewSGD(1e200), FineTune: tr})
 	if err == nil || len(res.Rounds) != 1 {
 		t.Errorf("diverging fine-tuning: %+v, %v", res, err)
 	}

@@ -73,7 +73,8 @@ func (m *MLP) checkCoupled(name, method string, idx []int) {
 	if m.bn != nil {
 		if len(idx) < 2 {
 			panic(fmt.Sprintf("problems: %s.%s: batch norm in training mode needs a batch of at least 2 examples, got %d "+
-				"(its variance is 0 and the output would ignore the input); evaluate single examples with SetTraining(false)", name, method, len(idx)))
+				"(its variance is 0 and the output would ignore the input); evaluate single examples with SetTraining(false), "+
+				"and give a stochastic run of n examples a batch size b with n mod b ≠ 1", name, method, len(idx)))
 		}
 		m.bn.check()
 	}
@@ -253,11 +254,15 @@ func (m *MLP) normalizeBackward(grad, x []float64, l, n int, d []float64) {
 
 // batchLoss is the training-mode loss of the batch idx (the sum over its
 // examples; the caller divides) through the layer-by-layer path. With grad
-// it is a training step: running statistics move, the next dropout masks
-// come up.
-func (m *MLP) batchLoss(name string, grad, x []float64, idx []int, out outputLoss) float64 {
-	m.checkCoupled(name, "Loss", idx)
-	m.batchForward(x, idx, true, grad != nil)
+// and step it is a training step: running statistics move, the next dropout
+// masks come up; without step (Measure) nothing changes.
+func (m *MLP) batchLoss(name string, grad, x []float64, idx []int, out outputLoss, step bool) float64 {
+	method := "Loss"
+	if !step {
+		method = "Measure"
+	}
+	m.checkCoupled(name, method, idx)
+	m.batchForward(x, idx, true, step && grad != nil)
 	k := m.sizes[len(m.sizes)-1]
 	z := m.batch.z[m.Layers()]
 	var loss float64
@@ -271,7 +276,9 @@ func (m *MLP) batchLoss(name string, grad, x []float64, idx []int, out outputLos
 	}
 	if grad != nil {
 		m.batchBackward(grad, x, idx, true)
-		m.round++
+		if step {
+			m.round++
+		}
 	}
 	return loss
 }

@@ -313,7 +313,7 @@ func TestQuantAware(t *testing.T) {
 		if a := testing.AllocsPerRun(10, func() { qa.Loss(g, x, idx) }); a != 0 {
 			t.Errorf("QuantAware.Loss: %v allocations", a)
 		}
-		mustPanic(t, "QuantAware.Loss: len(x)", func() { qa.Loss(g, x[1:], idx) })
+		mustPanic(t, "QuantAware: len(x)", func() { qa.Loss(g, x[1:], idx) })
 	}
 }
 

@@ -183,7 +183,7 @@ func (d *Distillation) TeacherLogits(i int) []float64 { return d.teacher[i] }
 // the student's L2 term.
 func (d *Distillation) Loss(grad, x []float64, idx []int) float64 {
 	checkDistill("Distillation.Loss", d.T, d.Alpha)
-	return d.Student.loss("Distillation", grad, x, idx, d)
+	return d.Student.lossMode("Distillation", grad, x, idx, d, true)
 }
 
 func (d *Distillation) outputLoss(dz, z []float64, i int) float64 {

@@ -452,11 +452,13 @@ func (m *MLP) backward(grad, params, input []float64) {
 // moves on to the next dropout masks. A call with grad == nil changes no
 // state.
 func (m *MLP) Loss(grad, x []float64, idx []int) float64 {
-	return m.loss("MLP", grad, x, idx, m.ce)
+	return m.lossMode("MLP", grad, x, idx, m.ce, true)
 }
 
-// loss is Loss with another output loss (distillation).
-func (m *MLP) loss(name string, grad, x []float64, idx []int, out outputLoss) float64 {
+// lossMode is Loss with another output loss (distillation); step says
+// whether a call with a gradient is a training step (Loss) or a measurement
+// that changes no state (Measure).
+func (m *MLP) lossMode(name string, grad, x []float64, idx []int, out outputLoss, step bool) float64 {
 	checkLoss(name, grad, x, idx, m.dim)
 	m.checkDropout()
 	if grad != nil {
@@ -466,7 +468,7 @@ func (m *MLP) loss(name string, grad, x []float64, idx []int, out outputLoss) fl
 	}
 	var loss float64
 	if m.coupled() {
-		loss = m.batchLoss(name, grad, x, idx, out)
+		loss = m.batchLoss(name, grad, x, idx, out, step)
 	} else {
 		k := m.sizes[len(m.sizes)-1]
 		for _, i := range idx {

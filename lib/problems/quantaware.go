@@ -56,11 +56,16 @@ func (m *QuantAware) Quantizer() Quantizer { return m.q }
 // Loss returns the network's loss at Q(x) and writes its gradient there
 // into grad: see the type's doc comment.
 func (m *QuantAware) Loss(grad, x []float64, idx []int) float64 {
+	m.quantizeInto(x)
+	return m.net.Loss(grad, m.xq, idx)
+}
+
+// quantizeInto writes Q(x) into the scratch m.xq.
+func (m *QuantAware) quantizeInto(x []float64) {
 	if len(x) != len(m.xq) {
-		panic(fmt.Sprintf("problems: QuantAware.Loss: len(x) = %d, want Dim() = %d", len(x), len(m.xq)))
+		panic(fmt.Sprintf("problems: QuantAware: len(x) = %d, want Dim() = %d", len(x), len(m.xq)))
 	}
 	m.q.fakeQuantize(m.xq, x, m.ws)
-	return m.net.Loss(grad, m.xq, idx)
 }
 
 // Quantized writes Q(x), the parameters as deployed, into dst (len Dim())
