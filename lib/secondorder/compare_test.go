@@ -50,7 +50,9 @@ func TestCompareWithGonumAndScipy(t *testing.T) {
 			t.Errorf("%s: our L-BFGS used %d function evaluations, %.2f× the best of gonum's (%d) and scipy's (%d)",
 				p.Name, row.Runs[compare.OurLBFGS].FuncEvals, ratio, row.Runs[compare.GonumLBFGS].FuncEvals, sp.Nfev)
 		}
-		t.Logf("%-26s L-BFGS %s (gonum %s, scipy %s)", p.Name, row.Runs[compare.OurLBFGS].Cell(),
+		// A table row (cmd/benchreport's CrossCheck reads these):
+		// | problem | n | our L-BFGS | gonum LBFGS | scipy L-BFGS-B |
+		t.Logf("| %s | %d | %s | %s | %s |", p.Name, row.N, row.Runs[compare.OurLBFGS].Cell(),
 			row.Runs[compare.GonumLBFGS].Cell(), row.Runs[compare.ScipyLBFGS].Cell())
 		rows = append(rows, row)
 	}
