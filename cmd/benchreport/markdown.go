@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/descentlab/descent/internal/compare"
 	"github.com/descentlab/descent/lib/secondorder"
 	"github.com/descentlab/descent/lib/viz"
 )
@@ -109,15 +110,15 @@ func Markdown(rep *Report) string {
 
 	b.WriteString("\n## L-BFGS, BFGS and Newton beside gonum and scipy\n\n")
 	fmt.Fprintf(&b, "`go run ./cmd/benchreport compare` runs the problems of `TestCompareWithGonumAndScipy` (names and starts from lib/secondorder/testdata/lbfgsb_reference.json, problems from problems.GonumSet) with its settings: ours stop at ‖∇f‖₂ ≤ 1e-8 (the run layer's norm), gonum's at ‖∇f‖∞ ≤ 1e-8, L-BFGS m = %d, Newton = modified Newton with the strong-Wolfe search; gonum's LBFGS (Store %d) and BFGS run in the same process. scipy's L-BFGS-B (`bench/scipy/lbfgsb_timed.py`) ran in the same run. Cells: function evaluations / time of one whole minimisation (mean over repetitions of at least %s); ✗ = stopped before the tolerance. scipy's times include Python objectives and, for n ≤ 10, complex-step gradients (n complex evaluations per gradient), so they compare implementations, not algorithms; its evaluation counts are the algorithmic comparison. Cross-check: %s.\n\n",
-		lbfgsMemory, lbfgsMemory, m["compare_mintime"], rep.TestCross)
+		compare.Memory, compare.Memory, m["compare_mintime"], rep.TestCross)
 	b.WriteString("| problem | n |")
-	for _, k := range methodOrder {
+	for _, k := range compare.MethodOrder {
 		b.WriteString(" " + k + " |")
 	}
-	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(methodOrder)) + "\n")
+	b.WriteString("\n|---|---|" + strings.Repeat("---|", len(compare.MethodOrder)) + "\n")
 	for _, r := range rep.Methods {
 		fmt.Fprintf(&b, "| %s | %d |", r.Problem, r.N)
-		for _, k := range methodOrder {
+		for _, k := range compare.MethodOrder {
 			run, ok := r.Runs[k]
 			if !ok {
 				b.WriteString(" — |")
@@ -263,10 +264,10 @@ func Charts(rep *Report, dir string) error {
 		var gx, oy, sx, sy []float64
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, r := range rep.Methods {
-			g, o := float64(r.Runs[gonumLBFGS].FuncEvals), float64(r.Runs[ourLBFGS].FuncEvals)
+			g, o := float64(r.Runs[compare.GonumLBFGS].FuncEvals), float64(r.Runs[compare.OurLBFGS].FuncEvals)
 			gx, oy = append(gx, g), append(oy, o)
 			lo, hi = math.Min(lo, math.Min(g, o)), math.Max(hi, math.Max(g, o))
-			if s, ok := r.Runs[scipyLBFGS]; ok {
+			if s, ok := r.Runs[compare.ScipyLBFGS]; ok {
 				sx, sy = append(sx, float64(s.FuncEvals)), append(sy, o)
 				lo, hi = math.Min(lo, float64(s.FuncEvals)), math.Max(hi, float64(s.FuncEvals))
 			}

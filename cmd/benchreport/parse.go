@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/perf/benchfmt"
 )
 
 // BenchLine is one result line of `go test -bench` output.
@@ -27,42 +29,40 @@ type BenchLine struct {
 	Metrics map[string]float64
 }
 
-var procsSuffix = regexp.MustCompile(`-(\d+)$`)
-
-// ParseBench reads `go test -bench` output and returns its result lines in
-// order; other lines (goos:, PASS, ok, logs) are skipped.
+// ParseBench reads `go test -bench` output with golang.org/x/perf's
+// benchfmt (the format benchstat reads) and returns its results in order;
+// other lines (goos:, PASS, ok, logs) are skipped. A syntax error in a
+// result line is returned with its line number.
 func ParseBench(r io.Reader) ([]BenchLine, error) {
 	var out []BenchLine
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		f := strings.Fields(sc.Text())
-		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") || len(f)%2 != 0 {
-			continue
-		}
-		n, err := strconv.Atoi(f[1])
-		if err != nil {
-			continue
-		}
-		b := BenchLine{Name: strings.TrimPrefix(f[0], "Benchmark"), N: n, Metrics: map[string]float64{}}
-		if m := procsSuffix.FindStringSubmatch(b.Name); m != nil {
-			b.Procs, _ = strconv.Atoi(m[1])
-			b.Name = strings.TrimSuffix(b.Name, m[0])
-		}
-		ok := true
-		for i := 2; i+1 < len(f); i += 2 {
-			v, err := strconv.ParseFloat(f[i], 64)
-			if err != nil {
-				ok = false
-				break
+	br := benchfmt.NewReader(r, "bench")
+	for br.Scan() {
+		switch rec := br.Result().(type) {
+		case *benchfmt.SyntaxError:
+			return out, rec
+		case *benchfmt.Result:
+			base, parts := rec.Name.Parts()
+			b := BenchLine{Name: string(base), N: rec.Iters, Metrics: map[string]float64{}}
+			for _, p := range parts {
+				if v, ok := strings.CutPrefix(string(p), "-"); ok {
+					b.Procs, _ = strconv.Atoi(v) // the -GOMAXPROCS suffix
+					continue
+				}
+				b.Name += string(p)
 			}
-			b.Metrics[f[i+1]] = v
-		}
-		if ok {
+			for _, v := range rec.Values {
+				// Keep the units as printed (ns/op, MB/s, ns/elem): benchfmt
+				// normalises some to sec/op and B/s and keeps the originals.
+				unit, val := v.OrigUnit, v.OrigValue
+				if unit == "" {
+					unit, val = v.Unit, v.Value
+				}
+				b.Metrics[unit] = val
+			}
 			out = append(out, b)
 		}
 	}
-	return out, sc.Err()
+	return out, br.Err()
 }
 
 // Best groups lines by name (several when run with -count) and keeps, for

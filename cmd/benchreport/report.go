@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/descentlab/descent/internal/compare"
 	"github.com/descentlab/descent/lib/secondorder"
 )
 
@@ -139,7 +140,7 @@ type Report struct {
 	Steps      []StepRow         `json:"steps"`
 	NumpyInfo  string            `json:"numpy"`
 	Newton     Newton            `json:"newton"`
-	Methods    []CompareRow      `json:"methods"`
+	Methods    []compare.Row     `json:"methods"`
 	Wins       int               `json:"lbfgs_wins_vs_gonum"`
 	Total      int               `json:"lbfgs_problems"`
 	TestCross  string            `json:"comparison_test_crosscheck"`
@@ -264,7 +265,7 @@ func Dense(lines []BenchLine, cpu CPU) Newton {
 // CrossCheck compares our L-BFGS's function evaluations with the rows
 // TestCompareWithGonumAndScipy logged (go test -v output), returning a
 // one-line verdict.
-func CrossCheck(testOut io.Reader, rows []CompareRow) string {
+func CrossCheck(testOut io.Reader, rows []compare.Row) string {
 	logged := map[string]int{}
 	passed, failed := false, false
 	sc := bufio.NewScanner(testOut)
@@ -301,8 +302,8 @@ func CrossCheck(testOut io.Reader, rows []CompareRow) string {
 		fe, ok := logged[r.Problem]
 		if !ok {
 			diff = append(diff, r.Problem+" (not in the test log)")
-		} else if fe != r.Runs[ourLBFGS].FuncEvals {
-			diff = append(diff, fmt.Sprintf("%s (test %d, here %d)", r.Problem, fe, r.Runs[ourLBFGS].FuncEvals))
+		} else if fe != r.Runs[compare.OurLBFGS].FuncEvals {
+			diff = append(diff, fmt.Sprintf("%s (test %d, here %d)", r.Problem, fe, r.Runs[compare.OurLBFGS].FuncEvals))
 		}
 	}
 	verdict := "passed"
@@ -442,7 +443,7 @@ func Load(raw string) (*Report, error) {
 		if err := json.Unmarshal(b, &rep.Methods); err != nil {
 			return nil, fmt.Errorf("compare.json: %v", err)
 		}
-		rep.Wins, rep.Total = LBFGSWins(rep.Methods)
+		rep.Wins, rep.Total = compare.LBFGSWins(rep.Methods)
 		if f, err := os.Open(filepath.Join(raw, "comparetest.txt")); err == nil {
 			rep.TestCross = CrossCheck(f, rep.Methods)
 			f.Close()
@@ -479,109 +480,4 @@ func status(ok bool) string {
 		return "met"
 	}
 	return "missed"
-}
-
-// Targets evaluates issue 10's targets against the measurements.
-func Targets(rep *Report) []Target {
-	var ts []Target
-	adam, haveAdam := step(rep, "Adam", 1e7)
-	inCache, haveCache := step(rep, "Adam", 1e5)
-
-	t := Target{Name: "Adam bandwidth", Goal: "Adam float64 at d = 1e7 within 1.3× of the bandwidth bound (56 B/elem at the triad's GB/s)", Status: "not measured"}
-	if haveAdam && !math.IsNaN(adam.VsBound) {
-		t.Measured = fmt.Sprintf("%.2f ns/elem vs bound %.2f ns/elem: %.2f×", adam.NsPerElem, adam.BoundNs, adam.VsBound)
-		t.Status = status(adam.VsBound <= 1.3)
-		if adam.VsBound > 1.3 {
-			why := ""
-			if haveCache && inCache.NsPerElem >= 0.8*adam.BoundNs {
-				why = fmt.Sprintf("The loop is compute-bound, not memory-bound: with all four arrays in cache (d = 1e5) Adam still takes %.2f ns/elem, %.0f%% of the memory bound. "+
-					"The Go compiler does not vectorise, so each element pays a scalar sqrt and a scalar divide (≈ 4–6 cycles of throughput each on this core) plus the moment updates. "+
-					"What would reach the bound: a vectorised kernel (AVX2/AVX-512 assembly for the fused update, as gonum does for axpy, or Go's experimental SIMD package), which cuts the arithmetic per element by the vector width so that memory becomes the limit.",
-					inCache.NsPerElem, 100*inCache.NsPerElem/adam.BoundNs)
-			} else {
-				why = "In cache the kernel is well under the bound, so the loss is in the memory system (prefetching 7 streams, write-back of x, m and v); what would reach it is blocking the update into cache-sized chunks or non-temporal stores."
-			}
-			t.Note = why + " Profile below (go test -cpuprofile, go tool pprof -top)."
-		} else if adam.VsBound < 1 {
-			t.Note = "Below 1× is possible: the triad's 24 B/elem does not count the write-allocate read of its output line (32 B really move), while Adam's outputs are also inputs, so its 56 B are the true traffic."
-		}
-	}
-	ts = append(ts, t)
-
-	t = Target{Name: "Adam vs numpy", Goal: "Adam float64 at d = 1e7 ≥ 3× faster than numpy's vectorised update", Status: "not measured"}
-	if haveAdam && !math.IsNaN(adam.Speedup) {
-		t.Measured = fmt.Sprintf("numpy %.2f ns/elem, descent %.2f ns/elem: %.2f×", adam.NumpyNs, adam.NsPerElem, adam.Speedup)
-		t.Status = status(adam.Speedup >= 3)
-		if adam.Speedup < 3 {
-			t.Note = "numpy makes ~12 passes over memory (one per ufunc), each vectorised; descent makes one scalar pass. " +
-				"When descent is compute-bound (see the bandwidth target), its one pass costs about as much as several of numpy's memory-bound vector passes. " +
-				"What would reach 3×: the same vectorised fused kernel that would reach the bandwidth bound (numpy's passes are memory-bound, so a bandwidth-bound single pass wins by roughly the ratio of bytes moved)."
-		}
-	} else if haveAdam {
-		t.Note = "numpy was not run: " + rep.Meta["numpy_status"]
-	}
-	ts = append(ts, t)
-
-	t = Target{Name: "Zero allocations", Goal: "zero allocations per Step (every optimizer, every size)", Status: "not measured"}
-	if len(rep.Steps) > 0 {
-		var bad []string
-		for _, s := range rep.Steps {
-			if s.AllocsOp != 0 {
-				bad = append(bad, fmt.Sprintf("%s d=%.0e: %g allocs/op", s.Name, float64(s.D), s.AllocsOp))
-			}
-		}
-		t.Measured = fmt.Sprintf("%d of %d benchmarks at 0 allocs/op", len(rep.Steps)-len(bad), len(rep.Steps))
-		t.Status = status(len(bad) == 0)
-		if len(bad) > 0 {
-			t.Note = "Allocating: " + strings.Join(bad, "; ") + ". Find the site with go test -memprofile and go tool pprof -sample_index=alloc_objects -top."
-		}
-	}
-	ts = append(ts, t)
-
-	t = Target{Name: "L-BFGS evaluations", Goal: "L-BFGS function evaluations ≤ gonum's LBFGS on most problems", Status: "not measured"}
-	if rep.Total > 0 {
-		t.Measured = fmt.Sprintf("%d of %d problems", rep.Wins, rep.Total)
-		t.Status = status(2*rep.Wins > rep.Total)
-		var lost []string
-		for _, r := range rep.Methods {
-			if o, g := r.Runs[ourLBFGS], r.Runs[gonumLBFGS]; o.FuncEvals > g.FuncEvals {
-				lost = append(lost, fmt.Sprintf("%s (%d vs %d)", r.Problem, o.FuncEvals, g.FuncEvals))
-			}
-		}
-		if len(lost) > 0 {
-			t.Note = "More evaluations than gonum on: " + strings.Join(lost, ", ") + "."
-		}
-	}
-	ts = append(ts, t)
-
-	t = Target{Name: "Factorisation slope", Goal: "Cholesky time ∝ d^p with 2.6 ≤ p ≤ 3.2", Status: "not measured"}
-	if nw := rep.Newton; !math.IsNaN(nw.FactorSlope) && len(nw.Rows) > 0 {
-		t.Measured = fmt.Sprintf("p = %.2f over d = %d … %d", nw.FactorSlope, nw.Rows[0].D, nw.Rows[len(nw.Rows)-1].D)
-		t.Status = status(nw.FactorSlope >= 2.6 && nw.FactorSlope <= 3.2)
-		if t.Status == "missed" {
-			t.Note = fmt.Sprintf("The rate is not constant over d (%.2f GFLOP/s at d = %d, %.2f at d = %d), so time grows more slowly than d³. "+
-				"gonum's blocked Cholesky spends its time in gonum's pure-Go Dgemm/Dsyrk/Dtrsm, and Dgemm splits work across goroutines only for large products: small factorisations run on one core with per-call overhead, large ones on all %d CPUs at near-gemm speed; "+
-				"and the small factorisations last milliseconds, so on a shared machine a few repetitions of them are the noisiest figures of the fit. What would reach the target: the minimum over several repetitions (-count 3 or more) at each d, an idle machine, and a fit where the rate has levelled off (d ≥ 1000; compare with go test -cpu 1 to take parallelism out).",
-				nw.Rows[0].FactorGFLOPS, nw.Rows[0].D, nw.Rows[len(nw.Rows)-1].FactorGFLOPS, nw.Rows[len(nw.Rows)-1].D, nw.CPU.Logical)
-		}
-	}
-	ts = append(ts, t)
-
-	t = Target{Name: "Warm course run", Goal: "whole-course headless execution with a warm build cache under 3 minutes", Status: "not measured"}
-	if nb := rep.Notebooks; nb != nil && !math.IsNaN(nb.WarmSeconds) {
-		t.Measured = fmt.Sprintf("%.0f s (cold %.0f s)", nb.WarmSeconds, nb.ColdSeconds)
-		t.Status = status(nb.WarmSeconds < 180 && nb.Warm.Failed == 0)
-		if nb.Warm.Failed > 0 {
-			t.Note = fmt.Sprintf("%d notebooks failed in the warm run.", nb.Warm.Failed)
-		} else if nb.WarmSeconds >= 180 {
-			var s []string
-			for _, c := range nb.Slowest {
-				s = append(s, fmt.Sprintf("%s cell %d (%.0f s)", c.Notebook, c.Cell, c.Seconds))
-			}
-			t.Note = fmt.Sprintf("Cells add up to %.0f s of the %.0f s; the slowest: %s. Each GoNB cell is a go build plus a run, so what would reach it is fewer, larger cells where a chart needs a long computation, or cheaper demonstrations in the slowest cells.",
-				nb.CellsWarm.Sum, nb.WarmSeconds, strings.Join(s, ", "))
-		}
-	}
-	ts = append(ts, t)
-	return ts
 }

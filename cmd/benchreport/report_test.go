@@ -176,3 +176,21 @@ func TestLoadComputesRatiosAndTargets(t *testing.T) {
 		t.Error("NaN speed-up not written as null")
 	}
 }
+
+// TestTargetsJSON: every target's texts are valid templates that fill
+// with the limits alone (goals) — the rest is exercised by the report tests.
+func TestTargetsJSON(t *testing.T) {
+	specs := loadTargets()
+	for _, name := range []string{"Adam bandwidth", "Adam vs numpy", "Zero allocations", "L-BFGS evaluations", "Factorisation slope", "Warm course run"} {
+		sp, ok := specs[name]
+		if !ok {
+			t.Fatalf("targets.json has no %q", name)
+		}
+		if g := sp.fill(sp.Goal, nil); g == "" || strings.Contains(g, "{{") {
+			t.Errorf("%s: goal %q", name, g)
+		}
+		if sp.Measured == "" || len(sp.Notes) == 0 && name != "Zero allocations" {
+			t.Errorf("%s: no measured template or notes", name)
+		}
+	}
+}

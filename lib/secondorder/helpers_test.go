@@ -8,6 +8,7 @@ import (
 	"github.com/descentlab/descent/lib/optim"
 
 	"github.com/descentlab/descent/lib/problems"
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -83,4 +84,11 @@ var tight = optim.Settings{MaxIter: 10000, GradTol: 1e-8}
 // run is optim.Run with the arguments in the order the tests read best.
 func run(m optim.Method, p problems.Problem, x0 []float64, s optim.Settings) optim.Result {
 	return optim.Run(p, x0, m, s)
+}
+
+// gradInf is ‖∇f(x)‖∞.
+func gradInf(p problems.Problem, x []float64) float64 {
+	g := make([]float64, len(x))
+	p.Grad(g, x)
+	return floats.Norm(g, math.Inf(1))
 }

@@ -7,11 +7,9 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
-	"github.com/go-echarts/go-echarts/v2/charts"
-	"github.com/go-echarts/go-echarts/v2/opts"
 	"gonum.org/v1/gonum/mat"
-	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -59,12 +57,23 @@ func (h *HeatMaps) panelSize() (int, int) {
 	if s <= 0 {
 		s = 320
 	}
-	return s, s + 60
+	return s, s + 30
 }
 
+// header lays out the title and the colour-scale subtitle across all
+// panels.
+func (h *HeatMaps) header() header {
+	w, _ := h.panelSize()
+	lo, hi, _, notes, _ := h.scale()
+	return layoutHeader(w*max(len(h.Panels), 1), h.Title, []string{h.subtitle(lo, hi, notes)}, nil, "")
+}
+
+// colourBarHeight is the strip under the panels that holds the colour bar.
+const colourBarHeight = 48
+
 func (h *HeatMaps) chart() (string, int, int) {
-	w, ht := h.panelSize()
-	return h.Title, w * max(len(h.Panels), 1), ht + 40
+	pw, ph := h.panelSize()
+	return h.Title, pw * max(len(h.Panels), 1), int(h.header().height) + ph + colourBarHeight
 }
 
 // colourBar draws the shared colour scale as a strip along the bottom of
@@ -174,65 +183,74 @@ func (h *HeatMaps) subtitle(lo, hi float64, notes []string) string {
 }
 
 func (h *HeatMaps) drawStatic(dc draw.Canvas) error {
-	lo, hi, div, notes, err := h.scale()
+	lo, hi, div, _, err := h.scale()
 	if err != nil {
 		return err
 	}
 	pal := newRamp(h.ramp(div), 64)
-	head := newGonumPlot()
-	head.HideAxes()
-	head.Title.Text = h.Title + "\n" + h.subtitle(lo, hi, notes)
-	top := dc
-	top.Min.Y = dc.Max.Y - vg.Points(40)
-	head.Draw(top)
-	body := dc
-	body.Max.Y = top.Min.Y
-	body.Min.Y += vg.Points(30)
+	hd := h.header()
+	drawHeader(dc, hd, nil, 0)
 	h.colourBar(dc, pal, lo, hi)
-	var row []*plot.Plot
+	pw, _ := h.panelSize()
+	side := float64(pw - 40)
 	for k, m := range h.Panels {
-		p := newGonumPlot()
-		p.Title.Text = m.Name
-		if p.Title.Text == "" {
-			p.Title.Text = fmt.Sprintf("panel %d", k+1)
-		}
-		p.HideAxes()
-		if len(m.Data) > 0 && len(m.Data[0]) > 0 {
-			hm := plotter.NewHeatMap(grid(m.Data), pal)
-			hm.Min, hm.Max = lo, hi
-			hm.NaN = color.RGBA{220, 220, 220, 255}
-			p.Add(hm)
-		}
-		row = append(row, p)
-	}
-	if len(row) == 0 {
-		return nil
-	}
-	tiles := draw.Tiles{Rows: 1, Cols: len(row), PadX: vg.Points(8), PadTop: vg.Points(4), PadBottom: vg.Points(4)}
-	cs := plot.Align([][]*plot.Plot{row}, tiles, body)
-	for j, p := range row {
-		p.Draw(cs[0][j])
-	}
-	return nil
-}
-
-// options returns one echarts heatmap option per panel, as a JSON array.
-func (h *HeatMaps) options() ([]byte, error) {
-	lo, hi, div, notes, err := h.scale()
-	if err != nil {
-		return nil, err
-	}
-	var out bytes.Buffer
-	out.WriteByte('[')
-	for k, m := range h.Panels {
-		if k > 0 {
-			out.WriteByte(',')
-		}
 		name := m.Name
 		if name == "" {
 			name = fmt.Sprintf("panel %d", k+1)
 		}
-		c := charts.NewHeatMap()
+		left := float64(k*pw) + (float64(pw)-side)/2
+		t := textStyle(axisSize, true)
+		t.XAlign, t.YAlign = draw.XCenter, draw.YTop
+		dc.FillText(t, vg.Point{X: dc.Min.X + px(left+side/2), Y: dc.Max.Y - px(hd.height)}, name)
+		if len(m.Data) == 0 || len(m.Data[0]) == 0 {
+			continue
+		}
+		p := newGonumPlot()
+		p.HideAxes()
+		hm := plotter.NewHeatMap(grid(m.Data), pal)
+		hm.Min, hm.Max = lo, hi
+		hm.NaN = color.RGBA{220, 220, 220, 255}
+		p.Add(hm)
+		cell := dc
+		cell.Min.X = dc.Min.X + px(left)
+		cell.Max.X = cell.Min.X + px(side)
+		cell.Max.Y = dc.Max.Y - px(hd.height+22)
+		cell.Min.Y = cell.Max.Y - px(side)
+		p.Draw(cell)
+	}
+	return nil
+}
+
+// options returns the echarts option of the heat maps: one chart with a
+// grid per panel, one title and one shared colour scale (visualMap), so
+// the title is drawn once and the colour bar's labels show the scale's
+// ends to three digits, as the subtitle does.
+func (h *HeatMaps) options() ([]byte, error) {
+	lo, hi, div, _, err := h.scale()
+	if err != nil {
+		return nil, err
+	}
+	hd := h.header()
+	pw, ph := h.panelSize()
+	font := map[string]any{"fontFamily": chartFont}
+	titles := []any{
+		map[string]any{"text": strings.Join(hd.title, "\n"), "left": "center", "top": hd.titleTop,
+			"textStyle": merge(font, map[string]any{"fontSize": titleSize, "fontWeight": "bold", "lineHeight": titleSize * lineGap})},
+		map[string]any{"text": strings.Join(hd.notes, "\n"), "left": "center", "top": hd.notesTop,
+			"textStyle": merge(font, map[string]any{"fontSize": noteSize, "fontWeight": "normal", "color": "#444", "lineHeight": noteSize * lineGap})},
+	}
+	var grids, xs, ys, series []any
+	side := float64(min(pw-40, ph-40))
+	for k, m := range h.Panels {
+		name := m.Name
+		if name == "" {
+			name = fmt.Sprintf("panel %d", k+1)
+		}
+		left := float64(k*pw) + (float64(pw)-side)/2
+		top := hd.height + 22
+		titles = append(titles, map[string]any{"text": name, "left": left + side/2, "top": hd.height, "textAlign": "center",
+			"textStyle": merge(font, map[string]any{"fontSize": axisSize, "fontWeight": "bold"})})
+		grids = append(grids, map[string]any{"left": left, "top": top, "width": side, "height": side})
 		var cols, rows []string
 		var data bytes.Buffer
 		data.WriteByte('[')
@@ -252,31 +270,26 @@ func (h *HeatMaps) options() ([]byte, error) {
 			}
 		}
 		data.WriteByte(']')
-		sub := name
-		if k == 0 {
-			sub = name + "\n" + h.subtitle(lo, hi, notes)
-		}
-		c.SetGlobalOptions(
-			charts.WithTitleOpts(opts.Title{Title: h.Title, Subtitle: sub, Left: "center",
-				TitleStyle: &opts.TextStyle{FontSize: 14}, SubtitleStyle: &opts.TextStyle{LineHeight: noteHeight, FontSize: 12}}),
-			charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true)}),
-			charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-			charts.WithAnimation(false),
-			charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "#FFFFFF"}),
-			charts.WithGridOpts(opts.Grid{Left: "40", Right: "15", Top: "75", Bottom: "75"}),
-			charts.WithXAxisOpts(opts.XAxis{Type: "category", Data: cols}),
-			charts.WithYAxisOpts(opts.YAxis{Type: "category", Data: rows, Inverse: opts.Bool(true)}),
-			charts.WithVisualMapOpts(opts.VisualMap{Calculable: opts.Bool(true), Min: float32(lo), Max: float32(hi),
-				Orient: "horizontal", Left: "center", Bottom: "0", InRange: &opts.VisualMapInRange{Color: h.ramp(div)}}),
-		)
-		c.MultiSeries = append(c.MultiSeries, charts.SingleSeries{Name: name, Type: "heatmap", Data: json.RawMessage(data.Bytes())})
-		c.Validate()
-		b, err := marshal(c.JSON())
-		if err != nil {
-			return nil, err
-		}
-		out.Write(b)
+		tick := merge(font, map[string]any{"fontSize": tickSize})
+		xs = append(xs, map[string]any{"type": "category", "data": cols, "gridIndex": k, "axisLabel": tick, "splitArea": map[string]any{"show": false}})
+		ys = append(ys, map[string]any{"type": "category", "data": rows, "gridIndex": k, "inverse": true, "axisLabel": tick})
+		series = append(series, map[string]any{"name": name, "type": "heatmap", "xAxisIndex": k, "yAxisIndex": k,
+			"data": json.RawMessage(data.Bytes())})
 	}
-	out.WriteByte(']')
-	return out.Bytes(), nil
+	opt := map[string]any{
+		"backgroundColor": "#FFFFFF",
+		"animation":       false,
+		"title":           titles,
+		"tooltip":         map[string]any{"show": true},
+		"grid":            grids,
+		"xAxis":           xs,
+		"yAxis":           ys,
+		"series":          series,
+		"visualMap": map[string]any{"min": lo, "max": hi, "calculable": true, "orient": "horizontal", "left": "center",
+			"bottom": 4, "itemHeight": 200, "itemWidth": 12, "formatter": "descent:value",
+			"inRange": map[string]any{"color": h.ramp(div)}, "textStyle": merge(font, map[string]any{"fontSize": tickSize})},
+		"toolbox": map[string]any{"right": 10, "top": 4, "itemSize": 14, "feature": map[string]any{
+			"saveAsImage": map[string]any{"title": "save as PNG", "pixelRatio": 2}}},
+	}
+	return marshal(opt)
 }

@@ -125,23 +125,19 @@ func HTML(c Chart, opts ...HTMLOption) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	pw, ph := w, h
-	if pn, ok := c.(paneler); ok {
-		pw, ph = pn.panelSize()
-	}
 	fmt.Fprintf(&b, "\n<script>(function(){var s=document.currentScript,box=s&&s.previousElementSibling,opt=%s;"+
 		`if(!box||box.className!=="descent-viz")box=document.getElementById(%q);if(!box)return;`+
+		fmtJS+
 		`function draw(){if(box.getAttribute("data-live"))return;box.setAttribute("data-live","1");`+
-		`var img=box.querySelector("img"),list=Array.isArray(opt)?opt:[opt],row=document.createElement("div"),cs=[];`+
-		`row.style.cssText="display:flex;flex-wrap:wrap";box.insertBefore(row,img);`+
-		`list.forEach(function(o){var d=document.createElement("div");d.className="descent-viz-chart";`+
-		`d.style.cssText="width:%dpx;max-width:100%%;height:%dpx";row.appendChild(d);`+
-		`var ch=echarts.init(d,null,{renderer:"canvas",width:d.clientWidth||%d,height:%d});ch.setOption(o);cs.push(ch);`+
-		`if(window.ResizeObserver)new ResizeObserver(function(){if(d.clientWidth)ch.resize();}).observe(d);});`+
+		`var img=box.querySelector("img"),d=document.createElement("div");d.className="descent-viz-chart";`+
+		`d.style.cssText="width:%dpx;max-width:100%%;height:%dpx";box.insertBefore(d,img);`+
+		`var ch=echarts.init(d,null,{renderer:window.__descentRenderer||"canvas",width:d.clientWidth||%d,height:%d});`+
+		`ch.setOption(formatters(opt));`+
+		`if(window.ResizeObserver)new ResizeObserver(function(){if(d.clientWidth)ch.resize();}).observe(d);`+
 		`if(img)img.style.display="none";}`+
 		`if(window.echarts)draw();else{window.addEventListener("descent-echarts",draw);`+
 		`var n=0,t=setInterval(function(){if(window.echarts){clearInterval(t);draw();}else if(++n>300)clearInterval(t);},100);}`+
-		`})();</script>`, opt, id, pw, ph, pw, ph)
+		`})();</script>`, opt, id, w, h, w, h)
 	return b.String(), nil
 }
 
@@ -167,5 +163,22 @@ func WritePage(w io.Writer, title string, charts ...Chart) error {
 	return err
 }
 
-// paneler is a chart drawn as several echarts instances side by side.
-type paneler interface{ panelSize() (w, h int) }
+// fmtJS defines formatters(opt), which replaces the formatter names that
+// JSON carries in place of functions: axis labels "descent:exp10" (a log
+// axis, drawn as log₁₀ values) and "descent:value", written as tickLabel
+// writes them (10ⁿ; plain digits between 1e-3 and 1e5, m×10ⁿ outside;
+// never thousands separators), and the tooltip "descent:point", which
+// shows a point's name and coordinates back on the data's scale.
+const fmtJS = `function sup(n){return String(n).replace(/[-0-9]/g,function(c){return "⁻⁰¹²³⁴⁵⁶⁷⁸⁹".charAt("-0123456789".indexOf(c));});}` +
+	`function num(v,log){if(v===0)return "0";var a=Math.abs(v),e=Math.floor(Math.log10(a)+1e-12),m;` +
+	`if(log){m=v/Math.pow(10,e);if(Math.abs(m-1)<1e-9){return e>=0&&e<=3?String(Math.round(v)):"10"+sup(e);}}` +
+	`if(a>=1e-3&&a<1e5)return String(+v.toPrecision(4));m=+(v/Math.pow(10,e)).toPrecision(3);` +
+	`return m+"×10"+sup(e);}` +
+	`function formatters(o){[].concat(o.xAxis||[],o.yAxis||[]).map(function(a){return a&&a.axisLabel;})` +
+	`.concat(o.visualMap?[o.visualMap]:[]).forEach(function(l){` +
+	`if(l&&typeof l.formatter==="string"&&l.formatter.indexOf("descent:")===0){var e=l.formatter==="descent:exp10";` +
+	`l.formatter=function(v){return e?num(Math.pow(10,+v),true):num(+v,false);};}});` +
+	`if(o.tooltip&&o.tooltip.formatter==="descent:point"){var lx=o.tooltip.logX,ly=o.tooltip.logY;` +
+	`o.tooltip.formatter=function(p){var d=p.value||p.data;if(!d||d.length<2)return p.seriesName;` +
+	`var x=lx?Math.pow(10,d[0]):d[0],y=ly?Math.pow(10,d[1]):d[1];` +
+	`return p.seriesName+"<br>"+num(x,false)+", "+num(y,false);};}return o;}`

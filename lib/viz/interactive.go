@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -74,46 +75,56 @@ func points(parts [][]pt, prec int) json.RawMessage {
 
 var echartsSymbol = map[Symbol]string{Circle: "circle", Ring: "emptyCircle", Square: "rect", Triangle: "triangle"}
 
-func axisType(a Axis) string {
-	if a.Log {
-		return "log"
-	}
-	return "value"
-}
+// axisType is the echarts type of an axis: always "value", since a log
+// axis is drawn as a linear axis of log₁₀ values (see logDecades).
+func axisType(Axis) string { return "value" }
 
 func axisRange(a Axis) (lo, hi any) {
-	if a.Min < a.Max {
+	if a.Min < a.Max && !a.Log {
 		return json.RawMessage(fmtNum(a.Min)), json.RawMessage(fmtNum(a.Max))
 	}
 	return nil, nil
 }
 
+// logParts returns the parts with x and/or y replaced by their log₁₀.
+func logParts(parts [][]pt, logX, logY bool) [][]pt {
+	if !logX && !logY {
+		return parts
+	}
+	out := make([][]pt, len(parts))
+	for k, part := range parts {
+		q := make([]pt, len(part))
+		for i, p := range part {
+			if logX {
+				p.x = math.Log10(p.x)
+			}
+			if logY {
+				p.y = math.Log10(p.y)
+			}
+			q[i] = p
+		}
+		out[k] = q
+	}
+	return out
+}
+
 // echarts builds the go-echarts chart for a prepared plot and returns its
-// option object.
+// option object. The header (title, notes, legend, y-axis name) is placed
+// where layoutHeader put it, the same as in the static picture.
 func (pr *prepared) echarts() map[string]any {
 	c := charts.NewLine()
-	top := marginTop + noteHeight*len(pr.notes)
+	hd := pr.hdr
 	xmin, xmax := axisRange(pr.x)
 	ymin, ymax := axisRange(pr.y)
-	var legend []string
-	seen := map[string]bool{}
-	for _, s := range pr.series {
-		if !s.NoLegend && !seen[s.Name] {
-			seen[s.Name] = true
-			legend = append(legend, s.Name)
-		}
-	}
+	legend := pr.legendNames()
 	c.SetGlobalOptions(
-		charts.WithTitleOpts(opts.Title{Title: pr.title, Subtitle: strings.Join(pr.notes, "\n"), Left: "center",
-			SubtitleStyle: &opts.TextStyle{LineHeight: noteHeight, FontSize: 12}}),
-		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(len(legend) > 0), Type: "scroll", Top: strconv.Itoa(top - 28), Data: legend}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item"}),
 		charts.WithAnimation(false),
 		charts.WithInitializationOpts(opts.Initialization{BackgroundColor: "#FFFFFF"}),
-		charts.WithGridOpts(opts.Grid{Left: strconv.Itoa(marginLeft), Right: strconv.Itoa(marginRight), Top: strconv.Itoa(top), Bottom: strconv.Itoa(marginBottom)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: axisType(pr.x), Name: pr.x.Label, NameLocation: "middle", NameGap: 28, Min: xmin, Max: xmax, Scale: opts.Bool(true),
+		charts.WithGridOpts(opts.Grid{Left: fmtNum(pr.left), Right: fmtNum(pr.right), Top: fmtNum(hd.height), Bottom: fmtNum(pr.bottom)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: axisType(pr.x), Name: pr.x.Label, NameLocation: "middle", NameGap: 24, Min: xmin, Max: xmax, Scale: opts.Bool(true),
 			AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}, AxisLabel: edgeLabels(pr.widenedX)}),
-		charts.WithYAxisOpts(opts.YAxis{Type: axisType(pr.y), Name: pr.y.Label, NameLocation: "middle", NameGap: 50, Min: ymin, Max: ymax, Scale: opts.Bool(true),
+		charts.WithYAxisOpts(opts.YAxis{Type: axisType(pr.y), Min: ymin, Max: ymax, Scale: opts.Bool(true),
 			AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}, AxisLabel: edgeLabels(pr.widenedY)}),
 		charts.WithColorsOpts(opts.Colors(Palette)),
 	)
@@ -122,11 +133,14 @@ func (pr *prepared) echarts() map[string]any {
 		if s.Kind == ContourKind {
 			prec = 4 // context lines: a tenth of a pixel is plenty
 		}
-		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(s.parts, prec), Color: s.Color, ConnectNulls: opts.Bool(false)}
+		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(logParts(s.parts, pr.x.Log, pr.y.Log), prec), Color: s.Color, ConnectNulls: opts.Bool(false)}
 		ss.ItemStyle = &opts.ItemStyle{Color: s.Color}
 		ls := &opts.LineStyle{Color: s.Color, Width: 2}
-		if s.Dashed {
+		switch s.dash {
+		case DashedLine:
 			ls.Type = "dashed"
+		case Dotted:
+			ls.Type = "dotted"
 		}
 		switch s.Kind {
 		case ContourKind:
@@ -158,8 +172,57 @@ func (pr *prepared) echarts() map[string]any {
 	}
 	c.Validate()
 	obj := c.JSON()
+	font := map[string]any{"fontFamily": chartFont}
+	// The title and the notes are two title components, wrapped in Go.
+	titles := []any{}
+	if len(hd.title) > 0 {
+		titles = append(titles, map[string]any{"text": strings.Join(hd.title, "\n"), "left": "center", "top": hd.titleTop,
+			"textStyle": merge(font, map[string]any{"fontSize": titleSize, "fontWeight": "bold", "lineHeight": titleSize * lineGap})})
+	}
+	if len(hd.notes) > 0 {
+		titles = append(titles, map[string]any{"text": strings.Join(hd.notes, "\n"), "left": "center", "top": hd.notesTop,
+			"textStyle": merge(font, map[string]any{"fontSize": noteSize, "fontWeight": "normal", "color": "#444", "lineHeight": noteSize * lineGap})})
+	}
+	obj["title"] = titles
+	obj["tooltip"] = map[string]any{"show": true, "trigger": "item", "formatter": "descent:point", "logX": pr.x.Log, "logY": pr.y.Log}
+	obj["legend"] = map[string]any{"show": len(legend) > 0, "type": "plain", "data": legend, "top": hd.legendTop,
+		"left": "center", "width": pr.w - 30, "itemGap": legendItemGap, "itemWidth": legendIcon, "itemHeight": 12,
+		"textStyle": merge(font, map[string]any{"fontSize": legendSize})}
+	label := func(a Axis, widened bool) map[string]any {
+		kind := "value"
+		if a.Log {
+			kind = "exp10"
+		}
+		l := merge(font, map[string]any{"fontSize": tickSize, "formatter": "descent:" + kind})
+		if a.Log {
+			l["descentLog"] = true // for LayoutCheckJS: labels must be powers of ten
+		}
+		if widened {
+			l["showMinLabel"], l["showMaxLabel"] = false, false
+		}
+		return l
+	}
+	if xa, ok := obj["xAxis"].([]opts.XAxis); ok && len(xa) == 1 {
+		x := axisJSON(xa[0], label(pr.x, pr.widenedX), merge(font, map[string]any{"fontSize": axisSize}))
+		if pr.x.Log {
+			lo, hi := pr.xBounds()
+			logDecades(x, pr.x, lo, hi)
+		}
+		obj["xAxis"] = x
+	}
+	if ya, ok := obj["yAxis"].([]opts.YAxis); ok && len(ya) == 1 {
+		y := axisJSON(ya[0], label(pr.y, pr.widenedY), merge(font, map[string]any{"fontSize": axisSize, "align": "left"}))
+		if pr.y.Label != "" {
+			y["name"], y["nameLocation"], y["nameGap"] = pr.y.Label, "end", 10
+		}
+		if pr.y.Log {
+			lo, hi := pr.yBounds()
+			logDecades(y, pr.y, lo, hi)
+		}
+		obj["yAxis"] = y
+	}
 	// go-echarts writes "icon": null for the zoom tool, which hides it.
-	obj["toolbox"] = map[string]any{"right": 10, "feature": map[string]any{
+	obj["toolbox"] = map[string]any{"right": 10, "top": 4, "itemSize": 14, "feature": map[string]any{
 		"dataZoom":    map[string]any{"filterMode": "none"},
 		"restore":     map[string]any{},
 		"saveAsImage": map[string]any{"title": "save as PNG", "pixelRatio": 2},
@@ -168,6 +231,60 @@ func (pr *prepared) echarts() map[string]any {
 		obj["series"] = []any{}
 	}
 	return obj
+}
+
+// logDecades sets up a log axis, drawn as a linear axis of log₁₀ values
+// labelled 10ⁿ: it spans whole decades (or the fixed range) and is
+// labelled every k decades so that about six labels show. (echarts' own
+// log axis labels every tenth decade of a range wider than ten.)
+func logDecades(axis map[string]any, a Axis, lo, hi float64) {
+	if a.Min < a.Max {
+		lo, hi = a.Min, a.Max
+	}
+	if !(lo > 0 && hi >= lo) {
+		return
+	}
+	l0, l1 := math.Log10(lo), math.Log10(hi)
+	e0, e1 := math.Floor(l0), math.Ceil(l1)
+	if e1 == e0 {
+		e1++
+	}
+	k := math.Max(1, math.Ceil((e1-e0)/6))
+	e0 = e1 - k*math.Ceil((e1-e0)/k) // ticks on whole multiples of k from the top
+	if a.Min < a.Max {
+		axis["min"], axis["max"] = l0, l1
+	} else {
+		axis["min"], axis["max"] = e0, e1
+	}
+	axis["interval"] = k
+	axis["scale"] = false
+}
+
+// chartFont is the font both renderers ask for: the static pictures are
+// measured and drawn with DejaVu Sans.
+const chartFont = "'DejaVu Sans', Verdana, sans-serif"
+
+// merge returns a new map with the entries of a, then b.
+func merge(a, b map[string]any) map[string]any {
+	out := make(map[string]any, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+// axisJSON re-encodes a go-echarts axis as a map, with the label and name
+// styles the layout needs.
+func axisJSON(axis any, label, name map[string]any) map[string]any {
+	b, _ := json.Marshal(axis) // go-echarts option types always encode
+	m := map[string]any{}
+	_ = json.Unmarshal(b, &m)
+	m["axisLabel"] = label
+	m["nameTextStyle"] = name
+	return m
 }
 
 // edgeLabels hides the labels at the ends of an axis whose range was

@@ -6,7 +6,7 @@ import (
 )
 
 // Palette is the Okabe–Ito colour-blind-safe palette, in the order series
-// are coloured (black last, so that it is used only for the eighth series).
+// are coloured (yellow last: a thin yellow line on white is hard to see).
 // Source: M. Okabe and K. Ito, "Color Universal Design" (2002),
 // https://jfly.uni-koeln.de/color/.
 var Palette = []string{
@@ -16,8 +16,8 @@ var Palette = []string{
 	"#D55E00", // vermillion
 	"#CC79A7", // reddish purple
 	"#56B4E9", // sky blue
-	"#F0E442", // yellow
 	"#000000", // black
+	"#F0E442", // yellow
 }
 
 // Gray is the colour of contour lines and other context drawn behind data.

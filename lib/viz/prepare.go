@@ -12,6 +12,7 @@ type pt struct{ x, y float64 }
 type drawSeries struct {
 	Series
 	parts [][]pt // polylines; one part except for contours
+	dash  Dash
 }
 
 // prepared is a Plot checked and cleaned: every point is finite and fits
@@ -24,6 +25,10 @@ type prepared struct {
 	notes  []string
 	// widenedX and widenedY say that equal axes widened that range.
 	widenedX, widenedY bool
+	// hdr is the space above the axes; left, right and bottom the margins
+	// of the plotting area, in CSS pixels.
+	hdr                 header
+	left, right, bottom float64
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -38,8 +43,6 @@ func (p *Plot) prepare() (*prepared, error) {
 	}
 	pr := &prepared{title: title, w: w, h: h, x: p.X, y: p.Y}
 	pr.notes = append(pr.notes, p.Notes...)
-	colors := map[string]string{}
-	next := 0
 	for _, s := range p.Series {
 		name := s.Name
 		if name == "" {
@@ -105,13 +108,14 @@ func (p *Plot) prepare() (*prepared, error) {
 			}
 		}
 		if ds.Color == "" {
-			c, ok := colors[name]
-			if !ok {
-				c = paletteColor(next)
-				next++
-				colors[name] = c
+			look := Default.For(name)
+			ds.Color = look.Color
+			if !ds.Dashed {
+				ds.dash = look.Dash
 			}
-			ds.Color = c
+		}
+		if ds.Dashed {
+			ds.dash = DashedLine
 		}
 		if ds.Kind == ContourKind || s.path && s.Symbol == NoSymbol { // markers show every point
 			ds.parts = simplify(ds.parts, SimplifyTolerance)
@@ -132,10 +136,86 @@ func (p *Plot) prepare() (*prepared, error) {
 		}
 		pr.series = append(pr.series, ds)
 	}
+	pr.frame()
 	if p.EqualAxes {
 		pr.equalize()
 	}
 	return pr, nil
+}
+
+// xBounds and yBounds are the drawn range of each axis.
+func (pr *prepared) xBounds() (lo, hi float64) { x0, x1, _, _ := pr.bounds(); return x0, x1 }
+func (pr *prepared) yBounds() (lo, hi float64) { _, _, y0, y1 := pr.bounds(); return y0, y1 }
+
+// legendNames lists the names the legend shows, in order, once each.
+func (pr *prepared) legendNames() []string {
+	var names []string
+	seen := map[string]bool{}
+	for _, s := range pr.series {
+		if !s.NoLegend && !seen[s.Name] {
+			seen[s.Name] = true
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// frame lays out the header and the margins of the plotting area: the left
+// margin holds the widest tick label the y range can have, the right one
+// half the widest x label.
+func (pr *prepared) frame() {
+	pr.hdr = layoutHeader(pr.w, pr.title, pr.notes, pr.legendNames(), pr.y.Label)
+	x0, x1, y0, y1 := pr.bounds()
+	pr.left = 14 + maxLabelWidth(y0, y1, pr.y.Log) + 8
+	pr.right = max(24, maxLabelWidth(x1, x1, pr.x.Log)/2+8)
+	pr.bottom = 22 + tickSize*lineGap
+	if pr.x.Label != "" {
+		pr.bottom += axisSize*lineGap + 4
+	}
+	_ = x0
+}
+
+// maxLabelWidth is the widest tick label an axis over [lo, hi] can show.
+func maxLabelWidth(lo, hi float64, log bool) float64 {
+	if !(lo <= hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return textWidth("0.000", tickSize, false)
+	}
+	w := 0.0
+	for _, v := range niceTicks(lo, hi, log) {
+		w = math.Max(w, textWidth(tickLabel(v, log), tickSize, false))
+	}
+	return w
+}
+
+// niceTicks returns tick values of the kind both renderers choose: powers
+// of ten on a log axis, multiples of 1, 2 or 5 times a power of ten on a
+// linear one (about five of them), with the ends.
+func niceTicks(lo, hi float64, log bool) []float64 {
+	if log {
+		if !(lo > 0) {
+			return []float64{1}
+		}
+		var out []float64
+		for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)) && len(out) < 700; e++ {
+			out = append(out, math.Pow(10, e))
+		}
+		return out
+	}
+	if lo == hi {
+		return []float64{lo}
+	}
+	step := math.Pow(10, math.Floor(math.Log10((hi-lo)/5)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if (hi-lo)/(m*step) <= 6 {
+			step *= m
+			break
+		}
+	}
+	out := []float64{lo, hi}
+	for v := math.Ceil(lo/step) * step; v <= hi && len(out) < 40; v += step {
+		out = append(out, math.Round(v/step)*step)
+	}
+	return out
 }
 
 func checkLog(title, series, axis string, log bool, v float64, i int) error {
@@ -166,15 +246,8 @@ func (pr *prepared) bounds() (x0, x1, y0, y1 float64) {
 	return
 }
 
-// Margins of the plotting area in pixels, shared by both renderers so that
-// equal axes look equal in each.
-const (
-	marginLeft, marginRight         = 70, 30
-	marginTop, marginBottom         = 60, 55
-	noteHeight                      = 16
-	minPlotArea                     = 50
-	equalAxesPadding        float64 = 0.02
-)
+// minPlotArea is the least side of the plotting area in pixels.
+const minPlotArea = 50.0
 
 // equalize widens the x or y range so that one unit has the same length
 // in pixels on both axes of the plotting area.
@@ -183,8 +256,8 @@ func (pr *prepared) equalize() {
 	if !(x0 < x1) || !(y0 < y1) || pr.x.Log || pr.y.Log {
 		return
 	}
-	aw := float64(max(pr.w-marginLeft-marginRight, minPlotArea))
-	ah := float64(max(pr.h-marginTop-marginBottom-noteHeight*len(pr.notes), minPlotArea))
+	aw := max(float64(pr.w)-pr.left-pr.right, minPlotArea)
+	ah := max(float64(pr.h)-pr.hdr.height-pr.bottom, minPlotArea)
 	dx, dy := x1-x0, y1-y0
 	if dx/aw > dy/ah { // x needs more pixels per unit: widen y
 		c, half := (y0+y1)/2, dx/aw*ah/2

@@ -6,13 +6,10 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"strconv"
-	"strings"
 
-	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -62,7 +59,10 @@ func drawStatic(dc draw.Canvas, c Chart) error {
 		if err != nil {
 			return err
 		}
-		p.Draw(dc)
+		drawHeader(dc, pr.hdr, pr.series, 12)
+		area := dc
+		area.Max.Y = dc.Max.Y - px(pr.hdr.height)
+		p.Draw(area)
 		return nil
 	case *HeatMaps:
 		return c.drawStatic(dc)
@@ -92,22 +92,103 @@ func toXYs(part []pt) plotter.XYs {
 	return xy
 }
 
-// newGonumPlot returns a gonum plot in the sans-serif face echarts uses.
+// px converts CSS pixels to a vg.Length (points).
+func px(v float64) vg.Length { return vg.Length(v * 0.75) }
+
+// newGonumPlot returns a gonum plot in the sizes of the interactive chart.
 func newGonumPlot() *plot.Plot {
 	p := plot.New()
-	sans := func(f *font.Font, size float64) {
-		f.Variant = "Sans"
-		f.Size = vg.Points(size)
-	}
-	sans(&p.Title.TextStyle.Font, 11)
-	p.Title.TextStyle.Font.Weight = xfont.WeightBold
+	p.Title.TextStyle = textStyle(titleSize, true)
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
-		sans(&a.Label.TextStyle.Font, 9)
-		sans(&a.Tick.Label.Font, 8)
+		a.Label.TextStyle = textStyle(axisSize, false)
+		a.Tick.Label = textStyle(tickSize, false)
 		a.Color, a.Tick.Color = color.Gray{Y: 110}, color.Gray{Y: 110}
 	}
-	sans(&p.Legend.TextStyle.Font, 8)
+	p.Legend.TextStyle = textStyle(legendSize, false)
 	return p
+}
+
+// drawHeader draws a chart's header at the top of dc: the title and notes
+// centred, the legend rows (icons drawn like the series) and the y-axis
+// name at yNameX pixels from the left.
+func drawHeader(dc draw.Canvas, hd header, series []drawSeries, yNameX float64) {
+	top := dc.Max.Y
+	cx := (dc.Min.X + dc.Max.X) / 2
+	put := func(sty text.Style, x vg.Length, yTop float64, s string) {
+		sty.XAlign, sty.YAlign = draw.XCenter, draw.YTop
+		dc.FillText(sty, vg.Point{X: x, Y: top - px(yTop)}, s)
+	}
+	for i, l := range hd.title {
+		put(textStyle(titleSize, true), cx, hd.titleTop+float64(i)*titleSize*lineGap, l)
+	}
+	note := textStyle(noteSize, false)
+	note.Color = color.Gray{Y: 68}
+	for i, l := range hd.notes {
+		put(note, cx, hd.notesTop+float64(i)*noteSize*lineGap, l)
+	}
+	byName := map[string]drawSeries{}
+	for _, s := range series {
+		if _, ok := byName[s.Name]; !ok && !s.NoLegend {
+			byName[s.Name] = s
+		}
+	}
+	lsty := textStyle(legendSize, false)
+	for r, row := range hd.legend {
+		widths := make([]vg.Length, len(row))
+		total := vg.Length(0)
+		for i, n := range row {
+			widths[i] = px(legendIcon+legendIconGap) + lsty.Width(n)
+			total += widths[i]
+		}
+		total += px(legendItemGap) * vg.Length(len(row)-1)
+		x := cx - total/2
+		mid := top - px(hd.legendTop+float64(r)*legendRowH+legendRowH/2)
+		for i, n := range row {
+			legendIconAt(dc, byName[n], x, mid)
+			t := lsty
+			t.XAlign, t.YAlign = draw.XLeft, draw.YCenter
+			dc.FillText(t, vg.Point{X: x + px(legendIcon+legendIconGap), Y: mid}, n)
+			x += widths[i] + px(legendItemGap)
+		}
+	}
+	if hd.yName != "" {
+		t := textStyle(axisSize, false)
+		t.XAlign, t.YAlign = draw.XLeft, draw.YTop
+		dc.FillText(t, vg.Point{X: dc.Min.X + px(yNameX), Y: top - px(hd.yNameTop)}, hd.yName)
+	}
+}
+
+// lineStyle is how s's line is stroked.
+func lineStyle(s drawSeries) draw.LineStyle {
+	ls := draw.LineStyle{Color: rgba(s.Color), Width: vg.Points(1.5)}
+	switch s.dash {
+	case DashedLine:
+		ls.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	case Dotted:
+		ls.Dashes = []vg.Length{vg.Points(1.2), vg.Points(2.2)}
+	}
+	return ls
+}
+
+// legendIconAt draws the legend icon of s, 25 pixels wide, from x at the
+// height mid.
+func legendIconAt(dc draw.Canvas, s drawSeries, x, mid vg.Length) {
+	w := px(legendIcon)
+	col := rgba(s.Color)
+	switch s.Kind {
+	case StepsKind:
+		h := px(10)
+		dc.FillPolygon(color.NRGBA{R: col.R, G: col.G, B: col.B, A: 110},
+			[]vg.Point{{X: x, Y: mid - h/2}, {X: x + w, Y: mid - h/2}, {X: x + w, Y: mid + h/2}, {X: x, Y: mid + h/2}})
+		return
+	case LineKind:
+		dc.StrokeLine2(lineStyle(s), x, mid, x+w, mid)
+		if s.Symbol == NoSymbol {
+			return
+		}
+	}
+	gs := draw.GlyphStyle{Color: col, Radius: pxToPt(int(s.Size)) / 2, Shape: glyph(s.Symbol)}
+	dc.DrawGlyph(gs, vg.Point{X: x + w/2, Y: mid})
 }
 
 // logTicks labels 1, 2 and 5 times powers of ten when the range spans
@@ -118,21 +199,29 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(lo > 0 && hi > lo) {
 		return nil
 	}
-	steps := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	e0, e1 := math.Floor(math.Log10(lo)), math.Ceil(math.Log10(hi))
+	decades := e1 - e0
+	// Label every k-th decade so that at most 8 labels show; minor ticks
+	// (2 … 9 × 10ⁿ) only over a few decades, labelled at 2 and 5 below 3.
+	every := math.Max(1, math.Ceil(decades/8))
+	steps := []float64{1}
+	if decades <= 6 {
+		steps = []float64{1, 2, 3, 4, 5, 6, 7, 8, 9}
+	}
 	labelled := map[float64]bool{1: true}
 	if hi/lo < 1000 {
 		labelled[2], labelled[5] = true, true
 	}
 	var ts []plot.Tick
-	for e := math.Floor(math.Log10(lo)); e <= math.Ceil(math.Log10(hi)); e++ {
+	for e := e0; e <= e1; e++ {
 		for _, m := range steps {
 			v := m * math.Pow(10, e)
 			if v < lo*(1-1e-9) || v > hi*(1+1e-9) {
 				continue
 			}
 			t := plot.Tick{Value: v}
-			if labelled[m] {
-				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
+			if labelled[m] && (m != 1 || math.Mod(e, every) == 0) {
+				t.Label = tickLabel(v, true)
 			}
 			ts = append(ts, t)
 		}
@@ -140,14 +229,25 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ts
 }
 
-// gonum builds the gonum/plot picture of a prepared plot.
+// linearTicks are gonum's default ticks labelled as tickLabel writes them.
+type linearTicks struct{}
+
+func (linearTicks) Ticks(lo, hi float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(lo, hi)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = tickLabel(ts[i].Value, false)
+		}
+	}
+	return ts
+}
+
+// gonum builds the gonum/plot picture of a prepared plot, without its
+// header (drawHeader draws the title, notes, legend and y-axis name).
 func (pr *prepared) gonum() (*plot.Plot, error) {
 	p := newGonumPlot()
-	p.Title.Text = pr.title
-	if len(pr.notes) > 0 {
-		p.Title.Text += "\n" + strings.Join(pr.notes, "\n")
-	}
-	p.X.Label.Text, p.Y.Label.Text = pr.x.Label, pr.y.Label
+	p.X.Label.Text = pr.x.Label
+	p.X.Tick.Marker, p.Y.Tick.Marker = linearTicks{}, linearTicks{}
 	if pr.x.Log {
 		p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, logTicks{}
 	}
@@ -158,16 +258,10 @@ func (pr *prepared) gonum() (*plot.Plot, error) {
 	g.Vertical.Color = color.Gray{Y: 230}
 	g.Horizontal.Color = color.Gray{Y: 230}
 	p.Add(g)
-	p.Legend.Top = true
-	inLegend := map[string]bool{}
 	for _, s := range pr.series {
 		col := rgba(s.Color)
-		ls := draw.LineStyle{Color: col, Width: vg.Points(1.5)}
-		if s.Dashed {
-			ls.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		}
+		ls := lineStyle(s)
 		gs := draw.GlyphStyle{Color: col, Radius: pxToPt(int(s.Size)) / 2, Shape: glyph(s.Symbol)}
-		var thumbs []plot.Thumbnailer
 		switch s.Kind {
 		case ContourKind:
 			ls.Width = vg.Points(0.6)
@@ -191,7 +285,6 @@ func (pr *prepared) gonum() (*plot.Plot, error) {
 				h.Width = h.Bins[0].Max - h.Bins[0].Min
 			}
 			p.Add(h)
-			thumbs = append(thumbs, h)
 		case LineKind:
 			for _, part := range s.parts {
 				l, err := plotter.NewLine(toXYs(part))
@@ -200,7 +293,6 @@ func (pr *prepared) gonum() (*plot.Plot, error) {
 				}
 				l.LineStyle = ls
 				p.Add(l)
-				thumbs = append(thumbs, l)
 			}
 			if s.Symbol == NoSymbol {
 				break
@@ -214,12 +306,7 @@ func (pr *prepared) gonum() (*plot.Plot, error) {
 				}
 				sc.GlyphStyle = gs
 				p.Add(sc)
-				thumbs = append(thumbs, sc)
 			}
-		}
-		if !s.NoLegend && !inLegend[s.Name] && len(thumbs) > 0 {
-			inLegend[s.Name] = true
-			p.Legend.Add(s.Name, thumbs[:1]...)
 		}
 	}
 	if pr.x.Min < pr.x.Max {

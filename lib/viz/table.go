@@ -7,9 +7,6 @@ import (
 	"strings"
 
 	"github.com/descentlab/descent/lib/optim"
-	xfont "golang.org/x/image/font"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -104,13 +101,9 @@ func (t *Table) drawStatic(dc draw.Canvas) error {
 	if err := t.check(); err != nil {
 		return err
 	}
-	face := plot.DefaultFont
-	face.Variant = "Sans"
-	sty := text.Style{Color: rgba("#000000"), Font: font.From(face, vg.Points(9)), Handler: plot.DefaultTextHandler}
-	bold := sty
-	bold.Font.Weight = xfont.WeightBold
-	title := bold
-	title.Font.Size = vg.Points(11)
+	sty := textStyle(tickSize+1, false)
+	bold := textStyle(tickSize+1, true)
+	title := textStyle(titleSize, true)
 	title.XAlign = draw.XCenter
 	cols := len(t.Header)
 	widths := make([]vg.Length, cols)

@@ -26,6 +26,7 @@ func TestEChartsChecksum(t *testing.T) {
 // TestGolden renders every sample chart to echarts JSON and SVG and
 // compares with testdata/golden; run with -update to rewrite them.
 func TestGolden(t *testing.T) {
+	Default.Reset() // looks in first-drawn order, whatever ran before
 	for _, c := range sampleCharts() {
 		title, _, _ := c.chart()
 		name := slug(title)

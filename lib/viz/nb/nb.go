@@ -53,6 +53,8 @@ func Show(c viz.Chart, opts ...viz.HTMLOption) {
 // thousand points).
 func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 	all := append(append([]viz.HTMLOption(nil), Defaults...), opts...)
+	restoreLooks()
+	defer saveLooks()
 	loader := needLoader()
 	if loader {
 		all = append(all, viz.WithLoader())
@@ -133,5 +135,48 @@ func markLoaded() {
 		// Best effort: if the marker cannot be written, the next cell
 		// sends the bundle again, which costs size, not correctness.
 		_ = os.WriteFile(m, []byte(viz.EChartsSHA256+"\n"), 0o644)
+	}
+}
+
+// looksFile keeps viz.Default's name → look bindings for the kernel
+// session, so that a method drawn in one cell keeps its colour and dash in
+// every later cell of the notebook (each cell is a new program).
+func looksFile() string {
+	dir := os.Getenv(protocol.GONB_TMP_DIR_ENV)
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, "descent-viz-looks.json")
+}
+
+var looksOnce sync.Once
+
+// restoreLooks loads the session's bindings once per process.
+func restoreLooks() {
+	looksOnce.Do(func() {
+		if f := looksFile(); f != "" {
+			if b, err := os.ReadFile(f); err == nil {
+				// A damaged file only costs colours their meaning: start afresh.
+				if viz.Default.UnmarshalJSON(b) != nil {
+					viz.Default.Reset()
+				}
+			}
+		}
+	})
+}
+
+// saveLooks writes the bindings back (best effort, atomically).
+func saveLooks() {
+	f := looksFile()
+	if f == "" {
+		return
+	}
+	b, err := viz.Default.MarshalJSON()
+	if err != nil {
+		return
+	}
+	tmp := f + fmt.Sprintf(".%d", os.Getpid())
+	if os.WriteFile(tmp, b, 0o644) == nil {
+		_ = os.Rename(tmp, f)
 	}
 }

@@ -3,6 +3,7 @@ package nb
 import (
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,5 +70,30 @@ func TestProgressHTML(t *testing.T) {
 	}
 	if h := progressHTML("n", 10, 10, "", -1); strings.Contains(h, "·") {
 		t.Errorf("final state shows elapsed time: %s", h)
+	}
+}
+
+// TestLooksPersist: a name keeps its look across processes (cells) of one
+// kernel session, whatever order later charts draw their series in.
+func TestLooksPersist(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("GONB_TMP_DIR", dir)
+	viz.Default.Reset()
+	looksOnce = sync.Once{}
+	if err := Display(viz.NewPlot("a").Line("SGD", []float64{1, 2}, []float64{1, 2}).Line("Adam", []float64{1, 2}, []float64{2, 1})); err != nil {
+		t.Fatal(err)
+	}
+	adam := viz.Default.For("Adam")
+	// A new cell: fresh registry, loaded from the session file.
+	viz.Default.Reset()
+	looksOnce = sync.Once{}
+	if err := Display(viz.NewPlot("b").Line("Adam", []float64{1, 2}, []float64{2, 1}).Line("RMSProp", []float64{1, 2}, []float64{1, 1})); err != nil {
+		t.Fatal(err)
+	}
+	if got := viz.Default.For("Adam"); got != adam {
+		t.Errorf("Adam's look changed between cells: %v then %v", adam, got)
+	}
+	if got, sgd := viz.Default.For("RMSProp"), viz.Default.For("SGD"); got == sgd || got == adam {
+		t.Errorf("RMSProp took a look already bound: %v (SGD %v, Adam %v)", got, sgd, adam)
 	}
 }
