@@ -32,9 +32,9 @@ import (
 // (x_t, x_{t−1}). It panics, with a message starting "optim:", if an
 // argument is NaN or infinite. Cost O(1).
 func HeavyBallMatrix(alpha, rho, lambda float64) *mat.Dense {
-	checkFinite("HeavyBallMatrix", "alpha", alpha)
-	checkFinite("HeavyBallMatrix", "rho", rho)
-	checkFinite("HeavyBallMatrix", "lambda", lambda)
+	heavyBallFinite("HeavyBallMatrix", "alpha", alpha)
+	heavyBallFinite("HeavyBallMatrix", "rho", rho)
+	heavyBallFinite("HeavyBallMatrix", "lambda", lambda)
 	return mat.NewDense(2, 2, []float64{1 + rho - alpha*lambda, -rho, 1, 0})
 }
 
@@ -55,11 +55,11 @@ func HeavyBallRadius(alpha, rho float64, lambdas ...float64) float64 {
 	if len(lambdas) == 0 {
 		panic("optim: HeavyBallRadius: no eigenvalue given")
 	}
-	checkFinite("HeavyBallRadius", "alpha", alpha)
-	checkFinite("HeavyBallRadius", "rho", rho)
+	heavyBallFinite("HeavyBallRadius", "alpha", alpha)
+	heavyBallFinite("HeavyBallRadius", "rho", rho)
 	r := 0.0
 	for _, lambda := range lambdas {
-		checkFinite("HeavyBallRadius", "lambda", lambda)
+		heavyBallFinite("HeavyBallRadius", "lambda", lambda)
 		a := 1 + rho - alpha*lambda
 		disc := a*a - 4*rho
 		if disc < 0 {
@@ -94,9 +94,9 @@ func HeavyBallOptimal(mu, L float64) (alpha, rho, rate float64) {
 	return 4 / ((sl + sm) * (sl + sm)), rate * rate, rate
 }
 
-// checkFinite panics, naming the function and the argument, if v is NaN or
+// heavyBallFinite panics, naming the function and the argument, if v is NaN or
 // ±Inf.
-func checkFinite(fn, name string, v float64) {
+func heavyBallFinite(fn, name string, v float64) {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		panic(fmt.Sprintf("optim: %s: %s is %g, must be finite", fn, name, v))
 	}
