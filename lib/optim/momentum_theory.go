@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/descentlab/descent/internal/num"
 )
 
 // Heavy-ball momentum on a quadratic, in closed form (Polyak 1964; Goh,
@@ -97,7 +99,7 @@ func HeavyBallOptimal(mu, L float64) (alpha, rho, rate float64) {
 // heavyBallFinite panics, naming the function and the argument, if v is NaN or
 // ±Inf.
 func heavyBallFinite(fn, name string, v float64) {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if !num.Finite(v) {
 		panic(fmt.Sprintf("optim: %s: %s is %g, must be finite", fn, name, v))
 	}
 }
