@@ -1,10 +1,11 @@
 package hub
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 // TestInstructorFiles loads hub/jupyterhub_config.py the way JupyterHub
@@ -12,14 +13,9 @@ import (
 // and checks that both start the image's jupyterhub-singleuser with the same
 // per-student limits. Neither DockerSpawner nor Kubernetes runs here.
 func TestInstructorFiles(t *testing.T) {
-	repo, _ := filepath.Abs("..")
+	repo := testenv.Root(t)
+	testenv.Need(t, repo, testenv.Prereq{Path: ".venv/bin/python", Hint: "make setup"})
 	py := filepath.Join(repo, ".venv", "bin", "python")
-	if _, err := os.Stat(py); err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("no .venv (make setup)")
-		}
-		t.Fatal("no .venv/bin/python (CI is set: this test must run)")
-	}
 	const check = `
 import os, sys, yaml
 from traitlets.config import Config

@@ -23,7 +23,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -38,9 +37,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
+	"github.com/descentlab/descent/lib/viz/nb"
 )
 
-const claimPrefix = "✔ claim: " // lib/viz/nb.ClaimPrefix
+const claimPrefix = nb.ClaimPrefix
 
 type student struct {
 	name    string
@@ -58,10 +60,9 @@ type student struct {
 }
 
 func TestClassOnOneHub(t *testing.T) {
-	repo, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
+	testenv.Slow(t)
+	repo := testenv.Root(t)
+	var err error
 	n := 5
 	if v := os.Getenv("DESCENT_HUB_STUDENTS"); v != "" {
 		if n, err = strconv.Atoi(v); err != nil || n < 1 {
@@ -76,11 +77,18 @@ func TestClassOnOneHub(t *testing.T) {
 		}
 	}
 	requirePrereqs(t, repo, nbPath)
+	testenv.Sweep(t.Logf)
 	npmCI(t, repo)
 
 	root := t.TempDir()
-	marker := newID()
-	ports := freePorts(t, 3)
+	marker, err := testenv.NewMarker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports, err := testenv.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
 	password, adminToken := newID(), newID()
 	var users []string
 	for i := 1; i <= n; i++ {
@@ -101,14 +109,14 @@ func TestClassOnOneHub(t *testing.T) {
 	env := []string{}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "JUPYTER") || strings.HasPrefix(k, "HUBTEST_") || k == "PATH" {
+		if strings.HasPrefix(k, "JUPYTER") || strings.HasPrefix(k, "HUBTEST_") || k == testenv.MarkerEnv || k == "PATH" {
 			continue
 		}
 		env = append(env, kv)
 	}
 	env = append(env,
 		"PATH="+filepath.Join(repo, ".tools", "bin")+":"+filepath.Join(repo, ".venv", "bin")+":"+os.Getenv("PATH"),
-		"HUBTEST_REPO="+repo, "HUBTEST_ROOT="+root, "HUBTEST_MARKER="+marker,
+		"HUBTEST_REPO="+repo, "HUBTEST_ROOT="+root, testenv.MarkerEnv+"="+marker,
 		"HUBTEST_PORT="+strconv.Itoa(ports[0]), "HUBTEST_HUB_PORT="+strconv.Itoa(ports[1]),
 		"HUBTEST_API_PORT="+strconv.Itoa(ports[2]),
 		"HUBTEST_PASSWORD="+password, "HUBTEST_USERS="+strings.Join(users, ","),
@@ -292,14 +300,7 @@ func requirePrereqs(t *testing.T, repo, nbPath string) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		missing = append(missing, "/proc (Linux)")
 	}
-	if len(missing) == 0 {
-		return
-	}
-	msg := "missing: " + strings.Join(missing, ", ")
-	if os.Getenv("CI") == "" {
-		t.Skip(msg)
-	}
-	t.Fatal(msg + " (CI is set: this test must run)")
+	testenv.Missing(t, missing...)
 }
 
 // npmCI installs configurable-http-proxy into hub/node_modules from the
@@ -367,24 +368,6 @@ func sameInstall(installed, lock []byte) bool {
 		}
 	}
 	return true
-}
-
-func freePorts(t *testing.T, k int) []int {
-	t.Helper()
-	var ls []net.Listener
-	var ports []int
-	for i := 0; i < k; i++ {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	for _, l := range ls {
-		l.Close()
-	}
-	return ports
 }
 
 func waitHub(t *testing.T, hubURL string, done <-chan struct{}) {

@@ -2,7 +2,7 @@ package hub
 
 // Finding, measuring and killing the processes of one test hub through /proc.
 //
-// Every process the hub starts carries HUBTEST_MARKER=<marker> in its
+// Every process the hub starts carries testenv.MarkerEnv=<marker> in its
 // environment: the hub and configurable-http-proxy inherit it from the test,
 // each single-user server gets it from Spawner.environment, and the gonb
 // kernel, the go command, the compiler, the linker and each cell's program
@@ -20,6 +20,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 var (
@@ -38,7 +40,7 @@ type proc struct {
 // cache (may be nil) remembers what was read per pid and start time, so a
 // sampler reads each process's environment once.
 func markedProcs(marker string, cache map[int]cached) []*proc {
-	want := []byte("HUBTEST_MARKER=" + marker + "\x00")
+	want := []byte(testenv.MarkerEnv + "=" + marker + "\x00")
 	ents, _ := os.ReadDir("/proc")
 	var out []*proc
 	seen := map[int]bool{}

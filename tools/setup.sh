@@ -8,7 +8,9 @@
 #   3. builds gonb and goimports, at the versions go.mod pins, into .tools/bin;
 #   4. installs the gonb kernel spec inside .venv (never in the user's home),
 #      with its go.work pointing at this checkout, so that notebooks import
-#      github.com/descentlab/descent/... without a setup cell.
+#      github.com/descentlab/descent/... without a setup cell;
+#   5. installs KaTeX (tools/site/package-lock.json) into tools/site/node_modules
+#      with `npm ci`: the site builder renders formulas with it under node.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -36,6 +38,14 @@ fi
   || die "$("$python" -V 2>&1) at $(command -v "$python") is too old; descent needs Python 3.10 or newer (or set PYTHON=/path/to/python3.x)."
 "$python" -c 'import venv, ensurepip' 2>/dev/null \
   || die "$("$python" -V 2>&1) has no working venv module (ensurepip missing). Debian/Ubuntu: apt-get install python3-venv (or python3.X-venv for your version)."
+
+# The site builder's KaTeX needs Node.js; a copy without tools/site (the
+# course image copies only what its kernel needs) skips step 5.
+for tool in node npm; do
+  [[ -f tools/site/package-lock.json ]] || break
+  command -v "$tool" >/dev/null 2>&1 \
+    || die "$tool is not on PATH. The lecture notes' formulas are rendered with KaTeX under Node.js: install Node.js 18 or newer with npm (Debian/Ubuntu: apt-get install nodejs npm)."
+done
 
 # --- 2. the virtual environment --------------------------------------------
 stamp_of() { sha256sum "$@" | sha256sum | cut -c1-16; }
@@ -77,5 +87,13 @@ spec["display_name"] = "Go (gonb)"
 json.dump(spec, open(path, "w"), indent=1)
 PY
   echo "$want" > "$JUPYTER_DATA_DIR/kernels/gonb/.stamp"
+fi
+# --- 5. KaTeX for the site builder, inside the checkout ---------------------
+site=tools/site
+katex=$([[ -f "$site/package-lock.json" ]] && stamp_of "$site/package-lock.json" || true)
+if [[ -f "$site/package-lock.json" && "$(cat "$site/node_modules/.descent-stamp" 2>/dev/null)" != "$katex" ]]; then
+  say "installing KaTeX (tools/site/package-lock.json) into tools/site/node_modules"
+  (cd "$site" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  echo "$katex" > "$site/node_modules/.descent-stamp"
 fi
 say "ready ($(go version | cut -d' ' -f3), $(.venv/bin/python -V), gonb kernel in .venv/share/jupyter)"

@@ -69,6 +69,8 @@ func TestSetupExplainsMissingPrerequisites(t *testing.T) {
 			[]string{"Python 3.8.10", "too old", "3.10 or newer"}},
 		{"python without venv", map[string]string{"go": goodGo, "python3": `case "$1" in -V) echo "Python 3.11.2";; -c) case "$2" in *venv*) exit 1;; *) exit 0;; esac;; esac`}, nil,
 			[]string{"no working venv module", "apt-get install python3-venv"}},
+		{"no node", map[string]string{"go": goodGo, "python3": `case "$1" in -V) echo "Python 3.11.2";; *) exit 0;; esac`}, nil,
+			[]string{"node is not on PATH", "KaTeX", "apt-get install nodejs npm"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

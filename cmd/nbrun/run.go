@@ -204,6 +204,9 @@ func (r *Runner) RunCounting(path string) (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
+	if err := setGoLexer(executed); err != nil {
+		return "", 0, err
+	}
 	dst := filepath.Join(r.OutDir, name)
 	if err := os.Rename(executed, dst); err != nil {
 		return "", 0, err

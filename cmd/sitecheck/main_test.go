@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -8,101 +9,159 @@ import (
 	"testing"
 	"time"
 
+	"github.com/descentlab/descent/internal/testenv"
 	"github.com/descentlab/descent/lib/viz"
 )
 
-// checker returns a Checker, skipping outside CI when Chromium is absent
-// (CI installs it; there a missing browser is a failure).
+// checker returns a Checker (Missing when Chromium is absent).
 func checker(t *testing.T) *Checker {
 	t.Helper()
-	const chromium = "/usr/bin/chromium"
-	if _, err := exec.LookPath(chromium); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing; .ci/run installs it with apt-get", chromium)
-		}
-		t.Skipf("%s is missing (apt-get install chromium)", chromium)
-	}
-	c := &Checker{Chromium: chromium, Timeout: 60 * time.Second}
+	testenv.NeedChromium(t)
+	c := &Checker{Timeout: 60 * time.Second, Budget: 400 * 1024}
 	t.Cleanup(c.Close)
 	return c
 }
 
-// site writes a page with the given body into a folder that also holds the
-// site's assets (KaTeX, site.js), as tools/site/build.py lays them out.
-func site(t *testing.T, body string) string {
-	t.Helper()
-	dir := t.TempDir()
-	if err := os.CopyFS(filepath.Join(dir, "assets"), os.DirFS("../../tools/site/assets")); err != nil {
-		t.Fatal(err)
-	}
-	page := `<!DOCTYPE html><html><head><meta charset="utf-8"><title>t</title>
-<link rel="stylesheet" href="assets/katex/katex.min.css">
-<script defer src="assets/katex/katex.min.js"></script>
-<script defer src="assets/katex/auto-render.min.js"></script>
-<script defer src="assets/site.js"></script></head><body>` + body + `</body></html>`
-	p := filepath.Join(dir, "page.html")
-	if err := os.WriteFile(p, []byte(page), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "other.html"), []byte("<!DOCTYPE html><title>o</title>"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
-func chartHTML(t *testing.T) string {
+// fixtureNotebook is an executed notebook as GoNB and lib/viz/nb leave it:
+// language_info with an empty pygments_lexer, a chart whose output carries
+// the echarts loader, claim lines on stdout, formulas in the prose.
+func fixtureNotebook(t *testing.T) []byte {
 	t.Helper()
 	c := viz.NewPlot("test chart", viz.LogY()).Line("f", []float64{0, 1, 2, 3}, []float64{4, 2, 1, 0.5})
-	frag, err := viz.HTML(c, viz.WithLoader())
+	chart, err := viz.HTML(c, viz.WithLoader())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return frag
+	nb := map[string]any{
+		"nbformat": 4, "nbformat_minor": 5,
+		"metadata": map[string]any{
+			"kernelspec":    map[string]any{"display_name": "Go (gonb)", "language": "go", "name": "gonb"},
+			"language_info": map[string]any{"name": "go", "pygments_lexer": "", "codemirror_mode": "", "file_extension": ".go", "mimetype": "text/x-go"},
+		},
+		"cells": []any{
+			map[string]any{"cell_type": "markdown", "id": "m1", "metadata": map[string]any{}, "source": "# Fixture\n\nGradient descent: $x_{t+1} = x_t - \\alpha \\nabla f(x_t)$.\n\n## Section\n\n$$\\frac{1}{2}x^2$$\n"},
+			map[string]any{"cell_type": "code", "id": "c1", "execution_count": 1, "metadata": map[string]any{"tags": []string{"check"}, "jupyter": map[string]any{"source_hidden": true}},
+				"source": "%%\n// the learner's step is what it is: for every x\nnb.Show(chart) // it's drawn",
+				"outputs": []any{
+					map[string]any{"output_type": "stream", "name": "stdout", "text": "✔ claim: the step halves f (2 < 4)\n✔ claim: another one\n"},
+					map[string]any{"output_type": "display_data", "metadata": map[string]any{}, "data": map[string]any{"text/html": chart, "text/plain": "chart"}},
+				}},
+		},
+	}
+	b, err := json.Marshal(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
-func TestGoodPagePasses(t *testing.T) {
+// buildSite builds a one-page site with tools/site/build.py (needs make
+// setup: .venv and KaTeX in tools/site/node_modules) and returns its folder.
+func buildSite(t *testing.T) string {
+	t.Helper()
+	root := testenv.Root(t)
+	testenv.Need(t, root, testenv.Prereq{Path: ".venv/bin/python", Hint: "make setup"}, testenv.Prereq{Path: "tools/site/node_modules/katex", Hint: "make setup"})
+	work := t.TempDir()
+	src, sources, dst := filepath.Join(work, "executed"), filepath.Join(work, "notebooks"), filepath.Join(work, "html")
+	for _, d := range []string{src, sources} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "00-fixture.ipynb"), fixtureNotebook(t), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(filepath.Join(root, ".venv", "bin", "python"), filepath.Join(root, "tools", "site", "build.py"), "--sources", sources, src, dst)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build.py: %v\n%s", err, out)
+	}
+	return dst
+}
+
+func TestGoodSitePasses(t *testing.T) {
+	site := buildSite(t)
 	c := checker(t)
-	p := site(t, `<div class="jp-RenderedMarkdown"><p>Gradient descent: $x_{t+1} = x_t - \alpha \nabla f(x_t)$.</p>
-<p><a href="other.html">next</a> <a href="#sec">section</a></p><h2 id="sec">Section</h2></div>`+chartHTML(t))
+	page := filepath.Join(site, "00-fixture.html")
 	for _, scripts := range []bool{true, false} {
-		rep, err := c.Check(p, scripts)
+		rep, err := c.Check(page, scripts)
 		if err != nil {
-			t.Fatalf("scripts=%v: a good page failed: %v", scripts, err)
+			t.Fatalf("scripts=%v: the built fixture failed: %v", scripts, err)
 		}
-		if rep.Charts != 1 || rep.Links != 1 {
-			t.Errorf("scripts=%v: found %d charts and %d links, want 1 and 1", scripts, rep.Charts, rep.Links)
+		t.Logf("scripts=%v: %s", scripts, rep)
+		for name, want := range map[string]int{"charts": 1, "code blocks": 1, "formulas": 2} {
+			if rep.Counts[name] != want {
+				t.Errorf("scripts=%v: %d %s, want %d", scripts, rep.Counts[name], name, want)
+			}
 		}
-		if scripts && rep.Formulas < 1 {
-			t.Errorf("scripts on: %d formulas rendered, want ≥ 1", rep.Formulas)
+		if rep.Counts["links"] < 2 {
+			t.Errorf("scripts=%v: %d links, want ≥ 2 (course map, contents)", scripts, rep.Counts["links"])
 		}
+	}
+	if _, err := c.Check(filepath.Join(site, "index.html"), false); err != nil {
+		t.Errorf("index.html: %v", err)
 	}
 }
 
-// TestBadPagesFail seeds each kind of defect the checker exists to catch.
+// TestBadPagesFail seeds each kind of defect the checker exists to catch
+// into the built fixture page, and asserts that the page then fails with a
+// message naming the defect.
 func TestBadPagesFail(t *testing.T) {
+	site := buildSite(t)
 	c := checker(t)
+	good, err := os.ReadFile(filepath.Join(site, "00-fixture.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(good)
+	for _, must := range []string{"hl-go", `<link rel="stylesheet" href="assets/site.css">`, "</main>"} {
+		if !strings.Contains(page, must) {
+			t.Fatalf("the built fixture lacks %q", must)
+		}
+	}
+	insert := func(html string) string { return strings.Replace(page, "</main>", html+"</main>", 1) }
 	cases := []struct {
-		name, body, want string
+		name, page, want string
 		scripts          bool
 	}{
-		{"external request", `<img src="http://example.invalid/x.png">`, "request to another host", true},
-		{"console error", `<script>console.error("boom")</script>`, "console error: boom", true},
-		{"exception", `<script>undefinedFunction()</script>`, "uncaught exception", true},
-		{"raw TeX", `<p>raw \(x^2\) and $$y$$ left outside the rendered markdown</p>`, "raw TeX", true},
-		{"broken link", `<a href="missing.html">x</a>`, "does not resolve", true},
-		{"broken anchor", `<a href="#nowhere">x</a>`, "points at no element", false},
-		{"chart never drawn", `<div class="descent-viz" id="c1"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="100" height="100"></div>`, "rendered nothing", true},
-		{"no static picture", `<div class="descent-viz" id="c2"></div>`, "no static picture", false},
+		{"code highlighted as IPython", strings.ReplaceAll(page, "hl-go", "hl-ipython3"), "highlighted as ipython3, not Go", false},
+		{"formula left as TeX (scripts off)", insert(markdownCell(`<p>raw $x^2 + y$ left</p>`)), "raw TeX", false},
+		{"display formula left as TeX", insert(markdownCell(`<p>$$\frac{1}{2}$$</p>`)), "raw TeX", true},
+		{"formula KaTeX rejected", insert(`<span class="katex-error" title="ParseError: Expected '}'">\frac{1</span>`), "formula KaTeX could not render", false},
+		{"echarts inlined", insert(viz.EChartsLoader()), "the echarts bundle is inlined", false},
+		{"stylesheet inlined", insert("<style>" + strings.Repeat(".a{color:red}", 400) + "</style>"), "inlined stylesheet", false},
+		{"shared stylesheet not linked", strings.Replace(page, `<link rel="stylesheet" href="assets/site.css">`, "", 1), "does not link assets/site.css", false},
+		{"page over budget", insert("<!--" + strings.Repeat("x", 401*1024) + "-->"), "over the budget", false},
+		{"external request", insert(`<img src="http://example.invalid/x.png">`), "request to another host", true},
+		{"console error", insert(`<script>console.error("boom")</script>`), "console error: boom", true},
+		{"exception", insert(`<script>undefinedFunction()</script>`), "uncaught exception", true},
+		{"broken link", insert(`<a href="missing.html">x</a>`), "does not resolve", true},
+		{"broken anchor", insert(`<a href="#nowhere">x</a>`), "points at no element", false},
+		{"chart never drawn", insert(`<div class="descent-viz" id="c1"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="100" height="100"></div>`), "rendered nothing", true},
+		{"no static picture", insert(`<div class="descent-viz" id="c2"></div>`), "no static picture", false},
+		{"chart title clipped", insert(`<div class="descent-viz" id="c3"><div class="descent-viz-chart" style="width:640px;height:300px"></div></div>`+
+			`<script>(function(){var d=document.querySelector("#c3 .descent-viz-chart");function go(){echarts.init(d,null,{renderer:window.__descentRenderer||"canvas"}).setOption(`+
+			`{animation:false,title:{text:"A title pushed off the left edge",left:-60},xAxis:{type:"value"},yAxis:{type:"value"},series:[{type:"line",data:[[0,1],[1,2]]}]});}`+
+			`if(window.echarts)go();else window.addEventListener("descent-echarts",go);})();</script>`), "chart layout: c3: text \"A title pushed off the left edge\" is clipped", true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := c.Check(site(t, tc.body), tc.scripts)
+			p := filepath.Join(site, "bad-"+strings.ReplaceAll(tc.name, " ", "-")+".html")
+			if err := os.WriteFile(p, []byte(tc.page), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := c.Check(p, tc.scripts)
 			if err == nil {
-				t.Fatalf("a page with a %s passed", tc.name)
+				t.Fatalf("a page with this defect passed")
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error does not mention %q:\n%v", tc.want, err)
 			}
 		})
 	}
+}
+
+// markdownCell wraps html as nbconvert's lab template renders a markdown cell.
+func markdownCell(html string) string {
+	return `<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell"><div class="jp-Cell-inputWrapper"><div class="jp-InputArea jp-Cell-inputArea">` +
+		`<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">` + html + `</div></div></div></div>`
 }

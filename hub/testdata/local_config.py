@@ -7,7 +7,7 @@
 #                     one home directory per user (HUBTEST_ROOT/home/<user>)
 #   HUBTEST_PORT, HUBTEST_HUB_PORT, HUBTEST_API_PORT   free ports on 127.0.0.1
 #   HUBTEST_PASSWORD  the shared password; HUBTEST_USERS  comma-separated names
-#   HUBTEST_MARKER    a value every process of this hub carries in its
+#   DESCENT_TEST_MARKER  (internal/testenv.MarkerEnv) a value every process of this hub carries in its
 #                     environment, so the test finds and cleans up all of them
 #   HUBTEST_ADMIN_TOKEN  a read-only service token for the test (list users)
 #   HUBTEST_GOCACHE, HUBTEST_GOMODCACHE, HUBTEST_GOPATH   Go's caches, shared by every user as
@@ -67,7 +67,7 @@ c.Spawner.default_url = "/lab"
 if os.getuid() == 0:  # a root CI machine; the course image runs as jovyan
     c.Spawner.args = ["--allow-root"]
 c.Spawner.environment = {
-    "HUBTEST_MARKER": env["HUBTEST_MARKER"],
+    "DESCENT_TEST_MARKER": env["DESCENT_TEST_MARKER"],
     "GOCACHE": env["HUBTEST_GOCACHE"],
     "GOMODCACHE": env["HUBTEST_GOMODCACHE"],
     "GOPATH": env["HUBTEST_GOPATH"],

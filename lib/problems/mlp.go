@@ -61,14 +61,17 @@ func (in Init) String() string {
 // k-class Dataset, as a Stochastic objective over its flattened parameters.
 // With layer sizes n₀ = d, n₁, …, n_{L−1} (hidden), n_L = k,
 //
-//	a⁰ = x,   aˡ = φ(Wˡ aˡ⁻¹ + bˡ) for l < L,   z = Wᴸ aᴸ⁻¹ + bᴸ,
+//	a⁰ = x,   zˡ = Wˡ aˡ⁻¹ + bˡ,   aˡ = φ(zˡ) for l < L,   z = zᴸ (the logits),
 //	Loss_B = (1/|B|) Σ_{i∈B} [log Σ_c e^{z_c} − z_{yᵢ}]  +  (λ/2) Σ_l ‖Wˡ‖²_F,
 //
 // (torch.nn.CrossEntropyLoss on logits; biases are not regularized), and the
 // gradient is written by hand-coded backpropagation:
 //
-//	δᴸ = softmax(z) − onehot(y),   ∇Wˡ += δˡ (aˡ⁻¹)ᵀ,   ∇bˡ += δˡ,
-//	δˡ⁻¹ = (Wˡ)ᵀ δˡ ⊙ φ′(aˡ⁻¹).
+//	δᴸ = softmax(zᴸ) − onehot(y),   ∇Wˡ += δˡ (aˡ⁻¹)ᵀ,   ∇bˡ += δˡ,
+//	δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ φ′(zˡ)   for l < L,
+//
+// where φ′(zˡ) is computed from the stored activation aˡ = φ(zˡ):
+// 1 − (aˡ)² for tanh, aˡ(1 − aˡ) for the sigmoid, 1 where aˡ > 0 for ReLU.
 //
 // Parameters are laid out layer by layer, each as Wˡ (nₗ × nₗ₋₁, row-major)
 // then bˡ; WeightRange gives the offsets. Loss costs O(|B|·P) for P = Dim()

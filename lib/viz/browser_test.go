@@ -5,20 +5,15 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/descentlab/descent/internal/testenv"
 )
-
-const chromium = "/usr/bin/chromium"
 
 // buildDir is where the browser test leaves its pages and screenshots:
 // <repo>/build, not committed.
@@ -33,73 +28,13 @@ func buildDir(t *testing.T) string {
 	return dir
 }
 
-// browser starts headless Debian Chromium with a fresh profile.
+// browser starts headless Debian Chromium (testenv) and returns a tab
+// bounded to a minute.
 func browser(t *testing.T) context.Context {
-	if _, err := exec.LookPath(chromium); err != nil {
-		t.Skipf("browser test needs %s (apt-get install chromium): %v", chromium, err)
-	}
-	// Not t.TempDir: Chromium may still write to its profile while it
-	// exits, which makes the test's own RemoveAll fail.
-	profile, err := os.MkdirTemp("", "viz-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for range 20 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1000, 900),
-	}
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	b := testenv.NewBrowser(t, testenv.BrowserConfig{Width: 1000, Height: 900})
+	ctx, cancel := context.WithTimeout(b.Ctx, 60*time.Second)
 	t.Cleanup(cancel)
-	ctx, cancel2 := chromedp.NewContext(actx)
-	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(cancel3)
 	return ctx
-}
-
-// watch records every request and every console error or exception.
-type watch struct {
-	mu       sync.Mutex
-	requests []string
-	errors   []string
-}
-
-func (w *watch) listen(ctx context.Context) {
-	chromedp.ListenTarget(ctx, func(ev any) {
-		w.mu.Lock()
-		defer w.mu.Unlock()
-		switch ev := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			w.requests = append(w.requests, ev.Request.URL)
-		case *runtime.EventConsoleAPICalled:
-			if ev.Type == runtime.APITypeError || ev.Type == runtime.APITypeAssert {
-				var parts []string
-				for _, a := range ev.Args {
-					parts = append(parts, string(a.Value)+a.Description)
-				}
-				w.errors = append(w.errors, "console.error: "+strings.Join(parts, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			w.errors = append(w.errors, "exception: "+ev.ExceptionDetails.Error())
-		}
-	})
 }
 
 // writePage writes the sample page, optionally with require.js loaded
@@ -137,24 +72,23 @@ func TestBrowserInteractive(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			u := writePage(t, name, withRequire)
 			ctx := browser(t)
-			var w watch
-			w.listen(ctx)
+			w := &testenv.Watch{Allowed: func(r *url.URL) bool { return r.String() == u || r.Scheme == "data" }}
+			w.Listen(ctx)
 			var drawn, total int
 			var shot []byte
 			err := chromedp.Run(ctx,
-				network.Enable(),
-				runtime.Enable(),
+				testenv.Domains(),
 				chromedp.Navigate(u),
-				chromedp.Poll(`(function(){var b=document.querySelectorAll(".descent-viz");if(!b.length)return false;`+
+				chromedp.Poll(`(function(){var b=document.querySelectorAll(".`+ChartClass+`");if(!b.length)return false;`+
 					`for(var i=0;i<b.length;i++){var c=b[i].querySelectorAll("canvas");if(!c.length)return false;`+
 					`for(var j=0;j<c.length;j++)if(!c[j].width||!c[j].height)return false;}return true;})()`,
 					nil, chromedp.WithPollingTimeout(30*time.Second)),
-				chromedp.Evaluate(`document.querySelectorAll(".descent-viz[data-live] canvas").length`, &drawn),
-				chromedp.Evaluate(`document.querySelectorAll(".descent-viz").length`, &total),
+				chromedp.Evaluate(`document.querySelectorAll(".`+ChartClass+`[data-live] canvas").length`, &drawn),
+				chromedp.Evaluate(`document.querySelectorAll(".`+ChartClass+`").length`, &total),
 				chromedp.FullScreenshot(&shot, 100),
 			)
 			if err != nil {
-				t.Fatalf("charts did not all render: %v (errors: %q)", err, w.errors)
+				t.Fatalf("charts did not all render: %v (errors: %q)", err, w.Problems())
 			}
 			shotFile := filepath.Join(buildDir(t), strings.TrimSuffix(name, ".html")+"-js.png")
 			os.WriteFile(shotFile, shot, 0o644)
@@ -162,15 +96,8 @@ func TestBrowserInteractive(t *testing.T) {
 			if want := len(sampleCharts()) - 1; total != want { // the table has no container
 				t.Errorf("%d chart containers, want %d", total, want)
 			}
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			for _, e := range w.errors {
-				t.Errorf("browser reported %s", e)
-			}
-			for _, r := range w.requests {
-				if r != u && !strings.HasPrefix(r, "data:") {
-					t.Errorf("request to %s (only the page itself may be loaded)", r)
-				}
+			for _, e := range w.Problems() {
+				t.Errorf("browser reported %s (only the page itself may be loaded)", e)
 			}
 		})
 	}
@@ -187,7 +114,7 @@ func TestBrowserNoScript(t *testing.T) {
 		emulation.SetScriptExecutionDisabled(true),
 		chromedp.Navigate(u),
 		chromedp.WaitReady("body"),
-		chromedp.Evaluate(`Array.from(document.querySelectorAll(".descent-viz img")).map(function(i){`+
+		chromedp.Evaluate(`Array.from(document.querySelectorAll(".`+ChartClass+` img")).map(function(i){`+
 			`var r=i.getBoundingClientRect();return {natural:i.naturalWidth,w:r.width,h:r.height,canvases:i.parentNode.querySelectorAll("canvas").length};})`, &sizes),
 		chromedp.FullScreenshot(&shot, 100),
 	)

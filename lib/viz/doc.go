@@ -7,25 +7,38 @@
 //
 // A Chart is a *Plot (one pair of axes: lines, points, histograms,
 // contour lines), a *HeatMaps (matrices side by side on one colour scale)
-// or a *Table. Build them from plain data or from optim traces:
+// or a *Table. Build them from what runs return (optim.Result, a
+// problems.Problem) or from plain data:
 //
-//	LossCurves(title, ByIter|ByEpoch|ByEvals|ByTime, traces, opts...)   f against step, log y
-//	GradNorms(title, x, traces, opts...)                                 ‖∇f‖ against step, log y
-//	Curves(title, x, names, ys, opts...)                                 plain-data loss curves
-//	Trajectories(title, f, box, traces, opts...)                         paths over contours, equal axes
-//	Function(title, name, f, lo, hi, n, opts...).Iterates(trace)         1-D function with iterates
-//	Decision(title, x, y, labels, boundary, box, opts...)                dataset with decision boundary
-//	Scaling(title, name, sizes, costs, opts...)                          log-log with fitted slope
+//	LossCurves(title, ByIter|ByEpoch|ByEvals|ByTime, runs...)   f of the full objective, log y
+//	BatchLosses(title, x, runs...)                              a stochastic run's batch losses
+//	GradNorms(title, x, runs...)                                ‖∇f‖, log y
+//	StepSizes(title, runs...)                                   learning rate or line-search step
+//	Trajectories(title, problem, runs...)                       paths over contours, equal axes
+//	Problem1D(title, problem, runs...)                          a 1-D problem with its iterates
+//	Decision(title, x, y, labels, boundary, box, opts...)       dataset with decision boundary
+//	DecisionData(title, dataset, boundary, box)
+//	Scaling(title, name, sizes, costs, opts...)                 log-log with fitted slope
 //	Histogram(title, name, values, bins, opts...)
-//	NewHeatMaps(title, Matrix{Name, Data}, ...)
-//	NewTable(title, header, rows...), TraceTable(title, traces)
+//	NewHeatMaps(title, MatrixOf(name, m), ...)
+//	NewTable(title, header, rows...), RunTable(title, runs...)
 //
 // or compose a Plot with NewPlot and its builder methods Line, Points,
-// Path, Histogram and Contours. Styling uses functional options in the
-// go-echarts manner: XLabel, YLabel, LogX, LogY, LinearY, XRange, YRange,
-// Size, EqualAxes, Note for a Plot; Color, Dashed, Marker, NoLegend for a
-// series. Colours follow the Okabe–Ito palette (Palette), assigned by
-// series name so that a path and its markers match; contours are grey.
+// Path, Histogram and Contours (one named series each). Styling uses
+// functional options in the go-echarts manner: XLabel, YLabel, LogX, LogY,
+// LinearY, XRange, YRange, Size, EqualAxes, Note for a Plot (With adds them
+// to a chart a constructor made); Color, Dashed, Marker, NoLegend for a
+// series. A series without its own colour takes the Look (an Okabe–Ito
+// colour and a dash) bound to its name in Default, so a method keeps one
+// look in every chart of a notebook; contours are grey.
+//
+// # Layout
+//
+// Both renderers draw from one layout computed here: titles wrapped clear
+// of the toolbox, notes, legends in as many rows as their entries need,
+// the y-axis name above the axis, margins that fit the widest tick label,
+// log axes labelled 10ⁿ, no thousands separators. LayoutCheckJS checks the
+// result in a browser.
 //
 // # Renderers
 //

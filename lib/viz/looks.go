@@ -25,10 +25,11 @@ type Look struct {
 
 // Looks binds each series name to one Look, so that a method keeps its
 // colour and dash in every chart of a notebook, whatever the order of the
-// series in a chart. Names get looks in the order they are first drawn:
-// the eight Okabe–Ito colours with solid lines, then with dashed lines,
-// then dotted (24 looks), then again from the start. Two names share a look
-// only when more than 24 have been drawn.
+// series in a chart. A name drawn for the first time takes the first look
+// no other name has: the Okabe–Ito colours but yellow with solid lines,
+// then dashed, then dotted (21 looks); past 21 names, the first look no
+// other series of its chart has. So a name never changes look and two
+// series of one chart do not share one.
 //
 // A Series with its own Color keeps it (and is not registered). Looks is
 // safe for concurrent use; Default is the registry charts use, which
@@ -41,20 +42,68 @@ type Looks struct {
 // Default is the registry every chart draws its unnamed colours from.
 var Default = &Looks{}
 
-// For returns the look of name, assigning the next free one on first use.
-func (l *Looks) For(name string) Look {
+// lookColors are the colours of looks: the palette without yellow, which
+// is hard to see as a thin line on white.
+func lookColors() []string { return Palette[:len(Palette)-1] }
+
+// lookCount is the number of distinct looks: 7 colours × 3 dashes.
+func lookCount() int { return 3 * len(lookColors()) }
+
+func lookOf(i int) Look {
+	c := lookColors()
+	i %= lookCount()
+	return Look{Color: c[i%len(c)], Dash: Dash(i / len(c))}
+}
+
+// For returns the look of name, binding the first look not yet bound on
+// first use.
+func (l *Looks) For(name string) Look { return l.Assign([]string{name})[0] }
+
+// Assign returns the looks of the names of one chart, in order: a bound
+// name keeps its look; an unbound one is bound to the first look that no
+// other name of the chart has (nor, while looks remain, any name already
+// bound). Cost O(len(names) · 24).
+func (l *Looks) Assign(names []string) []Look {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.byName == nil {
 		l.byName = map[string]int{}
 	}
-	i, ok := l.byName[name]
-	if !ok {
-		i = len(l.byName)
-		l.byName[name] = i
+	inChart := map[int]bool{}
+	for _, n := range names {
+		if i, ok := l.byName[n]; ok {
+			inChart[i%lookCount()] = true
+		}
 	}
-	n := len(Palette)
-	return Look{Color: Palette[i%n], Dash: Dash((i / n) % 3)}
+	bound := map[int]bool{}
+	for _, i := range l.byName {
+		bound[i%lookCount()] = true
+	}
+	out := make([]Look, len(names))
+	for k, n := range names {
+		i, ok := l.byName[n]
+		if !ok {
+			i = -1
+			for j := 0; j < lookCount() && i < 0; j++ { // unused anywhere
+				if !inChart[j] && !bound[j] {
+					i = j
+				}
+			}
+			for j := 0; j < lookCount() && i < 0; j++ { // unused in this chart
+				if !inChart[j] {
+					i = j
+				}
+			}
+			if i < 0 {
+				i = len(l.byName) % lookCount()
+			}
+			l.byName[n] = i
+			inChart[i] = true
+			bound[i] = true
+		}
+		out[k] = lookOf(i)
+	}
+	return out
 }
 
 // Reset forgets every binding.

@@ -43,10 +43,11 @@ func (p *Plot) prepare() (*prepared, error) {
 	}
 	pr := &prepared{title: title, w: w, h: h, x: p.X, y: p.Y}
 	pr.notes = append(pr.notes, p.Notes...)
-	for _, s := range p.Series {
+	looks := p.looks()
+	for i, s := range p.Series {
 		name := s.Name
 		if name == "" {
-			name = fmt.Sprintf("series %d", len(pr.series)+1)
+			name = fmt.Sprintf("series %d", i+1)
 		}
 		nx, ny := len(s.X), len(s.Y)
 		if s.Kind == StepsKind {
@@ -108,7 +109,7 @@ func (p *Plot) prepare() (*prepared, error) {
 			}
 		}
 		if ds.Color == "" {
-			look := Default.For(name)
+			look := looks[name]
 			ds.Color = look.Color
 			if !ds.Dashed {
 				ds.dash = look.Dash
@@ -146,6 +147,28 @@ func (p *Plot) prepare() (*prepared, error) {
 // xBounds and yBounds are the drawn range of each axis.
 func (pr *prepared) xBounds() (lo, hi float64) { x0, x1, _, _ := pr.bounds(); return x0, x1 }
 func (pr *prepared) yBounds() (lo, hi float64) { _, _, y0, y1 := pr.bounds(); return y0, y1 }
+
+// looks binds the names of the series that take their colour from Default
+// (no Color of their own, not contours), as one chart.
+func (p *Plot) looks() map[string]Look {
+	var names []string
+	seen := map[string]bool{}
+	for i, s := range p.Series {
+		name := s.Name
+		if name == "" {
+			name = fmt.Sprintf("series %d", i+1)
+		}
+		if s.Color == "" && s.Kind != ContourKind && !seen[name] {
+			seen[name] = true
+			names = append(names, name)
+		}
+	}
+	out := map[string]Look{}
+	for i, lk := range Default.Assign(names) {
+		out[names[i]] = lk
+	}
+	return out
+}
 
 // legendNames lists the names the legend shows, in order, once each.
 func (pr *prepared) legendNames() []string {

@@ -2,40 +2,31 @@
 // sure nothing it started outlives the test.
 //
 // The browser test itself (lab_test.go) is slow — it runs JupyterLab, the
-// GoNB kernel and headless Chromium — and is built only with the tag `lab`:
+// GoNB kernel and headless Chromium — and runs only with DESCENT_SLOW=1
+// (testenv.Slow):
 //
-//	go test -tags lab -count=1 -v ./tests/lab
+//	DESCENT_SLOW=1 go test -count=1 -v -run TestLab ./tests/lab
 //
 // Every process a Server starts (JupyterLab, the kernels it launches in
-// their own sessions, what the kernels start) carries the environment
-// variable MarkerEnv; Marked finds them through /proc, so a test can kill and
-// check them even though the kernels are not in JupyterLab's process group.
+// their own sessions, what the kernels start) carries testenv.MarkerEnv;
+// testenv.Marked finds them through /proc, so a test can kill and check them
+// even though the kernels are not in JupyterLab's process group.
 package lab
 
 import (
-	"bytes"
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
-)
 
-// MarkerEnv is the environment variable that tags every process a Server
-// starts. Its value is "<pid of the test process>-<random>".
-const MarkerEnv = "DESCENT_LAB_MARKER"
+	"github.com/descentlab/descent/internal/testenv"
+)
 
 // Server is a JupyterLab started from <Root>/.venv on a free loopback port,
 // with a generated token and its runtime, config, settings and workspace
@@ -45,7 +36,7 @@ type Server struct {
 	Port   int
 	URL    string // http://127.0.0.1:<port>
 	Token  string
-	Marker string // value of MarkerEnv in every process it starts
+	Marker string // value of testenv.MarkerEnv in every process it starts
 	Dir    string // temporary folder (runtime, config, settings, workspaces, log)
 	Log    string // JupyterLab's stdout and stderr
 
@@ -63,25 +54,6 @@ var Settings = map[string]string{
 	"@jupyterlab/apputils-extension/notification.jupyterlab-settings": `{"fetchNews": "false", "checkForUpdates": false}`,
 }
 
-// NewToken returns 24 random bytes in hex.
-func NewToken() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(b), nil
-}
-
-// FreePort returns a TCP port on 127.0.0.1 that was free a moment ago.
-func FreePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 // Start starts JupyterLab for the checkout at root and waits up to timeout
 // until it answers an authenticated request. On error nothing is left
 // running. Call Stop when done (also on failure: Stop is idempotent).
@@ -95,15 +67,13 @@ func Start(root string, timeout time.Duration) (*Server, error) {
 		return nil, fmt.Errorf("%s not found: run `make setup` first", jupyter)
 	}
 	s := &Server{Root: root, exited: make(chan struct{})}
-	if s.Token, err = NewToken(); err != nil {
+	if s.Token, err = testenv.NewToken(); err != nil {
 		return nil, err
 	}
-	suffix, err := NewToken()
-	if err != nil {
+	if s.Marker, err = testenv.NewMarker(); err != nil {
 		return nil, err
 	}
-	s.Marker = fmt.Sprintf("%d-%s", os.Getpid(), suffix[:12])
-	if s.Dir, err = TempDir(""); err != nil {
+	if s.Dir, err = testenv.TempDir("lab"); err != nil {
 		return nil, err
 	}
 	fail := func(err error) (*Server, error) { os.RemoveAll(s.Dir); return nil, err }
@@ -121,7 +91,7 @@ func Start(root string, timeout time.Duration) (*Server, error) {
 			return fail(err)
 		}
 	}
-	if s.Port, err = FreePort(); err != nil {
+	if s.Port, err = testenv.FreePort(); err != nil {
 		return fail(err)
 	}
 	s.URL = fmt.Sprintf("http://127.0.0.1:%d", s.Port)
@@ -131,7 +101,8 @@ func Start(root string, timeout time.Duration) (*Server, error) {
 		"--LabApp.expose_app_in_browser=True", // window.jupyterapp: the test runs JupyterLab's own commands
 		"--LabApp.user_settings_dir=" + filepath.Join(s.Dir, "settings"),
 		"--LabApp.workspaces_dir=" + filepath.Join(s.Dir, "workspaces"),
-		"--NotebookNotary.db_file=:memory:", // nothing is trusted from an earlier session, nothing is recorded
+		"--NotebookNotary.db_file=:memory:",    // nothing is trusted from an earlier session, nothing is recorded
+		"--Highlight2HTML.default_language=go", // GoNB reports no pygments_lexer: exports would be highlighted as IPython
 	}
 	if os.Getuid() == 0 {
 		args = append(args, "--allow-root")
@@ -147,7 +118,7 @@ func Start(root string, timeout time.Duration) (*Server, error) {
 		"PYDEVD_DISABLE_FILE_VALIDATION=1",
 		"PATH="+filepath.Join(root, ".tools", "bin")+string(os.PathListSeparator)+
 			filepath.Join(root, ".venv", "bin")+string(os.PathListSeparator)+os.Getenv("PATH"),
-		MarkerEnv+"="+s.Marker,
+		testenv.MarkerEnv+"="+s.Marker,
 	)
 	// Its own process group, killed by the kernel if this process dies.
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
@@ -235,7 +206,7 @@ func (s *Server) LogTail(n int) string {
 // the processes that had to be killed after the orderly shutdown, and an
 // error if any process is still alive at the end. Its temporary folder is
 // removed. Stop may be called more than once.
-func (s *Server) Stop() (killed []Proc, err error) {
+func (s *Server) Stop() (killed []testenv.Proc, err error) {
 	if s.cmd == nil || s.cmd.Process == nil {
 		return nil, nil
 	}
@@ -259,12 +230,9 @@ func (s *Server) Stop() (killed []Proc, err error) {
 	// The group may hold children that outlived the server.
 	syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 	// Kernels get a moment to finish their own shutdown.
-	deadline := time.Now().Add(5 * time.Second)
-	for len(Marked(s.Marker)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
-	killed = KillMarked(s.Marker, 5*time.Second)
-	if left := Marked(s.Marker); len(left) > 0 {
+	testenv.WaitUnmarked(s.Marker, 5*time.Second)
+	killed = testenv.KillMarked(s.Marker, 5*time.Second)
+	if left := testenv.Marked(s.Marker); len(left) > 0 {
 		err = fmt.Errorf("processes still alive after shutdown: %v", left)
 	}
 	if s.logf != nil {
@@ -284,167 +252,4 @@ func wait(ch <-chan struct{}, d time.Duration) bool {
 	case <-time.After(d):
 		return false
 	}
-}
-
-// Proc is a running process.
-type Proc struct {
-	PID  int
-	Cmd  string // first argument and the base name of the executable
-	Mark string // its MarkerEnv value
-}
-
-func (p Proc) String() string { return fmt.Sprintf("%d %s", p.PID, p.Cmd) }
-
-// procs lists the live (non-zombie) processes whose environment holds
-// MarkerEnv with a value for which keep returns true.
-func procs(keep func(mark string) bool) []Proc {
-	entries, _ := os.ReadDir("/proc")
-	var out []Proc
-	key := []byte(MarkerEnv + "=")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() {
-			continue
-		}
-		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		if err != nil {
-			continue
-		}
-		var mark string
-		found := false
-		for _, kv := range bytes.Split(env, []byte{0}) {
-			if v, ok := bytes.CutPrefix(kv, key); ok {
-				mark, found = string(v), true
-				break
-			}
-		}
-		if !found || !keep(mark) || zombie(pid) {
-			continue
-		}
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
-		cmd := filepath.Base(args[0])
-		if len(args) > 1 {
-			cmd += " " + filepath.Base(args[1])
-		}
-		out = append(out, Proc{PID: pid, Cmd: cmd, Mark: mark})
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
-	return out
-}
-
-func zombie(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true // gone
-	}
-	// pid (comm) S ...: the state follows the last ')'.
-	i := bytes.LastIndexByte(b, ')')
-	return i < 0 || i+2 >= len(b) || b[i+2] == 'Z' || b[i+2] == 'X'
-}
-
-// Marked lists the live processes carrying marker.
-func Marked(marker string) []Proc {
-	return procs(func(m string) bool { return m == marker })
-}
-
-// KillMarked sends SIGKILL to every process carrying marker until none is
-// left or timeout passes, and returns those it signalled.
-func KillMarked(marker string, timeout time.Duration) []Proc {
-	seen := map[int]Proc{}
-	deadline := time.Now().Add(timeout)
-	for {
-		left := Marked(marker)
-		if len(left) == 0 || time.Now().After(deadline) {
-			break
-		}
-		for _, p := range left {
-			seen[p.PID] = p
-			syscall.Kill(p.PID, syscall.SIGKILL)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var out []Proc
-	for _, p := range seen {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
-	return out
-}
-
-// ownerGone reports whether the test process named by a marker or folder
-// name ("<pid>-…") no longer runs.
-func ownerGone(pidText string) bool {
-	pid, err := strconv.Atoi(pidText)
-	if err != nil || pid <= 0 {
-		return false // not ours to judge
-	}
-	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
-}
-
-// Orphans lists processes left by earlier runs whose test process died
-// before it could clean up (a timeout panic, a kill -9): their marker names
-// a pid that no longer runs.
-func Orphans() []Proc {
-	return procs(func(mark string) bool {
-		pidText, _, _ := strings.Cut(mark, "-")
-		return ownerGone(pidText)
-	})
-}
-
-// KillOrphans kills what Orphans lists and returns it.
-func KillOrphans() []Proc {
-	var out []Proc
-	for _, p := range Orphans() {
-		if syscall.Kill(p.PID, syscall.SIGKILL) == nil {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// TempDir makes a temporary folder named after this process,
-// descent-lab-[kind-]<pid>-<random>, so that RemoveOrphanDirs can tell
-// whether its owner still runs.
-func TempDir(kind string) (string, error) {
-	if kind != "" {
-		kind += "-"
-	}
-	return os.MkdirTemp("", fmt.Sprintf("descent-lab-%s%d-", kind, os.Getpid()))
-}
-
-var tempName = regexp.MustCompile(`^descent-lab-(?:[a-z]+-)?(\d+)-`)
-
-// OrphanDirs lists the folders TempDir made for test processes that no
-// longer run.
-func OrphanDirs() []string {
-	entries, _ := os.ReadDir(os.TempDir())
-	var out []string
-	for _, e := range entries {
-		if m := tempName.FindStringSubmatch(e.Name()); m != nil && e.IsDir() && ownerGone(m[1]) {
-			out = append(out, filepath.Join(os.TempDir(), e.Name()))
-		}
-	}
-	return out
-}
-
-// RemoveOrphanDirs removes what OrphanDirs lists and returns it.
-func RemoveOrphanDirs() []string {
-	var out []string
-	for _, d := range OrphanDirs() {
-		if os.RemoveAll(d) == nil {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// WithDeadline is context.WithDeadline for tests: the test's own deadline
-// (go test -timeout) minus margin, so that cleanups still run when time is
-// short, or now+fallback without one.
-func WithDeadline(parent context.Context, deadline time.Time, ok bool, margin, fallback time.Duration) (context.Context, context.CancelFunc) {
-	if ok {
-		return context.WithDeadline(parent, deadline.Add(-margin))
-	}
-	return context.WithTimeout(parent, fallback)
 }

@@ -1,10 +1,8 @@
-//go:build lab
-
 // The course in JupyterLab, tested in a real browser (issue 8). Slow (GoNB,
-// JupyterLab, Chromium), so built only with the tag `lab`; `make test` runs
-// it after the notebooks were executed into build/notebooks:
+// JupyterLab, Chromium), so it runs only with DESCENT_SLOW=1 (testenv.Slow);
+// `make test` runs it after the notebooks were executed into build/notebooks:
 //
-//	go test -tags lab -count=1 -v ./tests/lab
+//	DESCENT_SLOW=1 go test -count=1 -v -run TestLab ./tests/lab
 //
 // It starts the checkout's JupyterLab on a free loopback port with a
 // generated token and asserts that requests without the token, or with a
@@ -26,7 +24,7 @@
 // that the course notebooks on disk are unchanged.
 //
 // Missing pieces (/usr/bin/chromium, .venv, the gonb kernel) skip the test,
-// except when CI is set: then they fail it.
+// except when CI is set: then they fail it (testenv.Missing).
 package lab
 
 import (
@@ -37,23 +35,19 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/descentlab/descent/internal/testenv"
+	"github.com/descentlab/descent/lib/viz"
 )
-
-const chromium = "/usr/bin/chromium"
 
 // liveNotebooks are run cell by cell in the browser: the first, short one,
 // and one with several charts of different kinds.
@@ -71,48 +65,14 @@ const kernelDisplay = "Go (gonb)"
 
 var runTimeout = 5 * time.Minute // one notebook's run-all
 
-func repoRoot(t *testing.T) string {
-	root, err := filepath.Abs(filepath.Join("..", ".."))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
-
-// requirePieces skips (or, under CI, fails) when something the test needs
-// is not installed.
-func requirePieces(t *testing.T, root string) {
-	var missing []string
-	for _, p := range []struct{ path, hint string }{
-		{chromium, "apt-get install chromium"},
-		{filepath.Join(root, ".venv", "bin", "jupyter"), "make setup"},
-		{filepath.Join(root, ".venv", "share", "jupyter", "kernels", "gonb", "kernel.json"), "make setup"},
-		{filepath.Join(root, ".tools", "bin", "gonb"), "make setup"},
-	} {
-		if _, err := os.Stat(p.path); err != nil {
-			missing = append(missing, fmt.Sprintf("%s (%s)", p.path, p.hint))
-		}
-	}
-	if len(missing) == 0 {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI is set and the browser test cannot run; missing: %s", strings.Join(missing, ", "))
-	}
-	t.Skipf("missing: %s", strings.Join(missing, ", "))
-}
-
 func TestLab(t *testing.T) {
-	root := repoRoot(t)
-	requirePieces(t, root)
-	if orphans := KillOrphans(); len(orphans) > 0 {
-		t.Logf("killed %d processes left by an earlier run that died: %v", len(orphans), orphans)
-	}
-	if dirs := RemoveOrphanDirs(); len(dirs) > 0 {
-		t.Logf("removed %d folders left by an earlier run that died: %v", len(dirs), dirs)
-	}
+	testenv.Slow(t)
+	root := testenv.Root(t)
+	testenv.NeedChromium(t)
+	testenv.Need(t, root, testenv.Setup...)
+	testenv.Sweep(t.Logf)
 	deadline, hasDeadline := t.Deadline()
-	ctx, cancel := WithDeadline(context.Background(), deadline, hasDeadline, time.Minute, 10*time.Minute)
+	ctx, cancel := testenv.WithDeadline(context.Background(), deadline, hasDeadline, time.Minute, 10*time.Minute)
 	defer cancel()
 	shots := filepath.Join(root, "build", "screenshots")
 	if err := os.MkdirAll(shots, 0o755); err != nil {
@@ -139,9 +99,9 @@ func TestLab(t *testing.T) {
 	marker := srv.Marker
 	// Cleanups run last-registered first: browser, then server, then this check.
 	t.Cleanup(func() {
-		if left := Marked(marker); len(left) > 0 {
+		if left := testenv.Marked(marker); len(left) > 0 {
 			t.Errorf("processes started by this test are still alive: %v", left)
-			KillMarked(marker, 5*time.Second)
+			testenv.KillMarked(marker, 5*time.Second)
 		}
 		for nb, h := range before {
 			if fileHash(t, filepath.Join(root, nb)) != h {
@@ -164,11 +124,12 @@ func TestLab(t *testing.T) {
 		t.FailNow() // an open server is not tested further
 	}
 
-	browser, closeBrowser, err := startBrowser(ctx, marker)
+	br, err := testenv.StartBrowser(ctx, testenv.BrowserConfig{Width: 1400, Height: 1000, Marker: marker})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(closeBrowser)
+	t.Cleanup(br.Close)
+	browser := br.Ctx
 
 	type timing struct {
 		name                  string
@@ -261,7 +222,7 @@ func isFile(p string) bool { st, err := os.Stat(p); return err == nil && !st.IsD
 // with a wrong one, accepts the right one, offers the gonb kernel, and
 // listens on loopback only.
 func checkAuth(t *testing.T, s *Server) {
-	wrong, _ := NewToken()
+	wrong, _ := testenv.NewToken()
 	refused := func(what, path, auth string) {
 		t.Helper()
 		resp, err := s.Get(path, auth)
@@ -345,94 +306,23 @@ func checkAuth(t *testing.T, s *Server) {
 	}
 }
 
-// startBrowser starts Debian's Chromium, headless, with a temporary profile;
-// its processes carry the server's marker so that leftovers are found.
-func startBrowser(ctx context.Context, marker string) (context.Context, func(), error) {
-	profile, err := TempDir("chromium")
-	if err != nil {
-		return nil, nil, err
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chromium), chromedp.UserDataDir(profile),
-		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.WindowSize(1400, 1000),
-		chromedp.Env(MarkerEnv+"="+marker),
-	)
-	bctx, cancelBrowser := chromedp.NewContext(actx)
-	closeAll := func() { cancelBrowser(); cancelAlloc(); os.RemoveAll(profile) }
-	if err := chromedp.Run(bctx); err != nil {
-		closeAll()
-		return nil, nil, fmt.Errorf("starting %s: %w", chromium, err)
-	}
-	return bctx, closeAll, nil
-}
-
 // page is one browser tab on the server, recording what went wrong in it.
 type page struct {
-	ctx    context.Context
-	cancel func()
-	mu     sync.Mutex
-	errs   []string
+	ctx   context.Context
+	watch *testenv.Watch
 }
 
-func (p *page) add(format string, a ...any) {
-	msg := fmt.Sprintf(format, a...)
-	for _, b := range benignConsole {
-		if strings.Contains(msg, b) {
-			return
-		}
-	}
-	p.mu.Lock()
-	p.errs = append(p.errs, msg)
-	p.mu.Unlock()
-}
-
-func (p *page) problems() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]string(nil), p.errs...)
-}
+func (p *page) problems() []string { return p.watch.Problems() }
 
 // openPage opens a new tab on path (relative to the checkout) in a
 // workspace of its own, so that no earlier layout is restored into it.
 func openPage(t *testing.T, browser context.Context, s *Server, workspace, path string) *page {
 	ctx, cancel := chromedp.NewContext(browser)
-	p := &page{ctx: ctx, cancel: cancel}
 	t.Cleanup(cancel)
-	host := strings.TrimPrefix(s.URL, "http://")
-	chromedp.ListenTarget(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.APITypeError || e.Type == runtime.APITypeAssert {
-				var parts []string
-				for _, a := range e.Args {
-					parts = append(parts, strings.Trim(string(a.Value), `"`)+a.Description)
-				}
-				p.add("console error: %s", strings.Join(parts, " "))
-			}
-		case *runtime.EventExceptionThrown:
-			msg := e.ExceptionDetails.Text
-			if e.ExceptionDetails.Exception != nil {
-				msg += " " + e.ExceptionDetails.Exception.Description
-			}
-			p.add("uncaught exception: %s", msg)
-		case *log.EventEntryAdded:
-			if e.Entry.Level == log.LevelError {
-				p.add("browser log error: %s %s", e.Entry.Text, e.Entry.URL)
-			}
-		case *network.EventRequestWillBeSent:
-			u, err := url.Parse(e.Request.URL)
-			if err == nil && (u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "ws" || u.Scheme == "wss") && u.Host != host {
-				p.add("request to another host: %s", e.Request.URL)
-			}
-		}
-	})
+	p := &page{ctx: ctx, watch: &testenv.Watch{Allowed: testenv.AllowHost(strings.TrimPrefix(s.URL, "http://")), Benign: benignConsole}}
+	p.watch.Listen(ctx)
 	u := s.URL + "/lab/workspaces/" + workspace + "/tree/" + path + "?token=" + s.Token
-	if err := chromedp.Run(ctx, network.Enable(), log.Enable(), chromedp.Navigate(u)); err != nil {
+	if err := chromedp.Run(ctx, testenv.Domains(), chromedp.Navigate(u)); err != nil {
 		t.Fatalf("opening %s: %v", path, err)
 	}
 	return p
@@ -495,14 +385,14 @@ type runResult struct {
 
 // stateJS reports the kernel's status and every code cell: execution
 // count, whether it is queued or running, its error outputs and charts.
-const stateJS = `(function(){const w=` + panelJS + `;const s=w.sessionContext.session,k=s&&s.kernel;` +
+var stateJS = `(function(){const w=` + panelJS + `;const s=w.sessionContext.session,k=s&&s.kernel;` +
 	`const r={status:k?k.status:"none",run:window.__labRun||null,cells:[],pending:0};` +
 	`w.content.widgets.forEach(function(c,i){if(c.model.type!=="code")return;` +
 	`const p=c.node.querySelector(".jp-InputArea-prompt");const running=!!(p&&p.textContent.indexOf("*")>=0);if(running)r.pending++;` +
 	`const e=[];let charts=0;for(const o of c.model.outputs.toJSON()){` +
 	`if(o.output_type==="error")e.push((o.ename||"error")+": "+(o.evalue||""));` +
 	`else if(o.output_type==="stream"&&o.name==="stderr"){const tx=[].concat(o.text).join("");if(/panic:|exit status/.test(tx))e.push("stderr: "+tx.slice(0,300));}` +
-	`else if(o.data&&o.data["text/html"]&&[].concat(o.data["text/html"]).join("").indexOf('class="descent-viz"')>=0)charts++;}` +
+	`else if(o.data&&o.data["text/html"]&&[].concat(o.data["text/html"]).join("").indexOf('class="` + viz.ChartClass + `"')>=0)charts++;}` +
 	`c.node.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').forEach(function(n){` +
 	`if(/panic:|exit status/.test(n.textContent)&&!e.some(function(x){return x.indexOf("stderr")===0}))e.push("stderr (shown): "+n.textContent.slice(0,300));});` +
 	`r.cells.push({index:i,count:c.model.executionCount,running:running,errors:e,charts:charts,trusted:!!c.model.trusted});});return r;})()`
@@ -522,8 +412,8 @@ type chartState struct {
 
 // chartsJS scrolls every chart of the panel into view in turn (JupyterLab
 // skips drawing cells out of view) and reports what it shows.
-const chartsJS = `(async function(){const w=` + panelJS + `;const out=[];` +
-	`const boxes=Array.from(w.content.node.querySelectorAll(".jp-OutputArea-output .descent-viz"));` +
+var chartsJS = `(async function(){const w=` + panelJS + `;const out=[];` +
+	`const boxes=Array.from(w.content.node.querySelectorAll(".jp-OutputArea-output .` + viz.ChartClass + `"));` +
 	`const shown=function(el){if(!el)return false;const cs=getComputedStyle(el),b=el.getBoundingClientRect();return cs.display!=="none"&&cs.visibility!=="hidden"&&b.width>10&&b.height>10;};` +
 	`for(const b of boxes){b.scrollIntoView({block:"center"});await new Promise(function(r){requestAnimationFrame(function(){requestAnimationFrame(r);});});` +
 	`const cell=b.closest(".jp-Cell");const idx=w.content.widgets.findIndex(function(c){return c.node===cell;});` +
@@ -685,7 +575,7 @@ func chartsInFile(t *testing.T, path string) int {
 	n := 0
 	for _, c := range nbk.Cells {
 		for _, o := range c.Outputs {
-			if h, ok := o.Data["text/html"]; ok && strings.Contains(string(h), `class=\"descent-viz\"`) {
+			if h, ok := o.Data["text/html"]; ok && strings.Contains(string(h), `class=\"`+viz.ChartClass+`\"`) {
 				n++
 			}
 		}
@@ -704,7 +594,7 @@ func reopened(t *testing.T, browser context.Context, s *Server, nb, shots string
 	}
 	p := openPage(t, browser, s, "reopened-"+regexp.MustCompile(`[^A-Za-z0-9-]`).ReplaceAllString(base(nb), "-"), nb)
 	shot := filepath.Join(shots, "lab-reopened-"+base(nb)+".png")
-	ready := fmt.Sprintf(`(function(){const w=%s;return !!(w&&w.context.isReady&&w.content.widgets.length===w.content.model.cells.length&&w.content.node.querySelectorAll(".jp-OutputArea-output .descent-viz").length>=%d);})()`, panelJS, want)
+	ready := fmt.Sprintf(`(function(){const w=%s;return !!(w&&w.context.isReady&&w.content.widgets.length===w.content.model.cells.length&&w.content.node.querySelectorAll(".jp-OutputArea-output .%s").length>=%d);})()`, panelJS, viz.ChartClass, want)
 	if err := poll(p.ctx, js(ready, nb), 90*time.Second); err != nil {
 		screenshot(t, p, filepath.Join(shots, "lab-reopened-"+base(nb)+"-failed.png"))
 		t.Fatalf("%s: the %d charts did not appear: %v\nconsole: %v", nb, want, err, p.problems())

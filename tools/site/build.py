@@ -1,34 +1,91 @@
 """Build the offline lecture-note site from executed notebooks.
 
-    .venv/bin/python tools/site/build.py build/notebooks build/html
+    .venv/bin/python tools/site/build.py [--sources notebooks] [--wait 600] build/notebooks build/html
 
-Every executed notebook in SRC becomes one page in DST, exported by nbconvert
-with the `descent` template (tools/site/template): no CDN reference of any
-kind, formulas by the local KaTeX copy, previous / next links, a table of
-contents, a print stylesheet. DST also gets index.html (the course map) and
-assets/. The site is built in a temporary folder beside DST and swapped in
-whole, so a failure leaves the previous site as it was.
+One page per notebook of SOURCES (default: the checkout's notebooks/) is
+exported from its executed copy in SRC by nbconvert with the `descent`
+template (tools/site/template); an executed copy whose notebook is gone
+(renamed or deleted) is not published, and a notebook without an executed
+copy stops the build. DST also gets index.html (the course map) and assets/.
+
+What a page carries is its own content only. Shared, loaded once by every page:
+  assets/site.css            the site's layout, navigation, claims, checks, print
+  assets/notebook.css        JupyterLab's stylesheet and the code colours, as
+                             nbconvert would inline them into every page
+  assets/echarts-V.min.js    the echarts bundle that lib/viz/nb embeds (gzip +
+                             base64) in each notebook's first chart; the site
+                             strips that copy and references this file
+  assets/katex/              KaTeX's stylesheet and fonts
+Formulas are rendered here, at build time, by KaTeX under node
+(tools/site/katex.js; KaTeX from tools/site/node_modules, `make setup`): a
+page needs no script to show them.
+
+Code cells are highlighted as Go: GoNB reports an empty pygments_lexer, which
+nbconvert would read as IPython. Cells tagged "check" (cell metadata
+"tags": ["check"]; see tools/site/README.md) show their code folded in a
+<details> element with their output (the ✔ claim lines) visible.
+
+Builds of one DST are serialised by a lock file beside it (DST.lock); a second
+build waits up to --wait seconds, then fails naming the running one. The site
+is built in a temporary folder beside DST and exchanged with DST in one
+atomic rename (renameat2 RENAME_EXCHANGE), so DST always exists and a failed
+build leaves the previous site as it was. Files and folders are created as
+the umask allows (0644 and 0755 under the usual umask 022).
 """
 
+import argparse
+import base64
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import gzip
 import html
 import json
 import os
 import re
 import shutil
+import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 
-import nbformat
-from nbconvert import HTMLExporter
+# jsonschema (under nbformat and nbconvert) imports rfc3987_syntax when it is
+# installed (jupyterlab's jsonschema[format-nongpl] brings it), and that module
+# compiles a Lark grammar at import: seconds of CPU per run, for an "iri"
+# format check no notebook uses. jsonschema skips the check on ImportError.
+sys.modules.setdefault("rfc3987_syntax", None)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Largest page allowed, in bytes: a lecture-note page carries the echarts
-# bundle once (about 450 kB, compressed) plus its charts' static pictures.
+ROOT = os.path.dirname(os.path.dirname(HERE))
+# Largest page allowed, in bytes, besides the shared assets: a guard against
+# a runaway output. The goal is 400 KiB (cmd/sitecheck -goal reports pages
+# over it); a page's own charts (pictures and data) decide whether it meets it.
 PAGE_BUDGET = int(os.environ.get("DESCENT_PAGE_BUDGET", 2 * 1024 * 1024))
+CHART_CLASS = "descent-viz"  # lib/viz.ChartClass
+LOADER_ATTR = "data-descent-echarts"  # lib/viz.LoaderAttr
+CLAIM_PREFIX = "✔ claim: "  # lib/viz/nb.ClaimPrefix
+CHECK_TAG = "check"
 HEADING = re.compile(r'<h([23]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 TAGS = re.compile(r"<[^>]+>")
+
+
+class BuildError(Exception):
+    """A build that cannot go on, with a message naming the file and the fix."""
+
+
+def fail(msg):
+    raise BuildError("site: " + msg)
+
+
+# ---------------------------------------------------------------- names, links
+
+
+def href(stem):
+    """The link to a page: its file name percent-encoded (a name may hold
+    '#', '?', '%' or '"'), ready for an HTML attribute."""
+    return html.escape(urllib.parse.quote(stem + ".html"), quote=True)
 
 
 def first_markdown(nb):
@@ -73,33 +130,41 @@ def fix_heading_ids(body):
 
 
 def toc(body):
-    """A table of contents from the page's h2/h3 headings."""
+    """A table of contents from the page's h2/h3 headings. The list carries
+    no numbers of its own: the course's headings number themselves."""
     items = []
     for level, anchor, inner in HEADING.findall(body):
-        label = html.unescape(TAGS.sub("", inner)).replace("¶", "").strip()
+        inner = re.sub(r'<a class="anchor-link".*?</a>', "", inner, flags=re.S)
         target = urllib.parse.quote(html.unescape(anchor), safe="")
-        items.append(f'<li class="h{level}"><a href="#{target}">{html.escape(label)}</a></li>')
+        items.append(f'<li class="h{level}"><a href="#{target}">{inner.strip()}</a></li>')
     if not items:
         return ""
-    return '<nav class="descent-toc" aria-label="contents"><strong>Contents</strong><ol>' + "".join(items) + "</ol></nav>"
+    return ('<nav class="descent-toc" aria-label="contents"><strong>Contents</strong>'
+            '<ul>' + "".join(items) + "</ul></nav>")
 
 
-def index_page(entries):
+def nav(prev, nxt):
+    """The course navigation: map, previous and next page."""
+    parts = ['<a href="index.html">descent · course map</a><span class="descent-prevnext">']
+    if prev:
+        parts.append(f'<a rel="prev" href="{href(prev["stem"])}">← {html.escape(prev["title"])}</a>')
+    if nxt:
+        parts.append(f'<a rel="next" href="{href(nxt["stem"])}">{html.escape(nxt["title"])} →</a>')
+    parts.append("</span>")
+    return "".join(parts)
+
+
+def index_page(entries, head):
     rows = "\n".join(
-        f'<li><span class="num">{html.escape(e["stem"].split("-")[0])}</span> <a href="{e["href"]}">{html.escape(e["title"])}</a>'
-        f'<span class="summary">{html.escape(e["summary"])}</span></li>'
+        f'<li><span class="num">{html.escape(e["stem"].split("-")[0])}</span> <a href="{href(e["stem"])}">{html.escape(e["title"])}</a>'
+        f'<span class="summary">{e["summary_html"]}</span></li>'
         for e in entries
     )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>descent — optimization for deep learning, in Go</title>
-<link rel="stylesheet" href="assets/site.css">
-<link rel="stylesheet" href="assets/katex/katex.min.css">
-<script defer src="assets/katex/katex.min.js"></script>
-<script defer src="assets/katex/auto-render.min.js"></script>
-<script defer src="assets/site.js"></script>
-</head>
+{head}</head>
 <body class="descent-page descent-index">
 <h1>descent — optimization for deep learning, in Go</h1>
 <p>The lecture notes of the course: every notebook executed, every claim in the prose checked by the code beside it.
@@ -111,71 +176,450 @@ Each page works offline; charts are interactive where scripts run and pictures w
 """
 
 
-def build(src, dst):
-    names = sorted(f for f in os.listdir(src) if f.endswith(".ipynb"))
-    if not names:
-        raise SystemExit(f"site: no executed notebooks in {src}: run `make notes`")
-    notebooks = []
-    for name in names:
-        path = os.path.join(src, name)
-        try:
-            nb = nbformat.read(path, as_version=4)
-        except Exception as e:  # noqa: BLE001 — report which file and why
-            raise SystemExit(f"site: {path} is not a readable notebook: {e}")
-        stem = name[: -len(".ipynb")]
-        title, summary = title_and_summary(nb, stem)
-        notebooks.append({"nb": nb, "stem": stem, "href": stem + ".html", "title": title, "summary": summary})
+# ------------------------------------------------------------------ formulas
 
-    parent = os.path.dirname(os.path.abspath(dst)) or "."
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".site-", dir=parent)
-    try:
-        exporter = HTMLExporter(template_name="descent", extra_template_basedirs=[os.path.join(HERE, "template")])
-        sizes = []
-        for i, e in enumerate(notebooks):
-            prev = notebooks[i - 1] if i > 0 else None
-            nxt = notebooks[i + 1] if i + 1 < len(notebooks) else None
-            resources = {
-                "metadata": {"name": e["title"]},
-                "descent": {
-                    "prev": prev and {"href": prev["href"], "title": prev["title"]},
-                    "next": nxt and {"href": nxt["href"], "title": nxt["title"]},
-                },
-            }
-            body, _ = exporter.from_notebook_node(e["nb"], resources=resources)
-            body = fix_heading_ids(body)
-            body = body.replace("<!--descent:toc-->", toc(body), 1)
-            out = os.path.join(tmp, e["href"])
-            with open(out, "w", encoding="utf-8") as f:
-                f.write(body)
-            size = os.path.getsize(out)
-            if size > PAGE_BUDGET:
-                raise SystemExit(
-                    f"site: {e['href']} is {size / 1024:.0f} KiB, over the {PAGE_BUDGET / 1024:.0f} KiB page budget: "
-                    f"plot fewer points or smaller pictures in {e['stem']}.ipynb (or raise DESCENT_PAGE_BUDGET)")
-            sizes.append((e["href"], size))
-        with open(os.path.join(tmp, "index.html"), "w", encoding="utf-8") as f:
-            f.write(index_page(notebooks))
-        shutil.copytree(os.path.join(HERE, "assets"), os.path.join(tmp, "assets"))
-        with open(os.path.join(tmp, "pages.json"), "w") as f:
-            json.dump([{"page": p, "bytes": b} for p, b in sizes], f, indent=1)
-        old = dst + ".old"
-        shutil.rmtree(old, ignore_errors=True)
-        if os.path.exists(dst):
-            os.rename(dst, old)
+# Math in rendered markdown, as nbconvert leaves it (verbatim between its
+# delimiters): display first, then inline.
+MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)|(?<![\\$])\$(?!\s)([^$]+?)(?<![\s\\])\$(?!\d)", re.S)
+
+
+def math_spans(text):
+    """Yields (start, end, tex, display) for every formula in text."""
+    for m in MATH.finditer(text):
+        if m.group(1) is not None:
+            yield m.start(), m.end(), m.group(1), True
+        elif m.group(2) is not None:
+            yield m.start(), m.end(), m.group(2), True
+        elif m.group(3) is not None:
+            yield m.start(), m.end(), m.group(3), False
+        else:
+            yield m.start(), m.end(), m.group(4), False
+
+
+def math_text_nodes(soup):
+    """The text nodes of rendered markdown (and of the index) that may hold
+    formulas: not inside code, pre, script or style."""
+    from bs4 import NavigableString  # noqa: PLC0415
+
+    for root in soup.select(".jp-RenderedMarkdown, .descent-toc, .descent-index .summary"):
+        for node in list(root.descendants):
+            if not isinstance(node, NavigableString) or type(node).__name__ != "NavigableString":
+                continue
+            if node.find_parent(["code", "pre", "script", "style"]):
+                continue
+            if "$" in node or "\\(" in node or "\\[" in node:
+                yield node
+
+
+class KaTeX:
+    """Renders formulas with KaTeX under node, many at once."""
+
+    def __init__(self):
+        self.script = os.path.join(HERE, "katex.js")
+        self.modules = os.path.join(HERE, "node_modules", "katex")
+        self.node = shutil.which("node")
+
+    def check(self):
+        if not self.node:
+            fail("node is not on PATH: formulas are rendered with KaTeX under Node.js (apt-get install nodejs npm; then make setup)")
+        if not os.path.isdir(self.modules):
+            fail(f"{self.modules} is missing: run `make setup` (it installs KaTeX from tools/site/package-lock.json)")
+
+    def render(self, formulas):
+        """formulas: list of (tex, display). Returns the HTML of each, or
+        raises BuildError naming the first formula KaTeX rejects."""
+        if not formulas:
+            return []
+        req = json.dumps([{"tex": t, "display": d} for t, d in formulas])
+        try:
+            out = subprocess.run([self.node, self.script], input=req, capture_output=True, text=True, check=True, timeout=300)
+        except subprocess.CalledProcessError as e:
+            fail(f"KaTeX under node failed: {e.stderr.strip()[-2000:]}")
+        res = json.loads(out.stdout)
+        return res
+
+
+def render_formulas(pages, katex):
+    """Replaces the TeX of every page (BeautifulSoup trees) by KaTeX's HTML."""
+    from bs4 import BeautifulSoup  # noqa: PLC0415
+
+    jobs = []  # (page name, node, [(start, end, tex, display)])
+    formulas = []
+    for name, soup in pages:
+        for node in math_text_nodes(soup):
+            spans = list(math_spans(str(node)))
+            if spans:
+                jobs.append((name, node, spans))
+                formulas.extend((tex, disp) for _, _, tex, disp in spans)
+    if not formulas:
+        return 0
+    rendered = katex.render(formulas)
+    errors = []
+    k = 0
+    for name, node, spans in jobs:
+        text = str(node)
+        parts, pos = [], 0
+        for start, end, tex, disp in spans:
+            r = rendered[k]
+            k += 1
+            if "error" in r:
+                errors.append(f"{name}: {'$$' if disp else '$'}{tex}{'$$' if disp else '$'}: {r['error']}")
+                continue
+            parts.append(html.escape(text[pos:start], quote=False))
+            parts.append(r["html"])
+            pos = end
+        parts.append(html.escape(text[pos:], quote=False))
+        frag = BeautifulSoup("".join(parts), "html.parser")
+        node.replace_with(*list(frag.contents))
+    if errors:
+        fail("KaTeX cannot render these formulas:\n  " + "\n  ".join(errors))
+    return len(formulas)
+
+
+# ---------------------------------------------------------------- page parts
+
+
+def stdout_html(text):
+    """A cell's stdout: runs of "✔ claim: …" lines as a compact list, the
+    rest as preformatted text."""
+    from nbconvert.filters import ansi2html  # noqa: PLC0415
+
+    out, plain, claims = [], [], []
+
+    def flush_plain():
+        if plain:
+            out.append('<pre>' + ansi2html("".join(plain)) + '</pre>')
+            plain.clear()
+
+    def flush_claims():
+        if claims:
+            out.append('<ul class="descent-claims">' + "".join(
+                f'<li><span class="descent-claim-mark" aria-label="claim checked">✔</span> {html.escape(c)}</li>' for c in claims) + "</ul>")
+            claims.clear()
+
+    for line in text.splitlines(keepends=True):
+        if line.startswith(CLAIM_PREFIX):
+            flush_plain()
+            claims.append(line[len(CLAIM_PREFIX):].rstrip("\n"))
+        else:
+            flush_claims()
+            plain.append(line)
+    flush_plain()
+    flush_claims()
+    return "".join(out)
+
+
+LOADER = re.compile(r'<script ' + LOADER_ATTR + r'="([^"]+)">(.*?)</script>\n?', re.S)
+LOADER_DATA = re.compile(r'atob\("([A-Za-z0-9+/=]+)"\)')
+STYLE = re.compile(r'<style type="text/css">(.*?)</style>\s*', re.S)
+
+
+def strip_loaders(body, bundles):
+    """Removes lib/viz's inlined echarts loaders from a page; the bundle each
+    carried (gunzipped) goes into bundles[version]. Returns the page and the
+    versions it used."""
+    versions = set()
+
+    def take(m):
+        version = m.group(1)
+        if not re.fullmatch(r"[0-9A-Za-z.+-]+", version):
+            fail(f"echarts loader with an unexpected version {version!r}")
+        versions.add(version)
+        if version not in bundles:
+            data = LOADER_DATA.search(m.group(2))
+            if not data:
+                fail(f"the echarts loader {version} holds no bundle (lib/viz.EChartsLoader changed?)")
+            bundles[version] = gzip.decompress(base64.b64decode(data.group(1)))
+        return ""
+
+    return LOADER.sub(take, body), versions
+
+
+def split_head_styles(body):
+    """The <style> blocks nbconvert inlines in the page head (JupyterLab's
+    stylesheet, the code colours) and the page without them."""
+    head_end = body.find("</head>")
+    if head_end < 0:
+        return body, ""
+    head = body[:head_end]
+    css = "\n".join(m.group(1).strip() for m in STYLE.finditer(head))
+    return STYLE.sub("", head) + body[head_end:], css
+
+
+def with_go_lexer(nb):
+    """GoNB answers kernel_info with pygments_lexer "" (and codemirror_mode
+    ""), which nbconvert reads as IPython: words like "is" or "for" in a
+    comment become keywords, an apostrophe opens a string. A notebook whose
+    language is Go is highlighted as Go."""
+    info = nb.metadata.get("language_info", {})
+    lang = info.get("name") or nb.metadata.get("kernelspec", {}).get("language", "")
+    if lang == "go" and not info.get("pygments_lexer"):
+        info = nb.metadata.setdefault("language_info", {"name": "go"})
+        info["pygments_lexer"] = "go"
+        info["codemirror_mode"] = info.get("codemirror_mode") or "go"
+    return nb
+
+
+# ------------------------------------------------------------- files, swap
+
+
+def write_text(path, text):
+    with open(path, "w", encoding="utf-8") as f:  # mode 0666 & ~umask
+        f.write(text)
+
+
+def write_bytes(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def copy_tree(src, dst):
+    """Copies files with new modes (0666/0777 & ~umask), not the source's."""
+    os.makedirs(dst, exist_ok=True)
+    for name in sorted(os.listdir(src)):
+        s, d = os.path.join(src, name), os.path.join(dst, name)
+        if os.path.isdir(s):
+            copy_tree(s, d)
+        else:
+            shutil.copyfile(s, d)
+
+
+_libc = None
+
+
+def exchange(a, b):
+    """Atomically exchanges the folders a and b (Linux renameat2
+    RENAME_EXCHANGE). Returns False where the system cannot."""
+    global _libc
+    if _libc is None:
+        _libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    fn = getattr(_libc, "renameat2", None)
+    if fn is None:
+        return False
+    AT_FDCWD, RENAME_EXCHANGE = -100, 2
+    if fn(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), b)
+
+
+def swap_in(tmp, dst):
+    """Puts the finished site tmp at dst. dst never disappears where the
+    system can exchange two folders atomically; elsewhere it is missing for
+    the moment between two renames."""
+    if not os.path.lexists(dst):
         os.rename(tmp, dst)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        return
+    if exchange(tmp, dst):
+        shutil.rmtree(tmp)  # now the previous site
+        return
+    old = tmp + ".old"
+    os.rename(dst, old)
+    os.rename(tmp, dst)
+    shutil.rmtree(old)
+
+
+@contextlib.contextmanager
+def build_lock(dst, wait):
+    """Holds DST.lock for the build; waits up to wait seconds for another
+    build of the same DST, then fails naming it."""
+    path = os.path.abspath(dst).rstrip("/") + ".lock"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "unknown"
+                if time.monotonic() >= deadline:
+                    fail(f"another build of {dst} is running ({holder}) and did not finish within {wait:g}s; "
+                         f"wait for it, or stop it, and run again")
+                if not told:
+                    print(f"site: another build of {dst} is running ({holder}); waiting up to {wait:g}s", file=sys.stderr, flush=True)
+                    told = True
+                time.sleep(0.2)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} since {time.strftime('%H:%M:%S')}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def temp_prefix(dst):
+    return os.path.join(os.path.dirname(os.path.abspath(dst)), "." + os.path.basename(os.path.abspath(dst)) + ".site-")
+
+
+def remove_leftovers(dst):
+    """Temporary folders of builds that died (kill -9, power loss): with the
+    lock held, no other build owns one."""
+    prefix = temp_prefix(dst)
+    parent = os.path.dirname(prefix)
+    for name in os.listdir(parent):
+        p = os.path.join(parent, name)
+        if p.startswith(prefix) and os.path.isdir(p):
+            shutil.rmtree(p, ignore_errors=True)
+
+
+# ------------------------------------------------------------------- build
+
+
+def select_notebooks(src, sources):
+    """The executed notebooks to publish: one per notebook in sources, in
+    order of name. Stale executed copies are reported and skipped."""
+    if not os.path.isdir(sources):
+        fail(f"{sources} is not a folder of notebooks")
+    names = sorted(f for f in os.listdir(sources) if f.endswith(".ipynb") and not f.startswith("."))
+    if not names:
+        fail(f"no notebooks in {sources}")
+    missing = [n for n in names if not os.path.isfile(os.path.join(src, n))]
+    if missing:
+        fail(f"no executed copy in {src} of {', '.join(missing)}: run `make notes`")
+    stale = sorted(f for f in os.listdir(src) if f.endswith(".ipynb") and f not in names and not f.startswith("."))
+    for f in stale:
+        print(f"site: not published: {os.path.join(src, f)} (no {f} in {sources}: renamed or deleted)", file=sys.stderr)
+    return names
+
+
+def build(src, dst, sources=None, wait=600.0):
+    import nbformat  # noqa: PLC0415
+    from bs4 import BeautifulSoup  # noqa: PLC0415
+    from nbconvert import HTMLExporter  # noqa: PLC0415
+    from nbconvert.preprocessors import CoalesceStreamsPreprocessor  # noqa: PLC0415
+
+    sources = sources or os.path.join(ROOT, "notebooks")
+    katex = KaTeX()
+    katex.check()
+    parent = os.path.dirname(os.path.abspath(dst))
+    os.makedirs(parent, exist_ok=True)
+    with build_lock(dst, wait):
+        remove_leftovers(dst)
+        names = select_notebooks(src, sources)
+        notebooks = []
+        for name in names:
+            path = os.path.join(src, name)
+            try:
+                nb = nbformat.read(path, as_version=4)
+            except Exception as e:  # noqa: BLE001 — report which file and why
+                fail(f"{path} is not a readable notebook: {e}")
+            stem = name[: -len(".ipynb")]
+            title, summary = title_and_summary(nb, stem)
+            notebooks.append({"nb": with_go_lexer(nb), "stem": stem, "file": stem + ".html", "title": title, "summary": summary})
+
+        tmp = temp_prefix(dst) + str(os.getpid())
+        os.mkdir(tmp, 0o777)  # as the umask allows, unlike tempfile.mkdtemp's 0700
+        try:
+            sizes = export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStreamsPreprocessor, katex)
+            swap_in(tmp, dst)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
     for page, size in sizes:
         print(f"site: {page:45s} {size / 1024:8.0f} KiB")
     return sizes
 
 
-if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        raise SystemExit("usage: build.py SRC_DIR DST_DIR")
+def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStreamsPreprocessor, katex):
+    exporter = HTMLExporter(template_name="descent", extra_template_basedirs=[os.path.join(HERE, "template")])
+    exporter.register_preprocessor(CoalesceStreamsPreprocessor(enabled=True), enabled=True)
+    exporter.register_filter("descent_stdout", stdout_html)
+    bundles, shared_css, pages = {}, None, []
+    for i, e in enumerate(notebooks):
+        prev = notebooks[i - 1] if i > 0 else None
+        nxt = notebooks[i + 1] if i + 1 < len(notebooks) else None
+        resources = {"metadata": {"name": e["title"]}, "descent": {"nav": nav(prev, nxt), "check_tag": CHECK_TAG}}
+        try:
+            body, _ = exporter.from_notebook_node(e["nb"], resources=resources)
+        except Exception as err:  # noqa: BLE001 — name the notebook
+            fail(f"{e['stem']}.ipynb: nbconvert cannot export it: {err}")
+        body, css = split_head_styles(body)
+        if shared_css is None:
+            shared_css = css
+        elif css != shared_css:
+            fail(f"{e['stem']}.ipynb: nbconvert inlined a stylesheet that differs from the other pages'")
+        body, versions = strip_loaders(body, bundles)
+        if len(versions) > 1:
+            fail(f"{e['stem']}.ipynb carries echarts {', '.join(sorted(versions))}: re-run it (make notes)")
+        e["echarts"] = versions.pop() if versions else None
+        e["charts"] = f'class="{CHART_CLASS}"' in body
+        body = fix_heading_ids(body)
+        body = body.replace("<!--descent:toc-->", toc(body), 1)
+        pages.append((e["file"], BeautifulSoup(body, "html.parser")))
+
+    # The index's summaries may hold formulas too.
+    for e in notebooks:
+        e["summary_html"] = html.escape(e["summary"])
+    index = BeautifulSoup(index_page(notebooks, "<!--descent:head-->"), "html.parser")
+    render_formulas(pages + [("index.html", index)], katex)
+
+    # One echarts for every page; a page whose charts lost their loader
+    # (an output cleared by hand) uses the one the others carried.
+    if len(bundles) > 1:
+        fail(f"the notebooks carry different echarts versions ({', '.join(sorted(bundles))}): re-run them (make notes)")
+    echarts = next(iter(bundles), None)
+    if any(e["charts"] for e in notebooks) and echarts is None:
+        fail("the pages have charts but no notebook carries the echarts bundle (lib/viz.EChartsLoader): re-run them (make notes)")
+
+    assets = os.path.join(tmp, "assets")
+    os.makedirs(assets)
+    write_text(os.path.join(assets, "notebook.css"), shared_css or "")
+    shutil.copyfile(os.path.join(HERE, "assets", "site.css"), os.path.join(assets, "site.css"))
+    katex_dist = os.path.join(katex.modules, "dist")
+    os.makedirs(os.path.join(assets, "katex"))
+    shutil.copyfile(os.path.join(katex_dist, "katex.min.css"), os.path.join(assets, "katex", "katex.min.css"))
+    shutil.copyfile(os.path.join(katex.modules, "LICENSE"), os.path.join(assets, "katex", "LICENSE"))
+    os.makedirs(os.path.join(assets, "katex", "fonts"))
+    for f in sorted(os.listdir(os.path.join(katex_dist, "fonts"))):
+        if f.endswith(".woff2"):  # every browser the course targets reads woff2
+            shutil.copyfile(os.path.join(katex_dist, "fonts", f), os.path.join(assets, "katex", "fonts", f))
+    if echarts:
+        write_bytes(os.path.join(assets, f"echarts-{echarts}.min.js"), bundles[echarts])
+
+    css_links = ('<link rel="stylesheet" href="assets/notebook.css">\n'
+                 '<link rel="stylesheet" href="assets/katex/katex.min.css">\n'
+                 '<link rel="stylesheet" href="assets/site.css">\n')
+    sizes = []
+    for (file, soup), e in zip(pages, notebooks):
+        body = str(soup)
+        head = css_links
+        if e["charts"]:
+            # Deferred, so the page's text shows before echarts is parsed; the
+            # charts' scripts (lib/viz.HTML) draw on the "descent-echarts" event.
+            head += (f'<script defer src="assets/echarts-{echarts}.min.js" '
+                     f'onload="window.dispatchEvent(new Event(\'descent-echarts\'))"></script>\n')
+        body = body.replace("<!--descent:head-->", head, 1)
+        out = os.path.join(tmp, file)
+        write_text(out, body)
+        size = os.path.getsize(out)
+        if size > PAGE_BUDGET:
+            fail(f"{file} is {size / 1024:.0f} KiB, over the {PAGE_BUDGET / 1024:.0f} KiB page budget: "
+                 f"plot fewer points or smaller pictures in {e['stem']}.ipynb (or raise DESCENT_PAGE_BUDGET)")
+        sizes.append((file, size))
+    write_text(os.path.join(tmp, "index.html"), str(index).replace("<!--descent:head-->", css_links, 1))
+    write_text(os.path.join(tmp, "pages.json"), json.dumps([{"page": p, "bytes": b} for p, b in sizes], indent=1))
+    return sizes
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(prog="build.py", description="Build the offline lecture-note site from executed notebooks.")
+    ap.add_argument("--sources", help="folder of the course notebooks; only these are published (default: the checkout's notebooks/)")
+    ap.add_argument("--wait", type=float, default=600, help="seconds to wait for another build of DST (default 600)")
+    ap.add_argument("src", help="folder of executed notebooks (build/notebooks)")
+    ap.add_argument("dst", help="site folder (build/html)")
+    a = ap.parse_args(argv)
     t0 = time.time()
-    build(sys.argv[1], sys.argv[2])
-    print(f"site: {sys.argv[2]} built in {time.time() - t0:.1f}s")
+    try:
+        build(a.src, a.dst, a.sources, a.wait)
+    except BuildError as e:
+        print(e, file=sys.stderr)
+        return 1
+    print(f"site: {a.dst} built in {time.time() - t0:.1f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -55,7 +55,7 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 	all := append(append([]viz.HTMLOption(nil), Defaults...), opts...)
 	restoreLooks()
 	defer saveLooks()
-	loader := needLoader()
+	loader := wantsLoader(c)
 	if loader {
 		all = append(all, viz.WithLoader())
 	}
@@ -110,6 +110,16 @@ func marker() string {
 		return ""
 	}
 	return filepath.Join(dir, "descent-viz-echarts-"+viz.EChartsVersion+".sent")
+}
+
+// wantsLoader reports whether c should carry the echarts bundle: the first
+// chart of the session does. A table is plain HTML: it carries no echarts,
+// so it must not use up the session's one copy.
+func wantsLoader(c viz.Chart) bool {
+	if _, isTable := c.(*viz.Table); isTable {
+		return false
+	}
+	return needLoader()
 }
 
 func needLoader() bool {

@@ -97,3 +97,18 @@ func TestLooksPersist(t *testing.T) {
 		t.Errorf("RMSProp took a look already bound: %v (SGD %v, Adam %v)", got, sgd, adam)
 	}
 }
+
+// TestTableFirstKeepsBundle: a table shown first does not take the echarts
+// bundle's place; the first chart after it still carries it.
+func TestTableFirstKeepsBundle(t *testing.T) {
+	t.Setenv("GONB_TMP_DIR", t.TempDir())
+	mu.Lock()
+	sent = false
+	mu.Unlock()
+	if wantsLoader(viz.NewTable("t", []string{"a"}, []string{"1"})) {
+		t.Error("a table asks for the echarts bundle")
+	}
+	if !wantsLoader(viz.NewPlot("p").Line("a", []float64{1}, []float64{1})) {
+		t.Error("the first chart after a table does not carry the bundle")
+	}
+}

@@ -1,0 +1,221 @@
+package testenv
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// MarkerEnv is the environment variable that tags every process a test
+// starts (servers, the kernels they start in sessions of their own, what the
+// kernels start, the browser): Marked finds them through /proc even when
+// they left the test's process group. Its value is NewMarker's
+// "<pid of the test process>-<random>", so that Orphans can tell when the
+// test that started a process has died.
+const MarkerEnv = "DESCENT_TEST_MARKER"
+
+// NewMarker returns a fresh marker of this process.
+func NewMarker() (string, error) {
+	tok, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d-%s", os.Getpid(), tok[:12]), nil
+}
+
+// Proc is a running process.
+type Proc struct {
+	PID  int
+	Cmd  string // base name of the executable and of its first argument
+	Mark string // its MarkerEnv value
+}
+
+func (p Proc) String() string { return fmt.Sprintf("%d %s", p.PID, p.Cmd) }
+
+// procs lists the live (non-zombie) processes whose environment holds
+// MarkerEnv with a value for which keep returns true.
+func procs(keep func(mark string) bool) []Proc {
+	entries, _ := os.ReadDir("/proc")
+	var out []Proc
+	key := []byte(MarkerEnv + "=")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil {
+			continue
+		}
+		var mark string
+		found := false
+		for _, kv := range bytes.Split(env, []byte{0}) {
+			if v, ok := bytes.CutPrefix(kv, key); ok {
+				mark, found = string(v), true
+				break
+			}
+		}
+		if !found || !keep(mark) || Zombie(pid) {
+			continue
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
+		cmd := filepath.Base(args[0])
+		if len(args) > 1 {
+			cmd += " " + filepath.Base(args[1])
+		}
+		out = append(out, Proc{PID: pid, Cmd: cmd, Mark: mark})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
+	return out
+}
+
+// Zombie reports whether pid is gone, a zombie or dead.
+func Zombie(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true // gone
+	}
+	// pid (comm) S ...: the state follows the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	return i < 0 || i+2 >= len(b) || b[i+2] == 'Z' || b[i+2] == 'X'
+}
+
+// Marked lists the live processes carrying marker.
+func Marked(marker string) []Proc {
+	return procs(func(m string) bool { return m == marker })
+}
+
+// KillMarked sends SIGKILL to every process carrying marker until none is
+// left or timeout passes, and returns those it signalled.
+func KillMarked(marker string, timeout time.Duration) []Proc {
+	seen := map[int]Proc{}
+	deadline := time.Now().Add(timeout)
+	for {
+		left := Marked(marker)
+		if len(left) == 0 || time.Now().After(deadline) {
+			break
+		}
+		for _, p := range left {
+			seen[p.PID] = p
+			syscall.Kill(p.PID, syscall.SIGKILL)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var out []Proc
+	for _, p := range seen {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
+	return out
+}
+
+// WaitUnmarked waits up to timeout for the processes carrying marker to end
+// by themselves and returns those still alive.
+func WaitUnmarked(marker string, timeout time.Duration) []Proc {
+	deadline := time.Now().Add(timeout)
+	for {
+		left := Marked(marker)
+		if len(left) == 0 || time.Now().After(deadline) {
+			return left
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// ownerGone reports whether the test process named by a marker or folder
+// name ("<pid>-…") no longer runs.
+func ownerGone(pidText string) bool {
+	pid, err := strconv.Atoi(pidText)
+	if err != nil || pid <= 0 {
+		return false // not ours to judge
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+// Orphans lists processes left by earlier runs whose test process died
+// before it could clean up (a timeout panic, a kill -9): their marker names
+// a pid that no longer runs.
+func Orphans() []Proc {
+	return procs(func(mark string) bool {
+		pidText, _, _ := strings.Cut(mark, "-")
+		return ownerGone(pidText)
+	})
+}
+
+// KillOrphans kills what Orphans lists and returns it.
+func KillOrphans() []Proc {
+	var out []Proc
+	for _, p := range Orphans() {
+		if syscall.Kill(p.PID, syscall.SIGKILL) == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// TempDir makes a temporary folder named after this process,
+// descent-test-[kind-]<pid>-<random>, so that RemoveOrphanDirs can tell
+// whether its owner still runs.
+func TempDir(kind string) (string, error) {
+	if kind != "" {
+		kind += "-"
+	}
+	return os.MkdirTemp("", fmt.Sprintf("descent-test-%s%d-", kind, os.Getpid()))
+}
+
+var tempName = regexp.MustCompile(`^descent-test-(?:[a-z]+-)?(\d+)-`)
+
+// OrphanDirs lists the folders TempDir made for test processes that no
+// longer run.
+func OrphanDirs() []string {
+	entries, _ := os.ReadDir(os.TempDir())
+	var out []string
+	for _, e := range entries {
+		if m := tempName.FindStringSubmatch(e.Name()); m != nil && e.IsDir() && ownerGone(m[1]) {
+			out = append(out, filepath.Join(os.TempDir(), e.Name()))
+		}
+	}
+	return out
+}
+
+// RemoveOrphanDirs removes what OrphanDirs lists and returns it.
+func RemoveOrphanDirs() []string {
+	var out []string
+	for _, d := range OrphanDirs() {
+		if os.RemoveAll(d) == nil {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Sweep kills the processes and removes the folders earlier test runs left
+// when they died, and says what it found.
+func Sweep(logf func(format string, args ...any)) {
+	if p := KillOrphans(); len(p) > 0 {
+		logf("killed %d processes left by an earlier run that died: %v", len(p), p)
+	}
+	if d := RemoveOrphanDirs(); len(d) > 0 {
+		logf("removed %d folders left by an earlier run that died: %v", len(d), d)
+	}
+}
+
+// WithDeadline is context.WithDeadline for tests: the test's own deadline
+// (go test -timeout) minus margin, so that cleanups still run when time is
+// short, or now+fallback without one.
+func WithDeadline(parent context.Context, deadline time.Time, ok bool, margin, fallback time.Duration) (context.Context, context.CancelFunc) {
+	if ok {
+		return context.WithDeadline(parent, deadline.Add(-margin))
+	}
+	return context.WithTimeout(parent, fallback)
+}
