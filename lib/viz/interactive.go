@@ -135,7 +135,11 @@ func (pr *prepared) echarts() map[string]any {
 		}
 		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(logParts(s.parts, pr.x.Log, pr.y.Log), prec), Color: s.Color, ConnectNulls: opts.Bool(false)}
 		ss.ItemStyle = &opts.ItemStyle{Color: s.Color}
-		ls := &opts.LineStyle{Color: s.Color, Width: 2}
+		width := s.width
+		if width == 0 {
+			width = 2
+		}
+		ls := &opts.LineStyle{Color: s.Color, Width: float32(width)}
 		switch s.dash {
 		case DashedLine:
 			ls.Type = "dashed"

@@ -160,7 +160,11 @@ func drawHeader(dc draw.Canvas, hd header, series []drawSeries, yNameX float64) 
 
 // lineStyle is how s's line is stroked.
 func lineStyle(s drawSeries) draw.LineStyle {
-	ls := draw.LineStyle{Color: rgba(s.Color), Width: vg.Points(1.5)}
+	width := s.width
+	if width == 0 {
+		width = 2
+	}
+	ls := draw.LineStyle{Color: rgba(s.Color), Width: px(width)}
 	switch s.dash {
 	case DashedLine:
 		ls.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
