@@ -49,9 +49,9 @@ test-go:
 
 # The runner's own tests that start real gonb kernels (failure fixtures, and
 # nbrun stopped every way while a cell spins: nothing may outlive it;
-# DESCENT_KERNEL_TEST=1, skipped by a plain go test), then every notebook.
+# DESCENT_SLOW=1, skipped by a plain go test), then every notebook.
 test-notebooks:
-	cd $(ROOT) && DESCENT_KERNEL_TEST=1 go test -count=1 -timeout 30m ./cmd/nbrun
+	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 30m ./cmd/nbrun
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
 	.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
 
@@ -78,7 +78,7 @@ test-site:
 # prefix and HOME (root-only steps skipped), the notebooks executed offline;
 # hadolint and the entrypoint's token rules run in `go test ./...` too.
 test-docker: setup
-	cd $(ROOT) && DESCENT_DOCKER_TEST=1 DESCENT_SLOW=1 go test -count=1 -timeout 20m -v -run 'TestProvisionOutsideDocker|TestJupyterGuard' ./docker
+	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 20m -v -run 'TestProvisionOutsideDocker|TestJupyterGuard' ./docker
 
 # The real Dockerfile built with podman (a local Debian bookworm base, the
 # local Go) and the image run: server as jovyan with a token, health check,
@@ -91,8 +91,8 @@ test-docker: setup
 # are missing, unless CI is set. Layer cache and base in .cache/image-test
 # (rm -rf it to free the disk); report in build/image-test.
 image-test: setup
-	cd $(ROOT) && DESCENT_IMAGE_TEST=1 go test -count=1 -timeout 80m -v -run 'TestImage$$' ./docker
-	cd $(ROOT) && DESCENT_IMAGE_TEST=1 go test -count=1 -timeout 30m -v -run 'TestClassOnPodman$$' ./hub
+	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 80m -v -run 'TestImage$$' ./docker
+	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 30m -v -run 'TestClassOnPodman$$' ./hub
 
 ## bench: everything measured side by side in one run -> build/bench/report.md, report.json, charts (about 10 min)
 bench: setup

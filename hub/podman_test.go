@@ -28,16 +28,14 @@ var dockerSpawnerPins = []string{"dockerspawner==14.0.0", "docker==7.2.0", "esca
 // (`podman system service`), three students logging in at once, each getting
 // a container of the course image built by `make image-test`, and each
 // running notebook 00 through the kernel WebSocket. Gated with the image
-// test (DESCENT_IMAGE_TEST=1): it needs that image in .cache/image-test.
+// test (`make image-test`): it needs that image in .cache/image-test.
 //
 // One difference from a real server, for a machine whose tests may talk to
 // the loopback only: the students' containers share the host's network, each
 // server on its own 127.0.0.1 port (testdata/podman_config.py), instead of a
 // Docker network with the hub on its gateway.
 func TestClassOnPodman(t *testing.T) {
-	if os.Getenv("DESCENT_IMAGE_TEST") == "" {
-		t.Skip("needs the image `make image-test` builds (DESCENT_IMAGE_TEST=1)")
-	}
+	testenv.Slow(t) // needs the image `make image-test` builds, which runs it
 	repo, _ := filepath.Abs("..")
 	nbPath := filepath.Join(repo, "notebooks", "00-getting-started.ipynb")
 	requirePrereqs(t, repo, nbPath)

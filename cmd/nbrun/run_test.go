@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 // repoRoot is the checkout holding this package.
@@ -20,18 +22,13 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// kernelTestEnv gates the tests that start real gonb kernels: each takes
-// from 10 s to a minute, so a plain `go test ./...` skips them and
-// `make test-notebooks` (part of `make test`) runs them with it set.
-const kernelTestEnv = "DESCENT_KERNEL_TEST"
-
-// requireKernel skips t unless kernelTestEnv is set, and then fails it if
-// `make setup` has not been run.
+// requireKernel skips t unless slow tests run (testenv.Slow: each test
+// that starts real gonb kernels takes from 10 s to a minute; `make
+// test-notebooks` runs them), and then fails it if `make setup` has not
+// been run.
 func requireKernel(t *testing.T) {
 	t.Helper()
-	if os.Getenv(kernelTestEnv) == "" {
-		t.Skipf("starts real gonb kernels (minutes): `make test-notebooks` runs it (%s=1)", kernelTestEnv)
-	}
+	testenv.Slow(t)
 	r := &Runner{Root: repoRoot(t), OutDir: t.TempDir()}
 	if err := r.init("."); err != nil {
 		t.Fatalf("notebook execution needs `make setup`: %v", err)
