@@ -10,6 +10,14 @@
 #    exported and printed here (the container's log). A missing or empty
 #    token never means open access. Under JupyterHub (JUPYTERHUB_API_TOKEN
 #    set) the Hub authenticates and nothing is done here.
+#    Flags that would switch authentication off are refused before anything
+#    starts (outside JupyterHub): an empty token (--IdentityProvider.token=,
+#    --ServerApp.token=, --NotebookApp.token=, in any spelling of empty),
+#    XSRF checks off (--ServerApp.disable_check_xsrf=True, or through
+#    tornado_settings), another identity provider or login handler (either
+#    can let every request in whatever the token), and switching off the
+#    image's server extension descent_jupyter_guard, which checks whatever
+#    configuration the server ends up with (config files included).
 # 2. The notebooks. Every course notebook missing from the working directory
 #    ($DESCENT_WORKDIR, default: the current directory) is copied there from
 #    $DESCENT_HOME/notebooks; existing files — your edits — are never touched.
@@ -23,11 +31,77 @@ port=${JUPYTER_PORT:-8888}
 
 new_token() { od -An -N24 -tx1 /dev/urandom | tr -d ' \n'; }
 
+# blank VALUE: is this command-line value empty for Jupyter? traitlets reads
+# '' and "" as Python string literals, so those are empty too.
+blank() {
+  local v=${1//[[:space:]]/}
+  [[ -z "$v" || "$v" == "''" || "$v" == '""' ]]
+}
+
+# refuse_open_access ARG…: stop, with the reason, when the Jupyter server's
+# arguments would let anyone who reaches the port run code in the container.
+refuse_open_access() {
+  local args=("$@") i a name value why
+  for ((i = 0; i < ${#args[@]}; i++)); do
+    a=${args[i]}
+    [[ "$a" == --* ]] || continue
+    name=${a%%=*}
+    if [[ "$a" == *=* ]]; then
+      value=${a#*=}
+    elif (( i + 1 < ${#args[@]} )) && [[ "${args[i + 1]}" != --* ]]; then
+      value=${args[i + 1]}   # --Class.trait VALUE
+      a="$a ${value:-''}"
+    else
+      value=""
+    fi
+    why=""
+    case "$name" in
+      --token | --*.token)
+        if blank "$value"; then why="an empty token switches authentication off"; else token_flag=$name; fi ;;
+      --*.disable_check_xsrf)
+        [[ "${value//[[:space:]]/}" =~ ^(False|false|0)$ ]] \
+          || why="without XSRF checks any web page the user visits can act on the server" ;;
+      --*.tornado_settings)
+        [[ "$value" == *disable_check_xsrf* ]] \
+          && why="without XSRF checks any web page the user visits can act on the server" ;;
+      --*.identity_provider_class | --*.login_handler_class)
+        why="another identity provider or login handler can let every request in, whatever the token" ;;
+      --*.jpserver_extensions)
+        [[ "$value" == *descent_jupyter_guard* ]] \
+          && why="descent_jupyter_guard is what stops a server configured without authentication" ;;
+    esac
+    if [[ -n "$why" ]]; then
+      say "error: refusing to start JupyterLab with $a: $why, and anyone who reaches the port could run code as $(id -un 2>/dev/null || id -u)."
+      say "The server always needs its token: leave it to this entrypoint (it prints one) or choose one with -e JUPYTER_TOKEN=…, and publish the port on the loopback only: -p 127.0.0.1:8888:8888. For a class, use JupyterHub (hub/README.md)."
+      exit 2
+    fi
+  done
+}
+
+# jupyter_server_args CMD…: the arguments of a Jupyter server command line
+# (none when CMD is something else).
+jupyter_server_args() {
+  case "${1:-}" in
+    -*) printf '%s\0' "$@" ;;
+    jupyter)
+      case "${2:-}" in lab | server | notebook) printf '%s\0' "${@:3}" ;; esac ;;
+    jupyter-lab | jupyter-server | jupyter-notebook | */jupyter-lab | */jupyter-server | */jupyter-notebook)
+      printf '%s\0' "${@:2}" ;;
+  esac
+}
+
 if [[ -n "${JUPYTERHUB_API_TOKEN:-}" ]]; then
   say "running under JupyterHub: the Hub handles authentication"
 else
+  server_args=() token_flag=""
+  while IFS= read -r -d '' a; do server_args+=("$a"); done < <(jupyter_server_args "$@")
+  refuse_open_access ${server_args[@]+"${server_args[@]}"}
   tok=${JUPYTER_TOKEN:-}
-  if [[ -z "${tok//[[:space:]]/}" ]]; then
+  if [[ -n "$token_flag" ]]; then
+    # The flag wins over JUPYTER_TOKEN; the variable only has to be non-empty.
+    say "JupyterLab token: the one given with $token_flag (JUPYTER_TOKEN keeps it out of 'ps' and 'docker inspect')"
+    [[ -n "${tok//[[:space:]]/}" ]] || tok=$(new_token)
+  elif [[ -z "${tok//[[:space:]]/}" ]]; then
     if [[ -n "${JUPYTER_TOKEN+set}" ]]; then
       say "JUPYTER_TOKEN is empty: an empty token would disable authentication, so one was generated"
     fi

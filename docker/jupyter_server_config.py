@@ -8,7 +8,12 @@
 # Outside JupyterHub the server listens on 0.0.0.0:$JUPYTER_PORT (8888) and
 # requires the token in JUPYTER_TOKEN. The entrypoint always sets one (given
 # or generated); if the server is started some other way without a token,
-# it refuses to start rather than serve without authentication.
+# it refuses to start rather than serve without authentication. Whatever the
+# final configuration — command-line flags, a --config file (which replaces
+# this file), JUPYTER_TOKEN — the server also stops before it listens if
+# authentication or the XSRF checks end up switched off: that check is the
+# server extension descent_jupyter_guard.py, enabled in
+# jupyter_server_config.d, which Jupyter reads whatever --config says.
 # Under JupyterHub (JUPYTERHUB_API_TOKEN set) the Hub decides address and
 # authentication, and this file only sets the defaults below.
 import os
@@ -16,6 +21,9 @@ import os
 c = get_config()  # noqa: F821  (provided by traitlets when the file is loaded)
 
 c.ServerApp.open_browser = False
+# GoNB leaves the notebook's pygments lexer empty; JupyterLab's own HTML
+# export would then highlight Go as IPython.
+c.Highlight2HTML.default_language = "go"
 c.MappingKernelManager.default_kernel_name = "gonb"
 # The course starts at the first notebook when it is in the working directory.
 if os.path.exists("00-getting-started.ipynb"):

@@ -6,15 +6,17 @@
 # Steps, in the order the Dockerfile runs them:
 #   system  (root)  Debian packages (apt-get) and the notebook user ($NB_USER,
 #                   uid $NB_UID, gid $NB_GID), the folders the image uses.
-#   go      (root)  the Go toolchain $GO_VERSION, downloaded from go.dev and
-#                   verified against the pinned SHA-256 of its architecture
-#                   (amd64 or arm64; any other architecture stops the build),
-#                   unpacked into $GO_DIR.
+#   go      (root)  the Go toolchain $GO_VERSION, downloaded from
+#                   $GO_DOWNLOAD_URL (go.dev; a mirror or a file:// folder
+#                   works too) and verified against the pinned SHA-256 of its
+#                   architecture (amd64 or arm64; any other architecture stops
+#                   the build), unpacked into $GO_DIR.
 #   deps    (user)  tools/setup.sh in $DESCENT_HOME (the .venv from
 #                   requirements.txt, gonb and goimports at the versions go.mod
 #                   pins, the gonb kernel spec with go.work -> $DESCENT_HOME),
 #                   then `go mod download` of every module go.mod names.
-#   course  (user)  the Jupyter server config into the .venv, the library and
+#   course  (user)  the Jupyter server config and the descent_jupyter_guard
+#                   extension into the .venv, the library and
 #                   nbrun built, every notebook executed once with the network
 #                   switched off for Go (GOPROXY=off, GOFLAGS=-mod=readonly), so
 #                   the module and build caches hold everything a cell needs;
@@ -28,6 +30,11 @@
 #   --no-root       skip what needs root (apt-get, useradd, chown) and say so.
 # The go step takes GO_TARBALL=<file> instead of downloading (for tests), and
 # TARGETARCH (set by BuildKit) or the machine's architecture.
+#
+# A CA bundle at $BUILD_CA_FILE (default /run/secrets/ca-certificates, where
+# `docker build --secret id=ca-certificates,src=…` puts it for one RUN) is
+# used by curl, git, pip and Go for this run only: for build hosts behind a
+# TLS-intercepting proxy. It is never copied into the image.
 set -euo pipefail
 
 say() { printf 'provision: %s\n' "$*"; }
@@ -60,6 +67,23 @@ export CGO_ENABLED=${CGO_ENABLED:-0}
 GO_VERSION=${GO_VERSION:-1.26.8}
 GO_SHA256_AMD64=${GO_SHA256_AMD64:-}
 GO_SHA256_ARM64=${GO_SHA256_ARM64:-}
+GO_DOWNLOAD_URL=${GO_DOWNLOAD_URL:-https://go.dev/dl}
+
+BUILD_CA_FILE=${BUILD_CA_FILE:-/run/secrets/ca-certificates}
+if [[ -s "$BUILD_CA_FILE" && -r "$BUILD_CA_FILE" ]]; then
+  export SSL_CERT_FILE=$BUILD_CA_FILE CURL_CA_BUNDLE=$BUILD_CA_FILE GIT_SSL_CAINFO=$BUILD_CA_FILE \
+    PIP_CERT=$BUILD_CA_FILE REQUESTS_CA_BUNDLE=$BUILD_CA_FILE
+  say "using the build's CA bundle $BUILD_CA_FILE for downloads (not kept in the image)"
+fi
+
+# home_owned_by_user gives $NB_USER back anything a root step left in its home
+# (the image's HOME is the user's, also while root steps run).
+home_owned_by_user() {
+  local home
+  home=$(getent passwd "$NB_USER" | cut -d: -f6)
+  [[ -n "$home" && -d "$home" ]] || return 0
+  find "$home" \( ! -uid "$NB_UID" -o ! -gid "$NB_GID" \) -exec chown -h "$NB_UID:$NB_GID" {} + 2>/dev/null || true
+}
 
 need_root() {
   if (( no_root )); then say "$1: skipped (--no-root): $2"; return 1; fi
@@ -69,8 +93,9 @@ need_root() {
 # --- system -----------------------------------------------------------------
 step_system() {
   local pkgs=(ca-certificates curl git tini)
-  # The python:3.11 base brings its own Python; add Debian's only if none works.
-  python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11, 5))' 2>/dev/null \
+  # The python:3.11 base brings its own Python; add Debian's (bookworm: 3.11.2)
+  # only if none works. requirements.txt supports Python >= 3.10.
+  python3 -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \
     || pkgs+=(python3 python3-venv)
   need_root system "apt-get install ${pkgs[*]}; useradd $NB_USER ($NB_UID:$NB_GID)" || return 0
   export DEBIAN_FRONTEND=noninteractive
@@ -87,6 +112,7 @@ step_system() {
   # container with another uid in group $NB_GID can still use the caches.
   chown -R "$NB_UID:$NB_GID" "$DESCENT_HOME" "$GOPATH" "$DESCENT_WORKDIR"
   chmod -R g+rwX "$DESCENT_HOME" "$GOPATH" "$DESCENT_WORKDIR"
+  home_owned_by_user
   say "system: packages installed, user $NB_USER ($NB_UID:$NB_GID)"
 }
 
@@ -121,9 +147,9 @@ step_go() {
   file=${GO_TARBALL:-}
   if [[ -z "$file" ]]; then
     file="$tmp/go$GO_VERSION.linux-$arch.tar.gz"
-    say "go: downloading go$GO_VERSION.linux-$arch.tar.gz"
-    curl -fsSL --retry 3 -o "$file" "https://go.dev/dl/go$GO_VERSION.linux-$arch.tar.gz" \
-      || die "go: download of https://go.dev/dl/go$GO_VERSION.linux-$arch.tar.gz failed"
+    local url="${GO_DOWNLOAD_URL%/}/go$GO_VERSION.linux-$arch.tar.gz"
+    say "go: downloading $url"
+    curl -fsSL --retry 3 -o "$file" "$url" || die "go: download of $url failed"
   fi
   if ! echo "$sum  $file" | sha256sum -c --status -; then
     die "go: checksum mismatch for go$GO_VERSION.linux-$arch.tar.gz: expected $sum, got $(sha256sum "$file" | cut -d' ' -f1). Not installing it."
@@ -132,7 +158,13 @@ step_go() {
   mkdir -p "$GO_DIR"
   tar -xzf "$file" -C "$GO_DIR" --strip-components=1
   [[ -x "$GO_DIR/bin/go" ]] || die "go: $GO_DIR/bin/go missing after unpacking"
-  say "go: $("$GO_DIR/bin/go" version 2>/dev/null || echo "go$GO_VERSION") in $GO_DIR (sha256 verified)"
+  # Not in $HOME: as root, any go command would create $HOME/.config/go
+  # (telemetry) owned by root, and Jupyter, run as the user, could no
+  # longer write $HOME/.config/jupyter.
+  local version
+  version=$(HOME=$tmp XDG_CONFIG_HOME=$tmp/config "$GO_DIR/bin/go" version 2>/dev/null || echo "go$GO_VERSION")
+  say "go: $version in $GO_DIR (sha256 verified)"
+  if (( no_root == 0 )); then home_owned_by_user; fi
 }
 
 # --- deps ---------------------------------------------------------------------
@@ -160,8 +192,14 @@ step_course() {
     || die "course: run the deps step first ($DESCENT_HOME/.venv or its gonb kernel is missing)"
   # From here on Go works as it will in the running container: offline.
   export GOPROXY=off GOFLAGS=-mod=readonly
-  mkdir -p .venv/etc/jupyter
+  mkdir -p .venv/etc/jupyter/jupyter_server_config.d
   install -m 0644 "$here/jupyter_server_config.py" .venv/etc/jupyter/jupyter_server_config.py
+  # The extension that stops a server configured without authentication; its
+  # enabling file is read even when --config replaces the config file above.
+  install -m 0644 "$here/descent_jupyter_guard.py" \
+    "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/descent_jupyter_guard.py"
+  printf '%s\n' '{"ServerApp": {"jpserver_extensions": {"descent_jupyter_guard": true}}}' \
+    > .venv/etc/jupyter/jupyter_server_config.d/descent_jupyter_guard.json
   say "course: go build ./... (offline)"
   go build ./...
   go build -o .tools/bin/nbrun ./cmd/nbrun

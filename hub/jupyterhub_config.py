@@ -7,6 +7,10 @@
 #   docker network create jupyterhub
 #   jupyterhub -f hub/jupyterhub_config.py      # as a user allowed to use Docker
 #
+# The hub serves plain HTTP on 127.0.0.1:8000: put it behind TLS termination
+# (a reverse proxy with your certificate). Replace the shared-password login
+# before a real course (see "who may log in").
+#
 # See hub/README.md for authentication, resources per student, pre-pulling the
 # image and giving students fresh copies of the notebooks.
 import os
@@ -14,26 +18,65 @@ import os
 c = get_config()  # noqa: F821
 
 # --- the hub ----------------------------------------------------------------
-c.JupyterHub.bind_url = "http://:8000"  # put TLS in front (or set ssl_cert/ssl_key)
-# Containers reach the hub on the Docker network; when the hub itself runs on
-# the host (not in a container) use the host's address on that network.
-c.JupyterHub.hub_ip = "0.0.0.0"
-c.JupyterHub.hub_connect_ip = os.environ.get("HUB_CONNECT_IP", "172.17.0.1")
+# Plain HTTP, so behind TLS termination only: the public address is a reverse
+# proxy on this machine (nginx, Caddy, Traefik …) that serves
+# https://hub.example.org and forwards to this loopback port. Without one,
+# set ssl_cert/ssl_key and bind https://:443 instead. Never serve the hub over
+# plain HTTP on a public interface: passwords and tokens would cross the
+# network in clear.
+c.JupyterHub.bind_url = os.environ.get("HUB_BIND_URL", "http://127.0.0.1:8000")
+# c.JupyterHub.bind_url = "https://:443"
+# c.JupyterHub.ssl_cert = "/etc/letsencrypt/live/hub.example.org/fullchain.pem"
+# c.JupyterHub.ssl_key = "/etc/letsencrypt/live/hub.example.org/privkey.pem"
+
+
+def docker_network_gateway(name):
+    """The host's address on the Docker network `name` (its gateway), or None."""
+    try:
+        import docker  # comes with dockerspawner
+
+        net = docker.from_env().networks.get(name)
+        return net.attrs["IPAM"]["Config"][0]["Gateway"].split("/")[0]
+    except Exception:  # no Docker here (a config check), or no such network
+        return None
+
+
+# The hub's API must be reachable from the student containers, and from
+# nothing else: it listens on the host's address on their Docker network
+# (HUB_IP, else that network's gateway, else docker0's usual 172.17.0.1),
+# never on 0.0.0.0.
+network_name = os.environ.get("DOCKER_NETWORK_NAME", "jupyterhub")
+c.JupyterHub.hub_ip = os.environ.get("HUB_IP") or docker_network_gateway(network_name) or "172.17.0.1"
+c.JupyterHub.hub_connect_ip = os.environ.get("HUB_CONNECT_IP", c.JupyterHub.hub_ip)
 
 # --- who may log in ------------------------------------------------------------
-# Replace with your institution's authenticator (OAuthenticator, LTI, LDAP …).
-# For a workshop, a shared password and a list of names is enough:
+# WARNING: the shared-password authenticator below is for a one-off workshop
+# only. Every student knows the one password, so any student can log in AS
+# ANY OTHER listed name and read, change or delete that student's work (and
+# run code in that student's container). For a course use a login that
+# proves who each student is:
+#   - OAuthenticator (pip install oauthenticator): GitHub, Google, Microsoft
+#     Entra ID, GitLab, or any OpenID Connect provider (GenericOAuthenticator);
+#   - LTI 1.3 from your learning-management system (Canvas, Moodle, …):
+#     jupyterhub-ltiauthenticator;
+#   - LDAP / Active Directory: jupyterhub-ldapauthenticator;
+#   - NativeAuthenticator (jupyterhub-nativeauthenticator): students sign up
+#     with their own password and an instructor approves each account.
 c.JupyterHub.authenticator_class = "shared-password"
 c.SharedPasswordAuthenticator.user_password = os.environ["DESCENT_CLASS_PASSWORD"]  # >= 8 characters
 c.Authenticator.allowed_users = {"student1", "student2", "student3"}
 c.Authenticator.admin_users = {"instructor"}
 c.SharedPasswordAuthenticator.admin_password = os.environ.get("DESCENT_ADMIN_PASSWORD")  # >= 32 characters
+# With OAuthenticator instead (GitHub shown; see its docs for the others):
+# c.JupyterHub.authenticator_class = "github"
+# c.GitHubOAuthenticator.oauth_callback_url = "https://hub.example.org/hub/oauth_callback"
+# c.GitHubOAuthenticator.allowed_organizations = {"my-course-org"}
 
 # --- one container of the course image per student ----------------------------
 c.JupyterHub.spawner_class = "dockerspawner.DockerSpawner"
 c.DockerSpawner.image = os.environ.get("DESCENT_IMAGE", "descent-course:latest")  # pin a tag in class
 c.DockerSpawner.pull_policy = "ifnotpresent"  # pre-pull before class (README)
-c.DockerSpawner.network_name = os.environ.get("DOCKER_NETWORK_NAME", "jupyterhub")
+c.DockerSpawner.network_name = network_name
 c.DockerSpawner.remove = True  # containers are disposable; the volume below keeps the work
 # The image's entrypoint copies every course notebook missing from
 # /home/jovyan/work into it (never overwriting a student's edit), then runs
@@ -49,6 +92,16 @@ c.DockerSpawner.volumes = {"descent-{username}": "/home/jovyan/work"}
 # room for the heavier notebooks and for Go's page cache.
 c.DockerSpawner.mem_limit = "1G"
 c.DockerSpawner.cpu_limit = 1.0  # one core at most: a cell's compile still takes about a second
+# Nothing in a student's container needs a Linux capability or a setuid
+# program (it runs as jovyan, uid 1000), and no student should be able to
+# fork-bomb the machine. 512 tasks (processes and threads) leave room for the
+# server, the kernel and a Go build; `make image-test` executes every notebook
+# under exactly these limits.
+c.DockerSpawner.extra_host_config = {
+    "pids_limit": 512,
+    "cap_drop": ["ALL"],
+    "security_opt": ["no-new-privileges"],
+}
 
 # The first start of a container compiles nothing (caches are warm in the
 # image), but many students starting at once share the cores.

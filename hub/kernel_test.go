@@ -175,16 +175,15 @@ func orEmpty(v any) any {
 }
 
 // failure says why a cell counts as failed, as cmd/nbrun judges it: an
-// error output, a non-ok reply, or stderr holding "panic:" or "exit status"
-// (a Go panic, log.Fatal, or a failed nb.Claim, which exits 1).
+// error output (GoNB reports every failure of the cell's program as one: a
+// panic, log.Fatal, a non-zero exit, a failed nb.Claim) or a non-ok reply.
+// Text on stderr alone is not a failure (the notebooks run no "!" lines).
 func (r *cellRun) failure() string {
 	switch {
 	case len(r.Errors) > 0:
 		return strings.Join(r.Errors, "; ") + tail(r.Stderr)
 	case r.Status != "ok":
 		return "execute_reply status " + r.Status + tail(r.Stderr)
-	case strings.Contains(r.Stderr, "panic:") || strings.Contains(r.Stderr, "exit status"):
-		return "stderr:" + tail(r.Stderr)
 	}
 	return ""
 }

@@ -21,7 +21,8 @@ type Runner struct {
 	Root        string        // repository root (holds go.mod and .venv)
 	OutDir      string        // where executed copies go (default Root/build/notebooks)
 	CellTimeout time.Duration // per-cell timeout handed to nbconvert
-	Log         io.Writer     // nbconvert's own chatter goes here on failure (nil: discarded)
+	Deadline    time.Duration // whole-notebook limit (0: cells × CellTimeout + 2m)
+	Log         io.Writer     // what nbrun ended or removed besides the run itself (nil: discarded)
 }
 
 // init fills the defaults and checks that setup has been run.
@@ -50,10 +51,10 @@ func (r *Runner) init(firstNotebook string) error {
 	if _, err := os.Stat(r.jupyter()); err != nil {
 		return fmt.Errorf("%s not found: run `make setup` in %s first", r.jupyter(), r.Root)
 	}
-	spec := filepath.Join(r.Root, ".venv", "share", "jupyter", "kernels", "gonb", "kernel.json")
-	if _, err := os.Stat(spec); err != nil {
-		return fmt.Errorf("the gonb kernel is not installed (%s missing): run `make setup` in %s", spec, r.Root)
+	if _, err := os.Stat(r.kernelSpec()); err != nil {
+		return fmt.Errorf("the gonb kernel is not installed (%s missing): run `make setup` in %s", r.kernelSpec(), r.Root)
 	}
+	sweepLeftovers(r.OutDir, r.log())
 	return nil
 }
 
@@ -151,13 +152,24 @@ func readNotebook(path string) (*notebook, error) {
 
 // Run executes one notebook and returns the path of its executed copy.
 func (r *Runner) Run(path string) (string, error) {
-	dst, _, err := r.RunCounting(path)
+	dst, _, err := r.RunContext(context.Background(), path)
 	return dst, err
 }
 
-// RunCounting is Run that also returns how many claims the notebook checked
-// (lines starting with nb.ClaimPrefix in its cells' standard output).
-func (r *Runner) RunCounting(path string) (string, int, error) {
+// ErrStopped wraps the error RunContext returns when its context ends the run.
+var ErrStopped = errors.New("stopped")
+
+// RunContext executes one notebook and returns the path of its executed copy
+// and how many claims the notebook checked (lines starting with
+// nb.ClaimPrefix in its cells' standard output).
+//
+// However the run ends — the notebook passes or fails, a cell times out, the
+// whole-notebook deadline passes, or ctx is cancelled (nbrun got SIGINT,
+// SIGTERM or SIGHUP) — every process it caused (nbconvert, the kernel, the
+// cell's program, the go command) has ended and its scratch folder is gone
+// when RunContext returns. When ctx ends the run, the error wraps ErrStopped
+// and context.Cause(ctx).
+func (r *Runner) RunContext(ctx context.Context, path string) (string, int, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", 0, err
@@ -166,40 +178,82 @@ func (r *Runner) RunCounting(path string) (string, int, error) {
 	if err != nil {
 		return "", 0, err
 	}
+	if ctx.Err() != nil {
+		return "", 0, fmt.Errorf("%s: %w by %v before it started", path, ErrStopped, context.Cause(ctx))
+	}
 	if err := os.MkdirAll(r.OutDir, 0o755); err != nil {
 		return "", 0, err
 	}
-	tmp, err := os.MkdirTemp(r.OutDir, ".nbrun-")
+	s, err := newSession(r.OutDir)
 	if err != nil {
 		return "", 0, err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() {
+		if left := s.end(); len(left) > 0 {
+			fmt.Fprintf(r.log(), "nbrun: %s: ended %d processes still running after nbconvert exited:\n    %s\n",
+				filepath.Base(path), len(left), strings.Join(procNames(left), "\n    "))
+		}
+	}()
+	guard, err := os.Executable()
+	if err != nil {
+		return "", 0, fmt.Errorf("nbrun cannot find its own executable to guard the kernel: %v", err)
+	}
+	if err := s.writeKernelSpec(r.kernelSpec(), guard); err != nil {
+		return "", 0, err
+	}
+	logFile, err := os.Create(s.logPath())
+	if err != nil {
+		return "", 0, err
+	}
+	defer logFile.Close()
 
 	name := filepath.Base(abs)
 	secs := int(r.CellTimeout.Round(time.Second) / time.Second)
 	if secs < 1 {
 		secs = 1
 	}
-	// The whole notebook may take at most cells × timeout, plus kernel start-up.
-	deadline := time.Duration(len(src.Cells)+1)*r.CellTimeout + 2*time.Minute
-	ctx, cancel := context.WithTimeout(context.Background(), deadline)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, r.jupyter(), "nbconvert",
+	cmd := exec.Command(r.jupyter(), "nbconvert",
 		"--to", "notebook", "--execute", "--allow-errors",
 		"--ExecutePreprocessor.kernel_name=gonb",
 		fmt.Sprintf("--ExecutePreprocessor.timeout=%d", secs),
 		"--ExecutePreprocessor.startup_timeout=120",
-		"--output-dir", tmp, "--output", name, abs)
+		"--output-dir", s.outDir(), "--output", name, abs)
 	cmd.Dir = filepath.Dir(abs)
-	cmd.Env = r.env()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdout = &stderr
-	runErr := cmd.Run()
-	if runErr != nil {
-		return "", 0, r.explainFailure(path, src, stderr.String(), runErr)
+	cmd.Env = s.env(r.env())
+	// A file, not a pipe: the kernel inherits nbconvert's output, and a pipe
+	// it holds would keep Wait from returning after nbconvert is gone.
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		return "", 0, err
 	}
-	executed := filepath.Join(tmp, name)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	deadline := r.deadline(src)
+	timer := time.NewTimer(deadline)
+	defer timer.Stop()
+	var runErr error
+	select {
+	case runErr = <-done:
+	case <-ctx.Done():
+		ended := s.end()
+		<-done
+		return "", 0, fmt.Errorf("%s: %w by %v: ended the run's %s",
+			path, ErrStopped, context.Cause(ctx), countProcs(ended))
+	case <-timer.C:
+		ended := s.end()
+		<-done
+		why := fmt.Sprintf("the -deadline of %v", deadline)
+		if r.Deadline <= 0 {
+			why = fmt.Sprintf("%v: %d cells at the -timeout of %v each, and 2m to start the kernel", deadline, len(src.Cells), r.CellTimeout)
+		}
+		return "", 0, fmt.Errorf("%s: the whole notebook took longer than %s, so nbrun ended its %s: "+
+			"make the notebook faster, or raise -timeout or -deadline", path, why, countProcs(ended))
+	}
+	if runErr != nil {
+		log, _ := os.ReadFile(s.logPath())
+		return "", 0, r.explainFailure(path, src, string(log), runErr)
+	}
+	executed := filepath.Join(s.outDir(), name)
 	claims, err := checkExecuted(path, executed)
 	if err != nil {
 		return "", 0, err
@@ -212,6 +266,51 @@ func (r *Runner) RunCounting(path string) (string, int, error) {
 		return "", 0, err
 	}
 	return dst, claims, nil
+}
+
+// deadline is the most a whole notebook may take: Runner.Deadline, or
+// cells × the cell timeout plus two minutes for the kernel to start.
+func (r *Runner) deadline(nb *notebook) time.Duration {
+	if r.Deadline > 0 {
+		return r.Deadline
+	}
+	return time.Duration(len(nb.Cells)+1)*r.CellTimeout + 2*time.Minute
+}
+
+func (r *Runner) kernelSpec() string {
+	return filepath.Join(r.Root, ".venv", "share", "jupyter", "kernels", "gonb", "kernel.json")
+}
+
+func (r *Runner) log() io.Writer {
+	if r.Log == nil {
+		return io.Discard
+	}
+	return r.Log
+}
+
+// countProcs says how many processes ps holds and names them:
+// "4 processes (jupyter-nbconve, nbrun, gonb, gonb_3233f830)".
+func countProcs(ps []procInfo) string {
+	if len(ps) == 0 {
+		return "0 processes"
+	}
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Comm)
+	}
+	noun := "processes"
+	if len(ps) == 1 {
+		noun = "process"
+	}
+	return fmt.Sprintf("%d %s (%s)", len(ps), noun, strings.Join(names, ", "))
+}
+
+func procNames(ps []procInfo) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.String())
+	}
+	return out
 }
 
 // env is the environment of nbconvert and of the kernel it starts: the
@@ -284,7 +383,9 @@ const claimPrefix = "✔ claim: "
 
 // checkExecuted reads an executed notebook and returns the number of claims
 // its cells checked, or the first failing cell as a *CellError (with a count
-// of further failures).
+// of further failures). A cell fails when it has an error, a shell line in
+// it fails, or it printed fewer claims than it must check when it runs to
+// its end (see claims.go).
 func checkExecuted(name, executed string) (int, error) {
 	b, err := os.ReadFile(executed)
 	if err != nil {
@@ -298,24 +399,34 @@ func checkExecuted(name, executed string) (int, error) {
 	var first *CellError
 	failures := 0
 	code := 0
+	counter := newClaimCounter()
 	for i, c := range nb.Cells {
 		if c.CellType != "code" {
 			continue
 		}
 		code++
+		printed := 0
 		for _, o := range c.Outputs {
 			if o.OutputType == "stream" && o.Name == "stdout" {
 				for _, line := range strings.Split(multiline(o.Text), "\n") {
 					if strings.HasPrefix(line, claimPrefix) {
-						claims++
+						printed++
 					}
 				}
 			}
 		}
-		if msg := cellFailure(c); msg != "" {
+		claims += printed
+		src := multiline(c.Source)
+		must := counter.cell(i+1, src)
+		msg := cellFailure(c)
+		if msg == "" && printed < len(must) {
+			msg = fmt.Sprintf("the cell stopped before checking all its claims: a run to its end checks at least %d (%s), "+
+				"its output shows %d. Did it call os.Exit, return early, or end main with runtime.Goexit?", len(must), describeSites(must), printed)
+		}
+		if msg != "" {
 			failures++
 			if first == nil {
-				first = &CellError{Notebook: name, Cell: i + 1, Code: code, First: firstLine(multiline(c.Source)), Message: msg}
+				first = &CellError{Notebook: name, Cell: i + 1, Code: code, First: firstLine(src), Message: msg}
 			}
 		}
 	}
@@ -354,24 +465,46 @@ var goPosition = regexp.MustCompile(`[^\s]+\.go:\d+:\d+: [^\n]*`)
 
 var gonbCompileError = regexp.MustCompile(`Cell\[\d+\]: Line \d+ [^\n]*?:\d+:\d+: [^\n]*`)
 
+// exitReport is how GoNB reports a program that did not exit 0 — the cell's
+// own program or a `!` shell line's command: a stderr stream message of its
+// own holding exactly "exit status N" or "signal: …", after everything the
+// program wrote (and "^C" first when the kernel was interrupted). nbconvert
+// keeps each stream message as an output of its own (nbclient's
+// coalesce_streams is off, and ExecutePreprocessor does not turn it on).
+var exitReport = regexp.MustCompile(`^(\^C\n)?(exit status [1-9][0-9]*|signal: [a-z0-9 ]+)\n?$`)
+
 // cellFailure returns why a cell failed, or "" when it did not.
+//
+// GoNB turns every failure of the cell's Go program — a compile error, a
+// panic, log.Fatal, a failed nb.Claim, any non-zero exit or a fatal signal —
+// into an error output. A failing `!` shell line gives no error output, only
+// GoNB's exit report on stderr, so that report fails a cell that runs shell
+// lines. Text a cell writes to stderr itself ("exit status", "panic:") is
+// ordinary output and fails nothing.
 func cellFailure(c cell) string {
 	var stderr strings.Builder
 	var errs []string
+	var shellFailed []string
+	shell := hasShellLine(multiline(c.Source))
 	for _, o := range c.Outputs {
 		switch o.OutputType {
 		case "stream":
-			if o.Name == "stderr" {
-				stderr.WriteString(multiline(o.Text))
+			if o.Name != "stderr" {
+				continue
+			}
+			text := multiline(o.Text)
+			stderr.WriteString(text)
+			if shell && exitReport.MatchString(text) {
+				shellFailed = append(shellFailed, strings.TrimSpace(strings.TrimPrefix(text, "^C\n")))
 			}
 		case "error":
 			errs = append(errs, strings.TrimSpace(o.EName+": "+o.EValue))
 		}
 	}
-	se := stderr.String()
-	if len(errs) == 0 && !strings.Contains(se, "panic:") && !strings.Contains(se, "exit status") {
+	if len(errs) == 0 && len(shellFailed) == 0 {
 		return ""
 	}
+	se := stderr.String()
 	var msg []string
 	// GoNB reports compile errors as HTML; pull out the "Cell[n]: Line m ...: message" lines.
 	// Errors in a library package the cell imports have no cell location:
@@ -388,6 +521,9 @@ func cellFailure(c cell) string {
 			}
 		}
 	}
+	if len(errs) == 0 {
+		msg = append(msg, fmt.Sprintf("a shell line (!) failed: %s", strings.Join(shellFailed, ", ")))
+	}
 	if s := strings.TrimSpace(ansi.ReplaceAllString(se, "")); s != "" {
 		msg = append(msg, lastLines(s, 20))
 	}
@@ -395,6 +531,17 @@ func cellFailure(c cell) string {
 		msg = errs
 	}
 	return strings.Join(msg, "\n")
+}
+
+// hasShellLine reports whether a cell runs a `!` shell line.
+func hasShellLine(src string) bool {
+	for _, line := range strings.Split(src, "\n") {
+		t := strings.TrimPrefix(strings.TrimSpace(line), "//gonb:")
+		if strings.HasPrefix(t, "!") {
+			return true
+		}
+	}
+	return false
 }
 
 var ansi = regexp.MustCompile(`\x1b\[[0-9;]*m`)

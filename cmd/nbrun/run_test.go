@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/testenv"
 )
 
 // repoRoot is the checkout holding this package.
@@ -19,17 +22,27 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
-// newRunner returns a runner writing into a temporary folder. The tests
-// that execute notebooks need `make setup`; without it they skip, except in
-// CI (CI=true), where a missing setup is a failure.
+// requireKernel skips t unless slow tests run (testenv.Slow: each test
+// that starts real gonb kernels takes from 10 s to a minute; `make
+// test-notebooks` runs them), and then fails it if `make setup` has not
+// been run.
+func requireKernel(t *testing.T) {
+	t.Helper()
+	testenv.Slow(t)
+	r := &Runner{Root: repoRoot(t), OutDir: t.TempDir()}
+	if err := r.init("."); err != nil {
+		t.Fatalf("notebook execution needs `make setup`: %v", err)
+	}
+}
+
+// newRunner returns a runner writing into a temporary folder, for a test
+// that executes notebooks (see requireKernel).
 func newRunner(t *testing.T, timeout time.Duration) *Runner {
 	t.Helper()
+	requireKernel(t)
 	r := &Runner{Root: repoRoot(t), OutDir: t.TempDir(), CellTimeout: timeout}
 	if err := r.init("."); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("notebook execution needs `make setup`: %v", err)
-		}
-		t.Skipf("notebook execution needs `make setup` (run `make test`): %v", err)
+		t.Fatal(err)
 	}
 	return r
 }
@@ -46,25 +59,59 @@ func noCopyLeft(t *testing.T, r *Runner) {
 	}
 }
 
+// TestRunPasses executes fixtures that must pass: a plain notebook, one
+// whose claims sit in a helper, a loop and a branch that does not run (the
+// count of claims a cell must check is a lower bound), and one that prints
+// "exit status" and "panic:" to stderr as ordinary text.
 func TestRunPasses(t *testing.T) {
-	r := newRunner(t, 120*time.Second)
-	dst, err := r.Run("testdata/ok.ipynb")
-	if err != nil {
-		t.Fatal(err)
+	requireKernel(t)
+	cases := []struct {
+		notebook string
+		output   string // in the executed copy
+		claims   int
+	}{
+		{"ok.ipynb", "GradientThreshold", 0},
+		{"claims-pass.ipynb", "the last claim", 6},
+		{"stderr-words.ipynb", "done", 0},
 	}
-	b, err := os.ReadFile(dst)
-	if err != nil {
-		t.Fatal(err)
+	for _, c := range cases {
+		t.Run(c.notebook, func(t *testing.T) {
+			t.Parallel() // a kernel each: one waits for Jupyter while another compiles
+			r := newRunner(t, 120*time.Second)
+			dst, claims, err := r.RunContext(context.Background(), filepath.Join("testdata", c.notebook))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := os.ReadFile(dst)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), c.output) {
+				t.Errorf("executed copy lacks the cell's output %q:\n%s", c.output, b)
+			}
+			if claims != c.claims {
+				t.Errorf("%d claims checked, want %d", claims, c.claims)
+			}
+			noScratchLeft(t, r)
+		})
 	}
-	if !strings.Contains(string(b), "GradientThreshold") {
-		t.Errorf("executed copy lacks the cell's output GradientThreshold:\n%s", b)
+}
+
+// noScratchLeft fails if the runner left a scratch folder in its output folder.
+func noScratchLeft(t *testing.T, r *Runner) {
+	t.Helper()
+	entries, _ := os.ReadDir(r.OutDir)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), scratchPrefix) {
+			t.Errorf("runner left its scratch folder %s behind", e.Name())
+		}
 	}
 }
 
 // TestRunFails executes fixtures that must fail and checks that the message
 // names the notebook, the cell and the cause, and that no copy is left.
 func TestRunFails(t *testing.T) {
-	r := newRunner(t, 120*time.Second)
+	requireKernel(t)
 	cases := []struct {
 		notebook string
 		want     []string // all must appear in the error
@@ -72,9 +119,15 @@ func TestRunFails(t *testing.T) {
 		{"panic.ipynb", []string{"panic.ipynb", "cell 3", "code cell 2", "panic: runtime error: index out of range"}},
 		{"compile-error.ipynb", []string{"compile-error.ipynb", "cell 2", `cannot use "three"`}},
 		{"failed-claim.ipynb", []string{"failed-claim.ipynb", "cell 2", "claim failed: 2+2 = 4, not 5"}},
+		{"exit-nonzero.ipynb", []string{"exit-nonzero.ipynb", "cell 2", "exit status 3"}},
+		{"shell-fails.ipynb", []string{"shell-fails.ipynb", "cell 2", "a shell line (!) failed: exit status 1"}},
+		{"exit-before-claims.ipynb", []string{"exit-before-claims.ipynb", "cell 3", "stopped before checking all its claims",
+			"at least 2 (nb.Claim on lines 2, 4)", "its output shows 1", "os.Exit"}},
 	}
 	for _, c := range cases {
 		t.Run(c.notebook, func(t *testing.T) {
+			t.Parallel()
+			r := newRunner(t, 120*time.Second)
 			_, err := r.Run(filepath.Join("testdata", c.notebook))
 			if err == nil {
 				t.Fatal("runner passed a failing notebook")

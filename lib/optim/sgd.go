@@ -6,10 +6,10 @@ package optim
 //	g ← ∇f(x) + λx          (λ = WeightDecay, the L2 penalty's gradient)
 //	x ← x − α g             (x ← x + α g when Maximize)
 //
-// With the full-batch gradient this is the gradient descent of the lecture
-// notes (θ ← θ − α∇J(θ)); with one example per step it is instance-wise SGD,
-// with a few it is mini-batch SGD: the batching is the loop's business (see
-// MinimizeStochastic), not the optimizer's.
+// With the full-batch gradient this is gradient descent (θ ← θ − α∇J(θ));
+// with one example per step it is instance-wise SGD, with a few it is
+// mini-batch SGD: the batching is the loop's business (Run with
+// Settings.Batch), not the optimizer's.
 //
 // LR must be set (torch ≥ 2.2's default is 1e-3; NewSGD takes it as an
 // argument). Cost per Step: one pass over x and grad (3 float64 words moved

@@ -48,7 +48,10 @@ func (o Order) String() string {
 // end it evaluates the full-data loss and gradient (p.Data.Loss over all n
 // examples) into Trace.Evals (Full true): the stopping tests GradTol and
 // FuncTarget, the best point and the divergence test of the full objective
-// are applied there, the divergence test also to every batch loss.
+// are applied there, the divergence test also to every batch loss. When
+// p.Data is a problems.Measurer (a network with batch norm or dropout in
+// training mode), the full-data evaluation calls its Measure, so that
+// measuring does not move the running statistics or the dropout masks.
 //
 // Each step costs one p.Data.Loss over b examples, one Step and O(n + b)
 // work; nothing is allocated per step apart from the trace's copies of x.
@@ -100,9 +103,13 @@ func runStochastic(p problems.Problem, x0 []float64, opt Optimizer, lrr Learning
 		return rc.finish(st, err, k, x, lastF, lastG)
 	}
 	// evaluate measures the full objective at x and applies its tests.
+	measure := data.Loss
+	if m, ok := data.(problems.Measurer); ok {
+		measure = m.Measure
+	}
 	evaluate := func(k int, step float64) (Status, error) {
 		lastEval = k
-		f := data.Loss(full, x, all)
+		f := measure(full, x, all)
 		stats.FuncEvals += n
 		gn := floats.Norm(full, 2)
 		r := Record{Iter: k, Epoch: epoch(), X: x, F: f, GradNorm: gn, Full: true, StepSize: step,

@@ -53,7 +53,11 @@ type Trace struct {
 	// Evals holds the full-data evaluations of a stochastic run (F and
 	// GradNorm of the full objective, Full set), at the start, at the end of
 	// every epoch, every EvalEvery steps and at the end; never decimated.
-	// Empty for full-objective runs, whose Records already hold f(x).
+	// Empty for full-objective runs, whose Records already hold f(x). A
+	// network in training mode is measured in training mode (with batch
+	// norm: all n examples as one batch), through problems.Measurer when
+	// it is one, so that measuring leaves its running statistics and
+	// dropout masks alone.
 	Evals []Record
 }
 

@@ -13,6 +13,7 @@ func allDatasets(seed uint64) []Dataset {
 		SortedClasses(3, 100, seed),
 		Moons(60, 0.1, seed),
 		Spirals(3, 20, 0.2, seed),
+		SpiralArms(5, 20, 0.25, seed),
 	}
 }
 
@@ -108,6 +109,9 @@ func TestDatasetBadInput(t *testing.T) {
 	mustPanic(t, "n = 1", func() { Moons(1, 0.1, 1) })
 	mustPanic(t, "noise", func() { Moons(10, math.NaN(), 1) })
 	mustPanic(t, "perClass = 1", func() { Spirals(2, 1, 0.1, 1) })
+	mustPanic(t, "k = 1", func() { SpiralArms(1, 10, 0.1, 1) })
+	mustPanic(t, "perClass = 0", func() { SpiralArms(3, 0, 0.1, 1) })
+	mustPanic(t, "noise", func() { SpiralArms(3, 10, -0.1, 1) })
 	d := Moons(10, 0.1, 1)
 	mustPanic(t, "frac", func() { d.Split(1, 1) })
 	mustPanic(t, "empty part", func() { d.Split(0.01, 1) })
@@ -119,5 +123,27 @@ func TestEvalGrid(t *testing.T) {
 	z := EvalGrid([4]float64{-1, 1, 0, 2}, 3, 5, func(x, y float64) float64 { return 10*x + y })
 	if len(z) != 5 || len(z[0]) != 3 || z[0][0] != -10 || z[4][2] != 12 || z[2][1] != 1 {
 		t.Errorf("grid %v", z)
+	}
+}
+
+// SpiralArms: balanced classes, points in the unit disc, and without noise
+// every point lies on its own arm, evenly spaced.
+func TestSpiralArms(t *testing.T) {
+	d := SpiralArms(6, 50, 0, 3)
+	if d.Len() != 300 || d.Classes != 6 {
+		t.Fatalf("%d examples, %d classes", d.Len(), d.Classes)
+	}
+	for i, p := range d.X {
+		if d.Label[i] != i%6 {
+			t.Fatalf("example %d has class %d, want %d", i, d.Label[i], i%6)
+		}
+		r := math.Hypot(p[0], p[1])
+		if r > 1 {
+			t.Fatalf("example %d at radius %v", i, r)
+		}
+		want := 2*math.Pi*float64(i%6)/6 + 1.5*math.Pi*r
+		if e := math.Remainder(math.Atan2(p[1], p[0])-want, 2*math.Pi); r > 1e-6 && math.Abs(e) > 1e-9 {
+			t.Fatalf("example %d at angle error %v from its arm", i, e)
+		}
 	}
 }

@@ -17,7 +17,9 @@ import "fmt"
 // most of them. The ReLU fraction does not depend on the weights' scale
 // (biases 0: scaling the weights keeps every sign), and is about one half.
 //
-// tol = 0.05 counts a tanh unit with |tanh z| > 0.975. Cost O(|idx|·P) for
+// The network is evaluated as Predict evaluates it (with batch norm: the
+// running statistics; no dropout). tol = 0.05 counts a tanh unit with
+// |tanh z| > 0.975. Cost O(|idx|·P) for
 // P = Dim() parameters; it allocates the L−1 results (and the index list when
 // idx is nil). Like Loss it uses the network's scratch space, so it is not
 // safe for concurrent use. It panics if tol is not in (0, 1], len(params) ≠
@@ -39,7 +41,7 @@ func (m *MLP) Saturation(params []float64, idx []int, tol float64) []float64 {
 		if i < 0 || i >= m.Len() {
 			panic(fmt.Sprintf("problems: MLP.Saturation: index %d out of range [0, %d)", i, m.Len()))
 		}
-		m.forward(params, m.data.X[i])
+		m.forward(params, m.data.X[i], nil)
 		for l := 1; l < L; l++ {
 			for _, a := range m.a[l] { // φ′(z) from a = φ(z)
 				var slope float64

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"time"
 
@@ -28,6 +29,12 @@ type CostSettings struct {
 	MinTime time.Duration
 	// Seed seeds the random data (the same seed gives the same matrices).
 	Seed uint64
+	// OneCore times every operation with GOMAXPROCS = 1 (restored after),
+	// so that the growth measured is the algorithm's and not the machine's
+	// parallelism: gonum's Dgemm, inside the blocked Cholesky, splits only
+	// large products over goroutines, which makes large factorisations
+	// relatively faster on several cores and the fitted slope fall below 3.
+	OneCore bool
 }
 
 // CostRow is the measured cost of curvature at dimension D.
@@ -61,6 +68,9 @@ func MeasureCost(dims []int, s CostSettings) []CostRow {
 	maxDense, memory, minTime := s.MaxDense, s.Memory, s.MinTime
 	if memory < 1 || maxDense < 0 || minTime < 0 {
 		panic(fmt.Sprintf("secondorder: %+v: need Memory ≥ 1 (10 is usual), MaxDense ≥ 0 and MinTime ≥ 0", s))
+	}
+	if s.OneCore {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	}
 	rows := make([]CostRow, 0, len(dims))
 	for _, d := range dims {

@@ -141,7 +141,8 @@ type Plot struct {
 	// Notes are shown under the title, e.g. a fitted slope.
 	Notes []string
 
-	err error // bad input seen by a constructor, reported when drawn
+	err      error // bad input seen by a constructor, reported when drawn
+	contours []contourSpec
 }
 
 func (p *Plot) chart() (string, int, int) {
@@ -285,9 +286,19 @@ func (p *Plot) Histogram(name string, values []float64, bins int, opts ...Series
 // on an n×n grid (n ≤ 0 means 60) at the given levels (none: 12 levels
 // spaced evenly in log(f − min f + 1), which suits the valleys of test
 // functions). Cost O(n² · (1 + levels)) evaluations and steps.
+//
+// The lines are computed when the chart is drawn, over the whole view: the
+// box, widened to what equal axes or a fixed range show, so that a zoomed or
+// widened view has contours everywhere. They are drawn under the other series.
 func (p *Plot) Contours(f func(x, y float64) float64, box [4]float64, n int, levels ...float64) *Plot {
-	for _, s := range contourSeries(f, box, n, levels) {
-		p.Series = append(p.Series, s)
-	}
+	p.contours = append(p.contours, contourSpec{f: f, box: box, n: n, levels: levels})
 	return p
+}
+
+// contourSpec is a Contours call, evaluated when the plot is prepared.
+type contourSpec struct {
+	f      func(x, y float64) float64
+	box    [4]float64
+	n      int
+	levels []float64
 }

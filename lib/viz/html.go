@@ -115,8 +115,8 @@ func HTML(c Chart, opts ...HTMLOption) (string, error) {
 	}
 	id := ID(c)
 	fmt.Fprintf(&b, `<div class="`+ChartClass+`" id="%s" style="width:%dpx;max-width:100%%">`, id, w)
-	fmt.Fprintf(&b, `<img alt="%s" width="%d" height="%d" style="max-width:100%%;height:auto;display:block" src="data:%s;base64,%s">`,
-		html.EscapeString(title), w, h, mime, base64.StdEncoding.EncodeToString(pic))
+	fmt.Fprintf(&b, `<img alt="%s" width="%d" height="%d" style="max-width:100%%;height:auto;display:block" src="%s">`,
+		html.EscapeString(title), w, h, dataURI(mime, pic))
 	b.WriteString(`</div>`)
 	if cfg.noScript {
 		return b.String(), nil
@@ -139,6 +139,18 @@ func HTML(c Chart, opts ...HTMLOption) (string, error) {
 		`var n=0,t=setInterval(function(){if(window.echarts){clearInterval(t);draw();}else if(++n>300)clearInterval(t);},100);}`+
 		`})();</script>`, opt, id, w, h, w, h)
 	return b.String(), nil
+}
+
+// dataURI is the data: URI of a static picture: SVG as UTF-8 text (a
+// quarter smaller than base64), with % and # percent-encoded, line breaks
+// folded and the rest HTML-escaped for a double-quoted attribute; PNG in
+// base64.
+func dataURI(mime string, pic []byte) string {
+	if mime != "image/svg+xml" {
+		return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(pic)
+	}
+	svg := strings.NewReplacer("%", "%25", "#", "%23", "\n", " ", "\r", " ", "\t", " ").Replace(string(pic))
+	return "data:image/svg+xml;charset=utf-8," + html.EscapeString(svg)
 }
 
 // WritePage writes a standalone HTML page with the given title showing the

@@ -50,8 +50,8 @@ func marshal(v any) ([]byte, error) {
 func fmtNum(v float64) string { return strconv.FormatFloat(v, 'g', 6, 64) }
 
 // points encodes polylines as an echarts data array, null between parts,
-// with prec significant digits.
-func points(parts [][]pt, prec int) json.RawMessage {
+// x and y with xdec and ydec decimals (see decimals), trailing zeros cut.
+func points(parts [][]pt, xdec, ydec int) json.RawMessage {
 	var b bytes.Buffer
 	b.WriteByte('[')
 	for k, part := range parts {
@@ -63,14 +63,42 @@ func points(parts [][]pt, prec int) json.RawMessage {
 				b.WriteByte(',')
 			}
 			b.WriteByte('[')
-			b.Write(strconv.AppendFloat(nil, q.x, 'g', prec, 64))
+			b.Write(appendFixed(nil, q.x, xdec))
 			b.WriteByte(',')
-			b.Write(strconv.AppendFloat(nil, q.y, 'g', prec, 64))
+			b.Write(appendFixed(nil, q.y, ydec))
 			b.WriteByte(']')
 		}
 	}
 	b.WriteByte(']')
 	return b.Bytes()
+}
+
+// decimals is the number of decimals that places a value on an axis
+// spanning lo…hi to within a 10⁴th of the span (a tenth of a pixel on a
+// 1000-pixel axis), at most 12.
+func decimals(lo, hi float64) int {
+	span := hi - lo
+	if !(span > 0) || math.IsInf(span, 0) {
+		return 6
+	}
+	return max(0, min(12, int(math.Ceil(-math.Log10(span/1e4)))))
+}
+
+// appendFixed writes v with dec decimals, without trailing zeros (and in
+// exponent form when that is shorter, for values far beyond the span).
+func appendFixed(b []byte, v float64, dec int) []byte {
+	if math.Abs(v) >= 1e15 {
+		return strconv.AppendFloat(b, v, 'g', 6, 64)
+	}
+	f := strconv.AppendFloat(nil, v, 'f', dec, 64)
+	if dec > 0 {
+		f = bytes.TrimRight(f, "0")
+		f = bytes.TrimSuffix(f, []byte("."))
+	}
+	if string(f) == "-0" {
+		f = []byte("0")
+	}
+	return append(b, f...)
 }
 
 var echartsSymbol = map[Symbol]string{Circle: "circle", Ring: "emptyCircle", Square: "rect", Triangle: "triangle"}
@@ -128,14 +156,23 @@ func (pr *prepared) echarts() map[string]any {
 			AxisLine: &opts.AxisLine{Show: opts.Bool(true), OnZero: opts.Bool(false)}, AxisLabel: edgeLabels(pr.widenedY)}),
 		charts.WithColorsOpts(opts.Colors(Palette)),
 	)
+	// Coordinates to a tenth of a pixel (in log₁₀ units on a log axis).
+	x0, x1, y0, y1 := pr.bounds()
+	if pr.x.Log {
+		x0, x1 = math.Log10(x0), math.Log10(x1)
+	}
+	if pr.y.Log {
+		y0, y1 = math.Log10(y0), math.Log10(y1)
+	}
+	xdec, ydec := decimals(x0, x1), decimals(y0, y1)
 	for _, s := range pr.series {
-		prec := 6
-		if s.Kind == ContourKind {
-			prec = 4 // context lines: a tenth of a pixel is plenty
-		}
-		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(logParts(s.parts, pr.x.Log, pr.y.Log), prec), Color: s.Color, ConnectNulls: opts.Bool(false)}
+		ss := charts.SingleSeries{Name: s.Name, Type: "line", Data: points(logParts(s.parts, pr.x.Log, pr.y.Log), xdec, ydec), Color: s.Color, ConnectNulls: opts.Bool(false)}
 		ss.ItemStyle = &opts.ItemStyle{Color: s.Color}
-		ls := &opts.LineStyle{Color: s.Color, Width: 2}
+		width := s.width
+		if width == 0 {
+			width = 2
+		}
+		ls := &opts.LineStyle{Color: s.Color, Width: float32(width)}
 		switch s.dash {
 		case DashedLine:
 			ls.Type = "dashed"

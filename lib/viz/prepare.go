@@ -13,6 +13,7 @@ type drawSeries struct {
 	Series
 	parts [][]pt // polylines; one part except for contours
 	dash  Dash
+	width float64 // line width in CSS pixels (0: 2)
 }
 
 // prepared is a Plot checked and cleaned: every point is finite and fits
@@ -29,6 +30,8 @@ type prepared struct {
 	// of the plotting area, in CSS pixels.
 	hdr                 header
 	left, right, bottom float64
+	// extent holds boxes that count in the drawn range (contours' boxes).
+	extent [][4]float64
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
@@ -137,11 +140,75 @@ func (p *Plot) prepare() (*prepared, error) {
 		}
 		pr.series = append(pr.series, ds)
 	}
+	// Paths drawn earlier are drawn wider, so that where two coincide the
+	// one underneath shows as a band around the other.
+	paths := 0
+	for _, ds := range pr.series {
+		if ds.path && ds.Kind == LineKind {
+			paths++
+		}
+	}
+	for i := range pr.series {
+		if ds := &pr.series[i]; ds.path && ds.Kind == LineKind {
+			paths--
+			ds.width = min(2+1.75*float64(paths), 7)
+		}
+	}
+	for _, c := range p.contours {
+		pr.extent = append(pr.extent, c.box)
+	}
 	pr.frame()
 	if p.EqualAxes {
 		pr.equalize()
 	}
+	if len(p.contours) > 0 {
+		pr.addContours(p.contours)
+	}
 	return pr, nil
+}
+
+// addContours computes the contour lines of each spec over the view (its
+// box widened to the drawn range) and puts them under the other series.
+func (pr *prepared) addContours(specs []contourSpec) {
+	x0, x1, y0, y1 := pr.bounds()
+	var lines []drawSeries
+	for _, c := range specs {
+		box := c.box
+		if pr.x.Min < pr.x.Max || pr.widenedX {
+			box[0], box[1] = x0, x1
+		}
+		if pr.y.Min < pr.y.Max || pr.widenedY {
+			box[2], box[3] = y0, y1
+		}
+		for _, s := range contourSeries(c.f, box, c.n, c.levels) {
+			ds := drawSeries{Series: s, dash: Solid}
+			ds.Color, ds.NoLegend = Gray, true
+			if ds.Color == "" {
+				ds.Color = Gray
+			}
+			var cur []pt
+			for i := range s.X {
+				if !finite(s.X[i]) || !finite(s.Y[i]) {
+					if len(cur) > 0 {
+						ds.parts = append(ds.parts, cur)
+						cur = nil
+					}
+					continue
+				}
+				cur = append(cur, pt{s.X[i], s.Y[i]})
+			}
+			if len(cur) > 0 {
+				ds.parts = append(ds.parts, cur)
+			}
+			if len(ds.parts) == 0 {
+				continue
+			}
+			ds.parts = simplify(ds.parts, SimplifyTolerance)
+			ds.Size = 7
+			lines = append(lines, ds)
+		}
+	}
+	pr.series = append(lines, pr.series...)
 }
 
 // xBounds and yBounds are the drawn range of each axis.
@@ -259,6 +326,10 @@ func (pr *prepared) bounds() (x0, x1, y0, y1 float64) {
 				y0, y1 = math.Min(y0, q.y), math.Max(y1, q.y)
 			}
 		}
+	}
+	for _, b := range pr.extent {
+		x0, x1 = math.Min(x0, b[0]), math.Max(x1, b[1])
+		y0, y1 = math.Min(y0, b[2]), math.Max(y1, b[3])
 	}
 	if pr.x.Min < pr.x.Max {
 		x0, x1 = pr.x.Min, pr.x.Max

@@ -281,7 +281,7 @@ func TestHTMLOptions(t *testing.T) {
 		t.Errorf("StaticFormat(png): %v %.200s", err, png)
 	}
 	svg, _ := HTML(p)
-	if !strings.Contains(svg, `src="data:image/svg+xml;base64,`) || !strings.Contains(svg, "<script>") || strings.Contains(svg, "data-descent-echarts") {
+	if !strings.Contains(svg, `src="data:image/svg+xml;charset=utf-8,`) || !strings.Contains(svg, "<script>") || strings.Contains(svg, "data-descent-echarts") {
 		t.Errorf("default fragment: want an SVG picture and a script, no bundle: %.300s", svg)
 	}
 	only, _ := HTML(p, StaticOnly(), WithLoader())

@@ -125,6 +125,16 @@ def title_and_summary(nb, fallback):
 HEADING_ID = re.compile(r'<h([1-6]) id="([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
 
 
+WHITESPACE_SPAN = re.compile(r'<span class="w">([^<]*)</span>')
+
+
+def thin_highlighting(body):
+    """Unwrap pygments' whitespace tokens (<span class="w"> </span>): the
+    colour of a space does not show, and on a code-heavy page they are a
+    fifth of its code's bytes."""
+    return WHITESPACE_SPAN.sub(r"\1", body)
+
+
 def fix_heading_ids(body):
     """nbconvert percent-encodes non-ASCII heading ids (id="Momentum-%CF%81"),
     which no fragment link can reach; use the decoded text as the id and a
@@ -575,6 +585,7 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
         body, e["explore"] = strip_explore_loaders(body, explore_scripts)
         e["modules"] = sorted(set(EXPLORE_MODULE.findall(body)))
         body = fix_heading_ids(body)
+        body = thin_highlighting(body)
         body = body.replace("<!--descent:toc-->", toc(body), 1)
         pages.append((e["file"], BeautifulSoup(body, "html.parser")))
 

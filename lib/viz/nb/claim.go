@@ -20,7 +20,9 @@ const ClaimPrefix = "✔ claim: "
 //	nb.Claim(momIters < sgdIters, "momentum needs fewer steps than SGD on κ=100 (%d < %d)", momIters, sgdIters)
 //
 // Claim is meant for notebook cells, whose program ends with the cell; library
-// code returns errors instead.
+// code returns errors instead. The notebook runner (cmd/nbrun) also fails a
+// cell that ends early — os.Exit(0), a return — before the Claim calls at the
+// top level of its main, or in notebook functions called there, have printed.
 func Claim(ok bool, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	if ok {

@@ -1,0 +1,125 @@
+package main
+
+// The kernel guard: `nbrun -kernel-guard -- gonb --kernel <connection file> …`.
+//
+// The session's kernel spec starts gonb through the guard. jupyter_client
+// starts the kernel in a session of its own, so the guard leads the process
+// group that holds gonb and every cell program gonb runs, out of reach of
+// whatever signal ends nbrun and nbconvert. The guard runs gonb as its child
+// and watches nbrun, the session's owner:
+//
+//   - when nbrun is gone (SIGKILL of nbrun, or of its process group, where no
+//     handler of nbrun's can run), the guard ends every process of the
+//     session — nbconvert, gonb, the cell's program, the go command — and
+//     removes the scratch folder, within a fraction of a second;
+//   - when gonb exits, the guard ends what gonb left running in its session
+//     (a cell's program whose kernel was killed) and exits with gonb's status;
+//   - jupyter_client signals the kernel's whole process group, so gonb gets
+//     those signals itself and the guard does not pass them on (gonb would
+//     get SIGTERM twice); after SIGTERM or SIGHUP the guard gives gonb
+//     termGrace to exit, then kills it (a signal sent to the guard alone).
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+const (
+	ownerPoll = 200 * time.Millisecond // how often the guard checks that nbrun still runs
+	termGrace = 3 * time.Second        // how long gonb has to exit after SIGTERM or SIGHUP
+)
+
+// guardMain runs the kernel guard and exits when the program was started as
+// one; otherwise it returns.
+func guardMain() {
+	if len(os.Args) > 1 && os.Args[1] == guardArg {
+		os.Exit(runGuard(os.Args[2:]))
+	}
+}
+
+func runGuard(argv []string) int {
+	if len(argv) > 0 && argv[0] == "--" {
+		argv = argv[1:]
+	}
+	id, dir := os.Getenv(sessionEnv), os.Getenv(scratchEnv)
+	owner, ok := parseSessionID(id)
+	if len(argv) == 0 || !ok || dir == "" {
+		fmt.Fprintf(os.Stderr, "nbrun %s: runs a kernel for nbrun (usage: nbrun %s -- kernel argv…, with %s and %s set by nbrun)\n",
+			guardArg, guardArg, sessionEnv, scratchEnv)
+		return 2
+	}
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	kernel := exec.Command(argv[0], argv[1:]...)
+	kernel.Stdin, kernel.Stdout, kernel.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if err := kernel.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "nbrun %s: %v\n", guardArg, err)
+		return 1
+	}
+	done := make(chan error, 1)
+	go func() { done <- kernel.Wait() }()
+	tick := time.NewTicker(ownerPoll)
+	defer tick.Stop()
+	var grace <-chan time.Time
+	for {
+		select {
+		case sig := <-sigs:
+			if sig != syscall.SIGINT && grace == nil {
+				grace = time.After(termGrace)
+			}
+		case <-grace:
+			_ = kernel.Process.Kill()
+		case err := <-done:
+			endOwnSession(id)
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				if st, ok := exit.Sys().(syscall.WaitStatus); ok && st.Signaled() {
+					return 128 + int(st.Signal())
+				}
+				return exit.ExitCode()
+			}
+			if err != nil {
+				return 1
+			}
+			return 0
+		case <-tick.C:
+			if owner.alive() {
+				continue
+			}
+			ended := endProcs(sessionProcs(id), func() []procInfo { return sessionProcs(id) }, 3*time.Second)
+			os.RemoveAll(dir)
+			fmt.Fprintf(os.Stderr, "nbrun %s: nbrun (pid %d) is gone: ended %d processes of its run and removed %s\n",
+				guardArg, owner.PID, len(ended), dir)
+			if len(ended) == 0 {
+				// No /proc to find them by their mark: end the kernel's
+				// process group, the guard with it.
+				_ = syscall.Kill(-syscall.Getpgrp(), syscall.SIGKILL)
+			}
+			return 1
+		}
+	}
+}
+
+// endOwnSession ends the marked processes left in the guard's own session
+// (the kernel's cells, once the kernel has exited).
+func endOwnSession(id string) {
+	self, ok := readStat(os.Getpid())
+	if !ok {
+		return
+	}
+	list := func() []procInfo {
+		var out []procInfo
+		for _, p := range sessionProcs(id) {
+			if p.SID == self.SID {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	endProcs(list(), list, time.Second)
+}
