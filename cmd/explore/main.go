@@ -1,13 +1,9 @@
-//go:build !(js && wasm)
-
-// Command explore is the WebAssembly program of the explorables
-// (lib/explore): built with GOOS=js GOARCH=wasm it exposes
 // window.descentExploreGo.run(name, values, data), which runs an explorable
 // with the library's own code and returns its figure as JSON.
 //
-// It is built twice, once per module (explore.Modules: with the build tag
-// descent_explore_firstorder or descent_explore_secondorder, each leaving
-// the other's explorables out).
+// It is built once per module (explore.Modules), with the build tags
+// descent_explore and descent_explore_MODULE, which keep that module's
+// explorables only.
 //
 // Run natively, it builds the modules into the script assets the pages
 // load (lib/explore/web.Build: a module compressed in base64 with

@@ -24,13 +24,15 @@
 //
 // # Modules
 //
-// The explorables are compiled into two WebAssembly modules, so that a page
-// downloads only the code its explorables run: ModuleFirstOrder (lib/optim
-// and lib/problems: notebooks 01–03 and 06–08) and ModuleSecondOrder (with
-// lib/secondorder and gonum's LAPACK: notebooks 04 and 05). Each explorable
-// names its module, and its file carries the build constraint that leaves
-// it out of the other (//go:build !descent_explore_secondorder, or
-// !descent_explore_firstorder); a native build has them all.
+// The explorables are compiled into three WebAssembly modules, so that a
+// page downloads only the code its explorables run and each module stays
+// under 1 MB gzip: ModuleFirstOrder (lib/optim and lib/problems: notebooks
+// 01–03, 06 and 07), ModuleSecondOrder (with lib/secondorder and gonum's
+// LAPACK: notebooks 04 and 05) and ModuleCompression (pruning and
+// quantization: notebook 08). Each explorable names its module, and its
+// file carries the build constraint //go:build !descent_explore ||
+// descent_explore_MODULE: a native build has them all, the build of a
+// module (tags descent_explore descent_explore_MODULE) its own only.
 package explore
 
 import (
@@ -77,10 +79,11 @@ type Data map[string][]float64
 const (
 	ModuleFirstOrder  = "firstorder"
 	ModuleSecondOrder = "secondorder"
+	ModuleCompression = "compression"
 )
 
 // Modules lists the modules.
-func Modules() []string { return []string{ModuleFirstOrder, ModuleSecondOrder} }
+func Modules() []string { return []string{ModuleFirstOrder, ModuleSecondOrder, ModuleCompression} }
 
 // Explorable is one experiment with its controls.
 type Explorable struct {
@@ -190,7 +193,7 @@ func register(e *Explorable) {
 	if _, dup := registry[e.Name]; dup {
 		panic("explore: two explorables named " + e.Name)
 	}
-	if e.Module != ModuleFirstOrder && e.Module != ModuleSecondOrder {
+	if e.Module != ModuleFirstOrder && e.Module != ModuleSecondOrder && e.Module != ModuleCompression {
 		panic("explore: " + e.Name + " names no module")
 	}
 	if e.Width == 0 {

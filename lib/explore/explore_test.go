@@ -16,7 +16,9 @@ func costData(t *testing.T) Data {
 	t.Helper()
 	rows := secondorder.MeasureCost([]int{100, 200, 10_000},
 		secondorder.CostSettings{MaxDense: 200, Memory: 10, MinTime: time.Millisecond, Seed: 1})
-	return CostData(rows, 10)
+	d := CostData(rows, 10)
+	d["teacher"] = CompressStart()
+	return d
 }
 
 // settings returns the values at each end of every control, one control
@@ -98,6 +100,7 @@ func TestRunErrors(t *testing.T) {
 		// and Run returns the panic's message.
 		{"nonconvex-1d", Values{"alpha": 0}, "panic: optim"},
 		{"cost", nil, "measured rows"},
+		{"compress", nil, "trained parameters"},
 	} {
 		_, err := Run(c.name, c.v, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
@@ -175,32 +178,6 @@ func TestContourCircle(t *testing.T) {
 	}
 	if seps != 1 {
 		t.Errorf("two circles with %d separators", seps)
-	}
-}
-
-// TestHeavyBallRadius against the iteration it describes: the error of a
-// 1-D quadratic under momentum shrinks by the radius per step.
-func TestHeavyBallRadius(t *testing.T) {
-	for _, c := range []struct{ alpha, rho, lambda float64 }{{0.1, 0, 1}, {0.01, 0.9, 100}, {0.015, 0.5, 100}} {
-		x0, x1 := 1.0, 1.0-c.alpha*c.lambda // x₁ from x₀ with b₀ = 0
-		step := func() { x0, x1 = x1, (1+c.rho-c.alpha*c.lambda)*x1-c.rho*x0 }
-		for range 200 {
-			step()
-		}
-		// The mean log-shrinkage over many steps, renormalizing as we go.
-		const n = 5000
-		logs := 0.0
-		for range n {
-			before := math.Hypot(x0, x1)
-			step()
-			after := math.Hypot(x0, x1)
-			logs += math.Log(after / before)
-			x0, x1 = x0/after, x1/after
-		}
-		rate := math.Exp(logs / n)
-		if r := heavyBallRadius(c.alpha, c.rho, c.lambda); math.Abs(rate-r) > 1e-3 {
-			t.Errorf("%+v: measured rate %g, radius %g", c, rate, r)
-		}
 	}
 }
 

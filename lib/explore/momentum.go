@@ -1,4 +1,4 @@
-//go:build !descent_explore_secondorder
+//go:build !descent_explore || descent_explore_firstorder
 
 package explore
 
@@ -16,7 +16,8 @@ import (
 // ‖∇f‖ ≤ 1e-6). Panels: the convergence-region map over (α, ρ) — level
 // lines of the spectral radius of the iteration matrix over the eigenvalues
 // 1 and κ, its edge r = 1, Polyak's optimum and the chosen setting — and the
-// path over the bowl's contours. Cost: the run, O(300); the map and the
+// path over the bowl's contours. The region is optim.HeavyBallRadius over
+// the eigenvalues 1 and κ, the optimum optim.HeavyBallOptimal. Cost: the run, O(300); the map and the
 // contours once per κ (a 61×61 grid each).
 func init() {
 	register(&Explorable{
@@ -32,27 +33,11 @@ func init() {
 	})
 }
 
-// heavyBallRadius is the spectral radius of heavy-ball momentum's iteration
-// matrix [[1 + ρ − αλ, −ρ], [1, 0]] over the eigenvalues: the largest root
-// modulus of z² − (1 + ρ − αλ)z + ρ = 0.
-func heavyBallRadius(alpha, rho float64, lambdas ...float64) float64 {
-	r := 0.0
-	for _, l := range lambdas {
-		a := 1 + rho - alpha*l
-		if d := a*a - 4*rho; d < 0 {
-			r = math.Max(r, math.Sqrt(rho))
-		} else {
-			r = math.Max(r, (math.Abs(a)+math.Sqrt(d))/2)
-		}
-	}
-	return r
-}
-
 type momentumCache struct {
-	mapX, mapY     [5][]float64 // level lines of the radius
-	edgeX, edgeY   []float64    // r = 1
-	bowlX, bowlY   []float64    // contours of f
-	optA, optR, r0 float64
+	mapX, mapY   [5][]float64 // level lines of the radius
+	edgeX, edgeY []float64    // r = 1
+	bowlX, bowlY []float64    // contours of f
+	optA, optR   float64
 }
 
 var (
@@ -69,7 +54,7 @@ func momentumContext(kappa float64, p problems.Problem) *momentumCache {
 		return c
 	}
 	c := &momentumCache{}
-	g := sample(func(la, rho float64) float64 { return heavyBallRadius(math.Pow(10, la), rho, 1, kappa) },
+	g := sample(func(la, rho float64) float64 { return optim.HeavyBallRadius(math.Pow(10, la), rho, 1, kappa) },
 		[4]float64{-4, 0, 0, 0.99}, 60)
 	toAlpha := func(xs []float64) []float64 {
 		for i, x := range xs {
@@ -84,8 +69,7 @@ func momentumContext(kappa float64, p problems.Problem) *momentumCache {
 	for rho := 0.0; rho <= 0.99+1e-9; rho += 0.01 { // αL = 2(1 + ρ), L = κ
 		c.edgeX, c.edgeY = append(c.edgeX, 2*(1+rho)/kappa), append(c.edgeY, rho)
 	}
-	sl := math.Sqrt(kappa)
-	c.optA, c.optR = 4/((sl+1)*(sl+1)), ((sl-1)/(sl+1))*((sl-1)/(sl+1)) // Polyak 1964
+	c.optA, c.optR, _ = optim.HeavyBallOptimal(1, kappa)
 	f0 := p.Func(p.Start)
 	b := sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, p.Box, 60)
 	c.bowlX, c.bowlY = b.contours(f0, f0/4, f0/16, f0/64, f0/256, f0/1024)
@@ -104,7 +88,7 @@ func runMomentum(v Values, _ Data) *Figure {
 	for i := range momentumLevels {
 		levels = append(levels, Series{Name: "r levels", Kind: Contour, X: c.mapX[i], Y: c.mapY[i]})
 	}
-	radius := heavyBallRadius(alpha, rho, 1, kappa)
+	radius := optim.HeavyBallRadius(alpha, rho, 1, kappa)
 	return &Figure{
 		Panels: []Panel{{
 			Title: "Convergence region", Note: "grey: spectral radius r = 0.5, 0.8, 0.9, 0.95, 0.99",

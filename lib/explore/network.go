@@ -1,4 +1,4 @@
-//go:build !descent_explore_secondorder
+//go:build !descent_explore || descent_explore_firstorder
 
 package explore
 

@@ -46,6 +46,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/internal/testenv"
+	"github.com/descentlab/descent/lib/explore/web"
 	"github.com/descentlab/descent/lib/viz"
 )
 
@@ -366,7 +367,7 @@ type cellState struct {
 	Count   *int     `json:"count"`
 	Running bool     `json:"running"`
 	Errors  []string `json:"errors"`
-	Charts  int      `json:"charts"` // outputs holding a chart, in the model
+	Charts  int      `json:"charts"` // charts in the outputs, in the model (an explorable has one per panel)
 	Trusted bool     `json:"trusted"`
 }
 
@@ -392,7 +393,7 @@ var stateJS = `(function(){const w=` + panelJS + `;const s=w.sessionContext.sess
 	`const e=[];let charts=0;for(const o of c.model.outputs.toJSON()){` +
 	`if(o.output_type==="error")e.push((o.ename||"error")+": "+(o.evalue||""));` +
 	`else if(o.output_type==="stream"&&o.name==="stderr"){const tx=[].concat(o.text).join("");if(/panic:|exit status/.test(tx))e.push("stderr: "+tx.slice(0,300));}` +
-	`else if(o.data&&o.data["text/html"]&&[].concat(o.data["text/html"]).join("").indexOf('class="` + viz.ChartClass + `"')>=0)charts++;}` +
+	`else if(o.data&&o.data["text/html"])charts+=[].concat(o.data["text/html"]).join("").split('class="` + viz.ChartClass + `"').length-1;}` +
 	`c.node.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').forEach(function(n){` +
 	`if(/panic:|exit status/.test(n.textContent)&&!e.some(function(x){return x.indexOf("stderr")===0}))e.push("stderr (shown): "+n.textContent.slice(0,300));});` +
 	`r.cells.push({index:i,count:c.model.executionCount,running:running,errors:e,charts:charts,trusted:!!c.model.trusted});});return r;})()`
@@ -537,6 +538,7 @@ func liveRun(t *testing.T, browser context.Context, s *Server, nb, shots string)
 		}
 	}
 	screenshot(t, p, shot)
+	explorables(t, p, nb, shots)
 	for _, e := range p.problems() {
 		t.Errorf("%s: %s", nb, e)
 	}
@@ -575,8 +577,8 @@ func chartsInFile(t *testing.T, path string) int {
 	n := 0
 	for _, c := range nbk.Cells {
 		for _, o := range c.Outputs {
-			if h, ok := o.Data["text/html"]; ok && strings.Contains(string(h), `class=\"`+viz.ChartClass+`\"`) {
-				n++
+			if h, ok := o.Data["text/html"]; ok {
+				n += strings.Count(string(h), `class=\"`+viz.ChartClass+`\"`) // an explorable has one per panel
 			}
 		}
 	}
@@ -635,11 +637,62 @@ func reopened(t *testing.T, browser context.Context, s *Server, nb, shots string
 		}
 	}
 	screenshot(t, p, shot)
+	var inert []string // explorables whose script ran, or whose controls show
+	if err := chromedp.Run(p.ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.`+web.Class+`')).filter(b => `+
+		`b.getAttribute('data-runs') !== '0' || getComputedStyle(b.querySelector('.descent-explore-controls')).display !== 'none').map(b => b.id)`, &inert)); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range inert {
+		t.Errorf("%s: explorable %s ran in an untrusted notebook", nb, id)
+	}
 	for _, e := range p.problems() {
 		t.Errorf("%s: %s", nb, e)
 	}
 	return len(cs)
 }
+
+// explorables checks the explorables of a live run (lib/viz/nb.Explore):
+// each has drawn (data-runs ≥ 1), and moving its first slider runs the
+// WebAssembly module again and redraws; the first is photographed.
+func explorables(t *testing.T, p *page, nb, shots string) {
+	var ids []string
+	if err := chromedp.Run(p.ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.jp-OutputArea-output .`+web.Class+`')).map(b => b.id)`, &ids)); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		sel := "#" + id
+		drawn := `(function(){const b=document.getElementById(` + strconvQuote(id) + `);return !!b&&+b.getAttribute("data-runs")>=1;})()`
+		if err := poll(p.ctx, drawn, 60*time.Second); err != nil {
+			t.Errorf("%s: explorable %s never drew: %v", nb, id, err)
+			continue
+		}
+		var moved struct {
+			Before, After int
+			Error         string
+		}
+		move := `(function(){const b=document.getElementById(` + strconvQuote(id) + `),i=b.querySelector('input[type=range]');` +
+			`const before=+b.getAttribute("data-runs");if(!i)return {before:before,after:before,error:"no slider"};` +
+			`i.value=String((+i.min*3+ +i.max)/4);i.dispatchEvent(new Event("input",{bubbles:true}));` +
+			`const last=descentExplore.last(b);return {before:before,after:+b.getAttribute("data-runs"),error:last.error||""};})()`
+		if err := chromedp.Run(p.ctx, chromedp.Evaluate(move, &moved)); err != nil {
+			t.Fatal(err)
+		}
+		if moved.After != moved.Before+1 || moved.Error != "" {
+			t.Errorf("%s: moving a slider of %s: runs %d → %d, error %q", nb, id, moved.Before, moved.After, moved.Error)
+		}
+		if i == 0 {
+			var png []byte
+			file := filepath.Join(shots, "lab-live-"+base(nb)+"-explorable.png")
+			if err := chromedp.Run(p.ctx, chromedp.ScrollIntoView(sel, chromedp.ByQuery), chromedp.Sleep(500*time.Millisecond),
+				chromedp.Screenshot(sel, &png, chromedp.ByQuery)); err == nil && os.WriteFile(file, png, 0o644) == nil {
+				t.Logf("screenshot %s", file)
+			}
+		}
+	}
+	t.Logf("%s: %d explorables drawn and moved", nb, len(ids))
+}
+
+func strconvQuote(s string) string { b, _ := json.Marshal(s); return string(b) }
 
 func allStatic(cs []chartState) bool {
 	for _, c := range cs {

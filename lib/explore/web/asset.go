@@ -6,7 +6,8 @@
 // # The assets
 //
 // There is one asset per WebAssembly module (explore.Modules: the
-// first-order explorables, and the second-order ones with gonum's LAPACK),
+// first-order explorables, the second-order ones with gonum's LAPACK, and
+// the compression ones),
 // so that a page downloads only what its explorables run. A .wasm file
 // cannot be fetched from a page opened from disk (Chromium
 // refuses fetch() on file://), so the module travels inside a script:
@@ -21,7 +22,7 @@
 // A module is cmd/explore built with GOOS=js GOARCH=wasm, -trimpath,
 // -ldflags=-s -w, the build tags descent_explore (which leaves gonum's
 // optimize/functions test set, and with it package testing, out of
-// lib/problems) and descent_explore_MODULE (which leaves the other module's
+// lib/problems) and descent_explore_MODULE (which leaves the other modules'
 // explorables out), and without inlining in packages runtime and fmt
 // (-gcflags=runtime=-l -gcflags=fmt=-l: 35 kB less gzip, no measurable
 // change in speed; inlining stays on in the library and the rest of the

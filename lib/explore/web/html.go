@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -128,12 +127,17 @@ func HTML(name string, o Options) (string, error) {
 		m["series"] = []any{}
 		base, _ := json.Marshal(m) // decoded JSON always encodes
 		s.Panels = append(s.Panels, panelSpec{Width: e.Width, Height: e.Height, Base: string(base)})
-		pic, mime, err := picture(plotOf(p, e.Width, e.Height, s.Looks), o.Format)
+		// The picture as lib/viz shows a chart without scripts: a box of
+		// class viz.ChartClass holding an <img>, where the live chart goes.
+		format := o.Format
+		if format == "" {
+			format = "svg"
+		}
+		pic, err := viz.HTML(plotOf(p, e.Width, e.Height, s.Looks), viz.StaticOnly(), viz.StaticFormat(format))
 		if err != nil {
 			return "", fmt.Errorf("web: %s panel %d: %w", name, i+1, err)
 		}
-		pics = append(pics, fmt.Sprintf(`<img alt="%s" width="%d" height="%d" style="max-width:100%%;height:auto;display:block" src="data:%s;base64,%s">`,
-			html.EscapeString(p.Title), e.Width, e.Height, mime, base64.StdEncoding.EncodeToString(pic)))
+		pics = append(pics, pic)
 	}
 	h := fnv.New32a()
 	raw, _ := json.Marshal(s) // the id is a hash of everything else
@@ -149,8 +153,8 @@ func HTML(name string, o Options) (string, error) {
 	fmt.Fprintf(&b, `<script type="application/json" class="descent-explore-spec">%s</script>`, js)
 	fmt.Fprintf(&b, `<div class="descent-explore-title" style="font-weight:bold;margin:4px 0">%s</div>`, html.EscapeString(e.Title))
 	b.WriteString(`<div class="descent-explore-panels" style="display:flex;flex-wrap:wrap;gap:8px">`)
-	for i, pic := range pics {
-		fmt.Fprintf(&b, `<div class="%s" id="explore-%s-%d" style="width:%dpx;max-width:100%%">%s</div>`, viz.ChartClass, s.ID, i, e.Width, pic)
+	for _, pic := range pics {
+		b.WriteString(pic)
 	}
 	b.WriteString(`</div>`)
 	fmt.Fprintf(&b, `<p class="descent-explore-readout">%s</p>`, html.EscapeString(Readout(fig)))
@@ -292,19 +296,4 @@ func plotOf(p explore.Panel, width, height int, looks map[string]look) *viz.Plot
 		}
 	}
 	return pl
-}
-
-// picture renders the static picture of a plot.
-func picture(p *viz.Plot, format string) ([]byte, string, error) {
-	var b strings.Builder
-	if format == "png" {
-		if err := viz.PNG(&b, p); err != nil {
-			return nil, "", err
-		}
-		return []byte(b.String()), "image/png", nil
-	}
-	if err := viz.SVG(&b, p); err != nil {
-		return nil, "", err
-	}
-	return []byte(b.String()), "image/svg+xml", nil
 }

@@ -49,7 +49,8 @@ func WritePage(w io.Writer, title string, assets []*Asset, items ...Item) error 
 // AllItems returns every explorable at its defaults, with the data those
 // that need it take: for "cost", timings measured now on this machine
 // (secondorder.MeasureCost at d = 100 … 10⁵, dense up to 400: a second or
-// two), as notebook 05 measures them.
+// two), as notebook 05 measures them; for "compress", the network at its He
+// initialization (notebook 08 hands over the teacher it trained).
 func AllItems() []Item {
 	var items []Item
 	for _, n := range explore.Names() {
@@ -59,6 +60,9 @@ func AllItems() []Item {
 			rows := secondorder.MeasureCost([]int{100, 200, 400, 10_000, 100_000},
 				secondorder.CostSettings{MaxDense: 400, Memory: m, MinTime: 5 * time.Millisecond, Seed: 1})
 			it.Options.Data = explore.CostData(rows, m)
+		}
+		if n == "compress" {
+			it.Options.Data = explore.Data{"teacher": explore.CompressStart()}
 		}
 		items = append(items, it)
 	}

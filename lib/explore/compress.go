@@ -1,0 +1,151 @@
+//go:build !descent_explore || descent_explore_compression
+
+package explore
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+
+	"github.com/descentlab/descent/lib/optim"
+	"github.com/descentlab/descent/lib/problems"
+)
+
+// compress (notebook 08): notebook 08's teacher — the 2-64-64-5 ReLU
+// network on five spiral arms (problems.SpiralArms(5, 300, 0.25, 1), half
+// held out), with the parameters the notebook trained handed over as Data
+// ("teacher") — pruned by magnitude to a chosen sparsity (optim.Prune, one
+// shot, no fine-tuning) and then quantized to a chosen number of bits per
+// weight (problems.Quantizer.FakeQuantize, symmetric, per channel or per
+// tensor). Panels: the held-out points coloured by the compressed network's
+// prediction, and how many weights fall in each of 81 bins, before and
+// after (bins that hold none are left out: the axis is logarithmic). Cost:
+// one pruning (a sort of 4.5k weights), one quantization and 750 forward
+// passes (milliseconds).
+func init() {
+	bits := []string{"none (float64)"}
+	for _, b := range compressBits[1:] {
+		bits = append(bits, strconv.Itoa(b)+" bits")
+	}
+	register(&Explorable{
+		Name:   "compress",
+		Module: ModuleCompression,
+		Title:  "Pruning and quantizing the trained teacher, without fine-tuning",
+		Controls: []Control{
+			{Name: "sparsity", Label: "weights removed", Unit: "", Min: 0, Max: 0.97, Step: 0.01, Default: 0.5},
+			{Name: "bits", Label: "quantization", Choices: bits, Default: 3},
+			{Name: "grid", Label: "grid", Choices: []string{"per channel (one scale per row)", "per tensor (one scale per matrix)"}, Default: 0},
+		},
+		run: runCompress,
+	})
+}
+
+var compressBits = []int{0, 8, 6, 4, 3, 2}
+
+var (
+	spiralOnce             sync.Once
+	spiralTrain, spiralVal problems.Dataset
+)
+
+// spiralArms is notebook 08's data: five arms of 300 points, half held out.
+func spiralArms() (problems.Dataset, problems.Dataset) {
+	spiralOnce.Do(func() { spiralTrain, spiralVal = problems.SpiralArms(5, 300, 0.25, 1).Split(0.5, 2) })
+	return spiralTrain, spiralVal
+}
+
+// CompressStart returns parameters for the "compress" explorable that need
+// no training: the teacher's network at its He initialization (seed 1),
+// for tests and demonstrations (notebook 08 hands over the trained teacher).
+func CompressStart() []float64 {
+	train, _ := spiralArms()
+	net := problems.NewMLP(train, []int{64, 64}, problems.ReLU, 0)
+	x := make([]float64, net.Dim())
+	net.Init(x, problems.He, 1)
+	return x
+}
+
+func runCompress(v Values, d Data) *Figure {
+	train, val := spiralArms()
+	net := problems.NewMLP(train, []int{64, 64}, problems.ReLU, 0)
+	held := net.OnData(val)
+	teacher := d["teacher"]
+	if len(teacher) != net.Dim() {
+		panic(fmt.Sprintf("explore: compress needs the teacher's %d trained parameters (Data \"teacher\"), got %d", net.Dim(), len(teacher)))
+	}
+	ws := net.WeightMatrices()
+	y := append([]float64(nil), teacher...)
+	if s := v["sparsity"]; s > 0 {
+		if _, err := optim.Prune(y, ws, optim.PruneSettings{Sparsity: s, Rounds: 1}); err != nil {
+			panic(err) // without fine-tuning Prune returns no error
+		}
+	}
+	b := compressBits[int(v["bits"])]
+	if b > 0 {
+		problems.Quantizer{Bits: b, PerChannel: v["grid"] == 0}.FakeQuantize(y, y, ws)
+	}
+	// The held-out points by predicted class.
+	var series []Series
+	byClass := make([][2][]float64, val.Classes)
+	for _, x := range val.X {
+		c := held.Predict(y, x)
+		byClass[c][0], byClass[c][1] = append(byClass[c][0], x[0]), append(byClass[c][1], x[1])
+	}
+	for c := range byClass {
+		series = append(series, Series{Name: fmt.Sprintf("class %d", c), Kind: Points,
+			X: byClass[c][0], Y: byClass[c][1], Symbol: "circle", Size: 4})
+	}
+	// The weights' distribution, before and after, over the teacher's range.
+	lim := 0.0
+	for _, w := range ws {
+		for _, x := range teacher[w.Off : w.Off+w.Len()] {
+			lim = math.Max(lim, math.Abs(x))
+		}
+	}
+	const bins = 81
+	hist := func(p []float64) (xs, ys []float64) { // the bins that hold a weight
+		var counts [bins]float64
+		for _, w := range ws {
+			for _, x := range p[w.Off : w.Off+w.Len()] {
+				counts[min(bins-1, max(0, int((x+lim)/(2*lim)*bins)))]++
+			}
+		}
+		for i, n := range counts {
+			if n > 0 {
+				xs, ys = append(xs, -lim+2*lim*(float64(i)+0.5)/bins), append(ys, n)
+			}
+		}
+		return xs, ys
+	}
+	hx, hy := hist(teacher)
+	cx, cy := hist(y)
+	kept := 0
+	total := 0
+	for _, w := range ws {
+		for _, x := range y[w.Off : w.Off+w.Len()] {
+			total++
+			if x != 0 {
+				kept++
+			}
+		}
+	}
+	return &Figure{
+		Panels: []Panel{{
+			Title: "Held-out predictions", Note: "each point coloured by the class predicted", XLabel: "x₁", YLabel: "x₂",
+			XMin: -1.1, XMax: 1.1, YMin: -1.1, YMax: 1.1, Series: series,
+		}, {
+			Title: "Weights, all layers", XLabel: "weight", YLabel: "count (log scale)", LogY: true,
+			YMin: 0.5, YMax: 1e4,
+			Series: []Series{
+				{Name: "teacher", Kind: Line, X: hx, Y: hy, Color: gray},
+				{Name: "compressed", Kind: Points, X: cx, Y: cy, Symbol: "circle", Size: 5},
+			},
+		}},
+		Readout: []Reading{
+			{Label: "held-out accuracy", Value: 100 * held.Accuracy(y, nil), Unit: "%"},
+			{Label: "teacher's", Value: 100 * held.Accuracy(teacher, nil), Unit: "%"},
+			{Label: "weights kept", Value: float64(kept)},
+			{Label: "of", Value: float64(total)},
+		},
+	}
+}
