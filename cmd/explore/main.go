@@ -1,4 +1,8 @@
-// window.descentExploreGo.run(name, values, data), which runs an explorable
+//go:build !(js && wasm)
+
+// Command explore is the WebAssembly program of the explorables
+// (lib/explore): built with GOOS=js GOARCH=wasm it puts one function per
+// explorable of its module in window.descentExploreModules, which runs it
 // with the library's own code and returns its figure as JSON.
 //
 // It is built once per module (explore.Modules), with the build tags

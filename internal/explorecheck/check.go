@@ -413,13 +413,13 @@ var layoutJS = `(() => {
   const out = [];
   document.querySelectorAll('.` + web.Class + `').forEach(box => {
     const spec = JSON.parse(box.querySelector('script.descent-explore-spec').textContent);
-    const prefix = box.id + '-';
+    const ids = Array.from(box.querySelectorAll('.' + '` + viz.ChartClass + `')).map(c => c.id + ':');
     spec.controls.forEach(c => {
       const ends = c.choices ? [0, c.choices.length - 1] : [c.min, c.max];
       ends.forEach(v => {
         descentExplore.set(box, {[c.name]: v});
         const r = JSON.parse(` + viz.LayoutCheckJS + `);
-        r.problems.filter(p => p.startsWith(prefix)).forEach(p => out.push(c.name + ' = ' + v + ': ' + p));
+        r.problems.filter(p => ids.some(id => p.startsWith(id))).forEach(p => out.push(c.name + ' = ' + v + ': ' + p));
       });
       descentExplore.set(box, {[c.name]: spec.values[c.name]});
     });
