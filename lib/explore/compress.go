@@ -132,10 +132,10 @@ func runCompress(v Values, d Data) *Figure {
 	return &Figure{
 		Panels: []Panel{{
 			Title: "Held-out predictions", Note: "each point coloured by the class predicted", XLabel: "x₁", YLabel: "x₂",
-			XMin: -1.1, XMax: 1.1, YMin: -1.1, YMax: 1.1, Series: series,
+			XMin: -1.5, XMax: 1.5, YMin: -1.5, YMax: 1.5, Series: series,
 		}, {
 			Title: "Weights, all layers", XLabel: "weight", YLabel: "count (log scale)", LogY: true,
-			YMin: 0.5, YMax: 1e4,
+			YMin: 1, YMax: 1e4,
 			Series: []Series{
 				{Name: "teacher", Kind: Line, X: hx, Y: hy, Color: gray},
 				{Name: "compressed", Kind: Points, X: cx, Y: cy, Symbol: "circle", Size: 5},
