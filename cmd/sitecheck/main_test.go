@@ -138,9 +138,9 @@ func TestBadPagesFail(t *testing.T) {
 		{"broken anchor", insert(`<a href="#nowhere">x</a>`), "points at no element", false},
 		{"chart never drawn", insert(`<div class="descent-viz" id="c1"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="100" height="100"></div>`), "rendered nothing", true},
 		{"no static picture", insert(`<div class="descent-viz" id="c2"></div>`), "no static picture", false},
-		{"chart title clipped", insert(`<div class="descent-viz" id="c3"><div class="descent-viz-chart" style="width:640px;height:300px"></div></div>`+
-			`<script>(function(){var d=document.querySelector("#c3 .descent-viz-chart");function go(){echarts.init(d,null,{renderer:window.__descentRenderer||"canvas"}).setOption(`+
-			`{animation:false,title:{text:"A title pushed off the left edge",left:-60},xAxis:{type:"value"},yAxis:{type:"value"},series:[{type:"line",data:[[0,1],[1,2]]}]});}`+
+		{"chart title clipped", insert(`<div class="descent-viz" id="c3"><div class="descent-viz-chart" style="width:640px;height:300px"></div></div>` +
+			`<script>(function(){var d=document.querySelector("#c3 .descent-viz-chart");function go(){echarts.init(d,null,{renderer:window.__descentRenderer||"canvas"}).setOption(` +
+			`{animation:false,title:{text:"A title pushed off the left edge",left:-60},xAxis:{type:"value"},yAxis:{type:"value"},series:[{type:"line",data:[[0,1],[1,2]]}]});}` +
 			`if(window.echarts)go();else window.addEventListener("descent-echarts",go);})();</script>`), "chart layout: c3: text \"A title pushed off the left edge\" is clipped", true},
 	}
 	for _, tc := range cases {
