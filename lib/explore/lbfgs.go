@@ -32,6 +32,11 @@ func init() {
 	})
 }
 
+// rosenView is the paths panel's view: Rosenbrock's box widened down to
+// y = −4, so that pure Newton's second iterate from (−1.2, 1), at
+// (0.763, −3.175) with f = 1412, stays in sight (notebook 04 shows it too).
+var rosenView = [4]float64{-2, 2, -4, 3}
+
 var (
 	rosenOnce        sync.Once
 	rosenCX, rosenCY []float64
@@ -39,8 +44,8 @@ var (
 
 func rosenContours(p problems.Problem) ([]float64, []float64) {
 	rosenOnce.Do(func() {
-		g := sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, p.Box, 80)
-		rosenCX, rosenCY = g.contours(0.1, 0.5, 2, 8, 32, 128, 512, 2048)
+		g := sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, rosenView, 80)
+		rosenCX, rosenCY = g.contours(0.1, 0.5, 2, 8, 32, 128, 512, 2048, 8192)
 	})
 	return rosenCX, rosenCY
 }
@@ -77,7 +82,7 @@ func runLBFGS(v Values, _ Data) *Figure {
 	return &Figure{
 		Panels: []Panel{{
 			Title: "Paths on Rosenbrock", XLabel: "x", YLabel: "y",
-			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: msg,
+			XMin: rosenView[0], XMax: rosenView[1], YMin: rosenView[2], YMax: rosenView[3], Message: msg,
 			Series: []Series{
 				{Name: "contours", Kind: Contour, X: cx, Y: cy},
 				{Name: "L-BFGS", Kind: Path, X: lx, Y: ly, Symbol: "circle", Size: 4},
