@@ -125,7 +125,7 @@ func runSchedule(v Values, _ Data) *Figure {
 			XMin: 0, XMax: scheduleSteps, YMin: 1e-7, YMax: 1,
 			Series: []Series{{Name: "with the schedule", Kind: Line, X: ts, Y: rs}},
 		}, {
-			Title: "Excess loss, batches of 10", XLabel: "epoch", YLabel: "J(θ) − J* (log scale)",
+			Title: "Excess loss", Note: "SGD on mini-batches of 10", XLabel: "epoch", YLabel: "J(θ) − J* (log scale)",
 			LogY: true, XMin: 0, XMax: 30, YMin: 1e-5, YMax: 100, Message: failure(r),
 			Series: []Series{
 				{Name: "constant α", Kind: Line, X: cx, Y: cy, Color: gray},

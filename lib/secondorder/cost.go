@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -349,7 +350,23 @@ func FormatSeconds(s float64) string {
 	case s < 2*365.25*86400:
 		return fmt.Sprintf("%.3g days", s/86400)
 	}
-	return fmt.Sprintf("%.3g years", s/(365.25*86400))
+	return fmt.Sprintf("%s years", threeDigits(s/(365.25*86400)))
+}
+
+// threeDigits writes v ≥ 1 to three significant digits without an
+// exponent below a million ("2510", not "2.51e+03") and as m×10ⁿ above.
+func threeDigits(v float64) string {
+	if v < 1e6 {
+		r, _ := strconv.ParseFloat(fmt.Sprintf("%.3g", v), 64)
+		return strconv.FormatFloat(r, 'f', -1, 64)
+	}
+	e := math.Floor(math.Log10(v))
+	m, _ := strconv.ParseFloat(fmt.Sprintf("%.3g", v/math.Pow(10, e)), 64)
+	if m >= 10 {
+		m, e = m/10, e+1
+	}
+	sup := strings.NewReplacer("-", "⁻", "0", "⁰", "1", "¹", "2", "²", "3", "³", "4", "⁴", "5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹")
+	return strconv.FormatFloat(m, 'f', -1, 64) + "×10" + sup.Replace(strconv.Itoa(int(e)))
 }
 
 // CostMarkdown renders measured rows, the fit and an extrapolation as

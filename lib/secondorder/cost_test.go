@@ -70,7 +70,12 @@ func TestFormat(t *testing.T) {
 	if got := FormatBytes(8e18); got != "8 EB" {
 		t.Errorf("FormatBytes(8e18) = %q", got)
 	}
-	if got := FormatSeconds(3 * 365.25 * 86400); got != "3 years" {
-		t.Errorf("FormatSeconds = %q", got)
+	for _, c := range []struct {
+		years float64
+		want  string
+	}{{3, "3 years"}, {2512.4, "2510 years"}, {4.567e9, "4.57×10⁹ years"}, {9.996e8, "1×10⁹ years"}} {
+		if got := FormatSeconds(c.years * 365.25 * 86400); got != c.want {
+			t.Errorf("FormatSeconds(%g years) = %q, want %q", c.years, got, c.want)
+		}
 	}
 }
