@@ -41,6 +41,7 @@ import sys
 import tempfile
 import time
 
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
 DECLARATIONS = """import (
@@ -122,19 +123,15 @@ class Kernel:
         env = dict(os.environ)
         env["JUPYTER_DATA_DIR"] = os.path.join(root, ".venv", "share", "jupyter")
         env["PATH"] = os.path.join(root, ".tools", "bin") + os.pathsep + env.get("PATH", "")
-        # The kernel spec is looked up in JUPYTER_DATA_DIR.
-        saved = os.environ.get("JUPYTER_DATA_DIR")
-        os.environ["JUPYTER_DATA_DIR"] = env["JUPYTER_DATA_DIR"]
-        try:
-            self.km = KernelManager(kernel_name="gonb")
-            self.spec_env = dict(self.km.kernel_spec.env)
-            t0 = time.monotonic()
-            self.km.start_kernel(extra_arguments=["-v=2"], stderr=self.log, env=env, cwd=workdir)
-        finally:
-            if saved is None:
-                os.environ.pop("JUPYTER_DATA_DIR", None)
-            else:
-                os.environ["JUPYTER_DATA_DIR"] = saved
+        # This checkout's kernel spec, whichever Python runs this script
+        # (a venv's own share/jupyter would otherwise come first).
+        kernels = os.path.join(root, ".venv", "share", "jupyter", "kernels")
+        self.km = KernelManager(kernel_name="gonb", kernel_spec_manager=KernelSpecManager(kernel_dirs=[kernels]))
+        if not self.km.kernel_spec.resource_dir.startswith(kernels):
+            raise SystemExit(f"cells.py: {label}: found the gonb kernel spec in {self.km.kernel_spec.resource_dir}, not {kernels}")
+        self.spec_env = dict(self.km.kernel_spec.env)
+        t0 = time.monotonic()
+        self.km.start_kernel(extra_arguments=["-v=2"], stderr=self.log, env=env, cwd=workdir)
         self.pid = self.km.provisioner.process.pid
         self.kc = self.km.client()
         self.kc.start_channels()
