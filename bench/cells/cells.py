@@ -30,6 +30,13 @@ run. It prints one JSON object. It fails (exit 1) when a cell fails.
 With --root given twice (e.g. a copy of an older commit with its own
 .venv/share/jupyter kernel spec), the kernels run round-robin, so a
 before/after comparison sees the same load too.
+
+With --notebook (repeatable) it also runs each notebook's code cells in
+order in a fresh kernel started in the notebook's folder (as nbrun does),
+and records per notebook the wall and CPU time of every cell and the sums
+of GoNB's phases: how much of a notebook's warm run is building cells and
+how much is running them. A failing cell ends that notebook's run (later
+cells depend on it) and is reported; it does not fail the script.
 """
 import argparse
 import json
@@ -115,7 +122,7 @@ def klog_seconds(line):
 class Kernel:
     """One gonb kernel of one checkout, with its log for GoNB's phases."""
 
-    def __init__(self, root, label, workdir):
+    def __init__(self, root, label, workdir, cwd=None):
         self.root, self.label = root, label
         self.log_path = os.path.join(workdir, f"gonb-{label}.log")
         self.log = open(self.log_path, "w")
@@ -131,7 +138,7 @@ class Kernel:
             raise SystemExit(f"cells.py: {label}: found the gonb kernel spec in {self.km.kernel_spec.resource_dir}, not {kernels}")
         self.spec_env = dict(self.km.kernel_spec.env)
         t0 = time.monotonic()
-        self.km.start_kernel(extra_arguments=["-v=2"], stderr=self.log, env=env, cwd=workdir)
+        self.km.start_kernel(extra_arguments=["-v=2"], stderr=self.log, env=env, cwd=cwd or workdir)
         self.pid = self.km.provisioner.process.pid
         self.kc = self.km.client()
         self.kc.start_channels()
@@ -192,6 +199,35 @@ class Kernel:
             self.log.close()
 
 
+def run_notebook(root, path, work):
+    """Runs a notebook's code cells in order in a fresh kernel."""
+    with open(path) as f:
+        nb = json.load(f)
+    cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+             for c in nb.get("cells", []) if c.get("cell_type") == "code"]
+    t0 = time.monotonic()
+    k = Kernel(root, os.path.basename(path), work, cwd=os.path.dirname(os.path.abspath(path)))
+    res = {"notebook": os.path.basename(path), "code_cells": len(cells), "kernel_start_seconds": k.start_seconds,
+           "cells": [], "failed_cell": None, "failure": None}
+    try:
+        for i, src in enumerate(cells):
+            r = k.run(src)
+            res["cells"].append({"cell": i + 1, "wall": r["wall"], "cpu": r["cpu"], "phases": r["phases"]})
+            if r["failure"]:
+                res["failed_cell"], res["failure"] = i + 1, r["failure"][-400:]
+                break
+    finally:
+        k.close()
+    res["wall"] = time.monotonic() - t0
+    res["cells_wall"] = sum(c["wall"] for c in res["cells"])
+    res["cpu"] = sum(c["cpu"] for c in res["cells"])
+    res["phases_sum"] = {}
+    for c in res["cells"]:
+        for name, v in c["phases"].items():
+            res["phases_sum"][name] = res["phases_sum"].get(name, 0.0) + v
+    return res
+
+
 def summary(values):
     return {"min": min(values), "median": statistics.median(values), "max": max(values), "n": len(values)}
 
@@ -202,6 +238,8 @@ def main():
                     help="checkout whose .venv kernel spec and .tools to use (give twice to compare; label=path allowed)")
     ap.add_argument("--rounds", type=int, default=7, help="measured rounds (after one warm-up round)")
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds, in the order run")
+    ap.add_argument("--notebook", action="append", default=[],
+                    help="also run this notebook's code cells in a fresh kernel (repeatable; first --root's kernel)")
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
     for k in kinds:
@@ -217,8 +255,17 @@ def main():
     kernels = []
     out = {"load_start": open("/proc/loadavg").read().split()[:3], "rounds": args.rounds, "kinds": kinds,
            "cpus": os.cpu_count(), "machine": platform.machine(), "checkouts": []}
+    out["notebooks"] = []
     try:
-        for label, path in roots:
+        for nb in args.notebook:
+            r = run_notebook(roots[0][1], nb, work)
+            out["notebooks"].append(r)
+            print(f"cells.py: {r['notebook']}: {len(r['cells'])} of {r['code_cells']} cells, {r['wall']:.1f} s wall, "
+                  f"{r['cpu']:.1f} s CPU" + (f", failed at cell {r['failed_cell']}" if r["failed_cell"] else ""),
+                  file=sys.stderr, flush=True)
+        if args.rounds <= 0:
+            kinds = []
+        for label, path in (roots if kinds else []):
             k = Kernel(path, label, work)
             kernels.append(k)
             r = k.run(DECLARATIONS)
@@ -226,7 +273,7 @@ def main():
                 raise SystemExit(f"cells.py: {label}: the declaration cell failed: {r['failure']}")
         n = 0
         samples = {k.label: {kind: [] for kind in kinds} for k in kernels}
-        for rnd in range(args.rounds + 1):  # round 0 warms the cache and is dropped
+        for rnd in range(args.rounds + 1 if kinds else 0):  # round 0 warms the cache and is dropped
             for kind in kinds:
                 for k in kernels:
                     n += 1

@@ -17,6 +17,27 @@ type Cells struct {
 	LoadEnd   string     `json:"load_end"`
 	GOFLAGS   string     `json:"kernel_goflags"`
 	Kinds     []CellKind `json:"kinds"`
+	// Notebooks are the course's notebooks run cell by cell in a fresh
+	// kernel each (cells.py --notebook).
+	Notebooks []CellNotebook `json:"notebooks,omitempty"`
+}
+
+// CellNotebook is one notebook run through the kernel: its cells' wall
+// and CPU time and the sums of GoNB's phases over them, which split the
+// warm run into building cells (goimports, go get, go build) and running
+// them.
+type CellNotebook struct {
+	Notebook   string  `json:"notebook"`
+	CodeCells  int     `json:"code_cells"`
+	CellsRun   int     `json:"cells_run"`
+	FailedCell int     `json:"failed_cell,omitempty"`
+	Failure    string  `json:"failure,omitempty"`
+	Wall       float64 `json:"cells_wall_s"`
+	CPU        float64 `json:"cpu_s"`
+	Build      float64 `json:"go_build_s"`
+	Get        float64 `json:"go_get_s"`
+	Imports    float64 `json:"goimports_s"`
+	Run        float64 `json:"run_s"`
 }
 
 // CellKind is one kind of cell: wall and CPU seconds (minimum and median
@@ -39,6 +60,16 @@ type cellsFile struct {
 	LoadStart []string `json:"load_start"`
 	LoadEnd   []string `json:"load_end"`
 	Kinds     []string `json:"kinds"`
+	Notebooks []struct {
+		Notebook   string             `json:"notebook"`
+		CodeCells  int                `json:"code_cells"`
+		Cells      []json.RawMessage  `json:"cells"`
+		FailedCell int                `json:"failed_cell"`
+		Failure    string             `json:"failure"`
+		CellsWall  float64            `json:"cells_wall"`
+		CPU        float64            `json:"cpu"`
+		Phases     map[string]float64 `json:"phases_sum"`
+	} `json:"notebooks"`
 	Checkouts []struct {
 		Label     string            `json:"label"`
 		KernelEnv map[string]string `json:"kernel_env"`
@@ -60,12 +91,20 @@ func LoadCells(raw string) (*Cells, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return nil, fmt.Errorf("cells.json: %v", err)
 	}
+	c := &Cells{Rounds: f.Rounds, LoadStart: strings.Join(f.LoadStart, " "), LoadEnd: strings.Join(f.LoadEnd, " ")}
+	for _, n := range f.Notebooks {
+		c.Notebooks = append(c.Notebooks, CellNotebook{Notebook: n.Notebook, CodeCells: n.CodeCells, CellsRun: len(n.Cells),
+			FailedCell: n.FailedCell, Failure: n.Failure, Wall: n.CellsWall, CPU: n.CPU, Build: n.Phases["go build"],
+			Get: n.Phases["go get"], Imports: n.Phases["goimports"], Run: n.Phases["run"]})
+	}
 	if len(f.Checkouts) == 0 {
-		return nil, fmt.Errorf("cells.json: no checkout measured")
+		if len(c.Notebooks) > 0 {
+			return c, nil
+		}
+		return nil, fmt.Errorf("cells.json: nothing measured")
 	}
 	co := f.Checkouts[0]
-	c := &Cells{Rounds: f.Rounds, LoadStart: strings.Join(f.LoadStart, " "), LoadEnd: strings.Join(f.LoadEnd, " "),
-		GOFLAGS: co.KernelEnv["GOFLAGS"]}
+	c.GOFLAGS = co.KernelEnv["GOFLAGS"]
 	empty, ok := co.Kinds["empty"]
 	if !ok {
 		return nil, fmt.Errorf("cells.json: no empty cell measured")
@@ -132,13 +171,29 @@ func cellsMarkdown(rep *Report) string {
 	c := rep.Cells
 	if c == nil {
 		b.WriteString("Not measured (see skipped above).\n")
-	} else {
+	} else if len(c.Kinds) > 0 {
 		fmt.Fprintf(&b, "`bench/cells/cells.py`: the course kernel (`.venv`'s gonb kernel spec, GOFLAGS `%s`) started once, one declaration cell, then %d rounds of one cell of each kind in turn (after a warm-up round), every cell's source unique so that GoNB compiles and links it, build cache warm. Wall: execute request to idle. CPU: the kernel and every process it waited for (goimports, go get, go build with compile and link, the cell's program), from /proc. Phases: GoNB's own log (median wall). Load average %s at start, %s at end.\n\n",
 			c.GOFLAGS, c.Rounds, c.LoadStart, c.LoadEnd)
 		b.WriteString("| cell | wall min | wall median | × empty | CPU min | CPU median | × empty | goimports | go get | go build | run |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, k := range c.Kinds {
 			fmt.Fprintf(&b, "| %s | %.2f s | %.2f s | %.2f× | %.2f s | %.2f s | %.2f× | %s | %s | %s | %s |\n", k.Kind, k.WallMin, k.WallMedian, k.WallVsEmpty,
 				k.CPUMin, k.CPUMedian, k.CPUVsEmpty, phase(k, "goimports"), phase(k, "go get"), phase(k, "go build"), phase(k, "run"))
+		}
+	}
+	if c != nil && len(c.Notebooks) > 0 {
+		b.WriteString("\nEach notebook's code cells run in order in a fresh kernel (`cells.py --notebook`): where a warm run's time goes. Wall and CPU are summed over the cells; go get, go build and run are the sums of GoNB's phases (wall).\n\n")
+		b.WriteString("| notebook | cells run | wall | CPU | CPU per cell | goimports + go get | go build | run | |\n|---|---|---|---|---|---|---|---|---|\n")
+		for _, n := range c.Notebooks {
+			state := "ok"
+			if n.FailedCell > 0 {
+				state = fmt.Sprintf("failed at cell %d: %s", n.FailedCell, strings.ReplaceAll(firstLine(n.Failure), "|", "\\|"))
+			}
+			perCell := 0.0
+			if n.CellsRun > 0 {
+				perCell = n.CPU / float64(n.CellsRun)
+			}
+			fmt.Fprintf(&b, "| %s | %d of %d | %.1f s | %.1f s | %.2f s | %.1f s | %.1f s | %.1f s | %s |\n", n.Notebook, n.CellsRun, n.CodeCells,
+				n.Wall, n.CPU, perCell, n.Imports+n.Get, n.Build, n.Run, state)
 		}
 	}
 	b.WriteString("\n## A class on one hub\n\n")
@@ -156,4 +211,15 @@ func phase(k CellKind, name string) string {
 		return fmt.Sprintf("%.2f s", v)
 	}
 	return "—"
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 120 {
+		s = s[:120] + "…"
+	}
+	return s
 }

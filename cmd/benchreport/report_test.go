@@ -158,7 +158,7 @@ func TestLoadComputesRatiosAndTargets(t *testing.T) {
 		t.Errorf("hub %+v", rep.Hub)
 	}
 	md := Markdown(rep)
-	for _, s := range []string{"| chart | 1.20 s | 1.50 s | 2.50× | 0.90 s | 1.00 s | 2.00× | 0.02 s | 0.30 s | 1.00 s | 0.03 s |", "**0.30 CPU-seconds per cell**", "| Adam | 1e+07 | 56 | 5.600 | 10.00 | 5.600 | 1.00× | 28.00 | 5.00× | 0 |", "Cholesky **3.00**", "**1 of 2**", "| warm | 3 | 2.0 s | 9.2 s |"} {
+	for _, s := range []string{"| chart | 1.20 s | 1.50 s | 2.50× | 0.90 s | 1.00 s | 2.00× | 0.02 s | 0.30 s | 1.00 s | 0.03 s |", "**0.30 CPU-seconds per cell**", "| 07-training-a-network.ipynb | 2 of 3 | 3.0 s | 2.4 s | 1.20 s | 0.3 s | 1.0 s | 1.5 s | failed at cell 2: ERROR: failed to run \"go build\" |", "| Adam | 1e+07 | 56 | 5.600 | 10.00 | 5.600 | 1.00× | 28.00 | 5.00× | 0 |", "Cholesky **3.00**", "**1 of 2**", "| warm | 3 | 2.0 s | 9.2 s |"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report.md lacks %q", s)
 		}

@@ -125,11 +125,16 @@ if [ "${BENCH_NOTEBOOKS:-1}" != 0 ]; then
 fi
 
 # 5. Kinds of cell side by side through the real kernel (warm build cache):
-#    empty, optimizer, chart, heat map, table, the first chart of a session.
+#    empty, optimizer, chart, heat map, table, the first chart of a session;
+#    then every notebook cell by cell (building vs running).
 CELL_ROUNDS="${BENCH_CELL_ROUNDS:-7}"
 if [ "$CELL_ROUNDS" != 0 ]; then
-  say "cells through the kernel: bench/cells/cells.py --rounds $CELL_ROUNDS"
-  if ! .venv/bin/python bench/cells/cells.py --root "$ROOT" --rounds "$CELL_ROUNDS" > "$RAW/cells.json" 2> "$RAW/cells.log"; then
+  NB_ARGS=()
+  if [ "${BENCH_NOTEBOOKS:-1}" != 0 ]; then
+    for nb in notebooks/*.ipynb; do NB_ARGS+=(--notebook "$nb"); done
+  fi
+  say "cells through the kernel: bench/cells/cells.py --rounds $CELL_ROUNDS ${NB_ARGS[*]}"
+  if ! .venv/bin/python bench/cells/cells.py --root "$ROOT" --rounds "$CELL_ROUNDS" "${NB_ARGS[@]}" > "$RAW/cells.json" 2> "$RAW/cells.log"; then
     tail -5 "$RAW/cells.log" >&2
     rm -f "$RAW/cells.json"
   fi
