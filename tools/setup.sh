@@ -81,7 +81,8 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 #   get` before every cell, which asks the proxy for the latest version of
 #   every module the cell imports, about 0.4 s of waiting on the network
 #   per chart cell. A module the cache lacks still comes from the proxies
-#   after it, as before; GOPROXY=off stays off.
+#   after it, as before (after any error of the cache: "|"); GOPROXY=off
+#   stays off.
 # Both start from `go env` here, or from DESCENT_KERNEL_GOFLAGS and
 # DESCENT_KERNEL_GOPROXY when set (docker/provision.sh passes the
 # container's offline settings, which setup itself cannot run with).
@@ -89,7 +90,7 @@ cellflags=${DESCENT_KERNEL_GOFLAGS-$(go env GOFLAGS)}
 cellflags="${cellflags:+$cellflags }-ldflags=-s"
 cellproxy=${DESCENT_KERNEL_GOPROXY:-$(go env GOPROXY)}
 if [[ "$cellproxy" != off ]]; then
-  cellproxy="file://$(go env GOMODCACHE)/cache/download,$cellproxy"
+  cellproxy="file://$(go env GOMODCACHE)/cache/download|$cellproxy"
 fi
 want="$root|$tools|$cellflags|$cellproxy"
 if [[ "$(cat "$JUPYTER_DATA_DIR/kernels/gonb/.stamp" 2>/dev/null)" != "$want" || ! -f "$spec" ]]; then
