@@ -32,7 +32,9 @@ With --root given twice (e.g. a copy of an older commit with its own
 before/after comparison sees the same load too.
 
 With --notebook (repeatable) it also runs each notebook's code cells in
-order in a fresh kernel started in the notebook's folder (as nbrun does),
+order in a fresh kernel started in the notebook's folder (as nbrun does;
+a relative path names the notebook inside each checkout, and with two
+checkouts they take turns notebook by notebook),
 and records per notebook the wall and CPU time of every cell and the sums
 of GoNB's phases: how much of a notebook's warm run is building cells and
 how much is running them. A failing cell ends that notebook's run (later
@@ -199,15 +201,17 @@ class Kernel:
             self.log.close()
 
 
-def run_notebook(root, path, work):
-    """Runs a notebook's code cells in order in a fresh kernel."""
+def run_notebook(root, label, path, work):
+    """Runs a notebook's code cells in order in a fresh kernel of root."""
+    if not os.path.isabs(path):
+        path = os.path.join(root, path)
     with open(path) as f:
         nb = json.load(f)
     cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
              for c in nb.get("cells", []) if c.get("cell_type") == "code"]
     t0 = time.monotonic()
-    k = Kernel(root, os.path.basename(path), work, cwd=os.path.dirname(os.path.abspath(path)))
-    res = {"notebook": os.path.basename(path), "code_cells": len(cells), "kernel_start_seconds": k.start_seconds,
+    k = Kernel(root, label + "-" + os.path.basename(path), work, cwd=os.path.dirname(os.path.abspath(path)))
+    res = {"notebook": os.path.basename(path), "checkout": label, "code_cells": len(cells), "kernel_start_seconds": k.start_seconds,
            "cells": [], "failed_cell": None, "failure": None}
     try:
         for i, src in enumerate(cells):
@@ -239,7 +243,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=7, help="measured rounds (after one warm-up round)")
     ap.add_argument("--kinds", default=",".join(KINDS), help="comma-separated kinds, in the order run")
     ap.add_argument("--notebook", action="append", default=[],
-                    help="also run this notebook's code cells in a fresh kernel (repeatable; first --root's kernel)")
+                    help="also run this notebook's code cells in a fresh kernel of each checkout (repeatable)")
     args = ap.parse_args()
     kinds = [k for k in args.kinds.split(",") if k]
     for k in kinds:
@@ -257,10 +261,10 @@ def main():
            "cpus": os.cpu_count(), "machine": platform.machine(), "checkouts": []}
     out["notebooks"] = []
     try:
-        for nb in args.notebook:
-            r = run_notebook(roots[0][1], nb, work)
+        for nb, (label, path) in ((nb, r) for nb in args.notebook for r in roots):
+            r = run_notebook(path, label, nb, work)
             out["notebooks"].append(r)
-            print(f"cells.py: {r['notebook']}: {len(r['cells'])} of {r['code_cells']} cells, {r['wall']:.1f} s wall, "
+            print(f"cells.py: {label} {r['notebook']}: {len(r['cells'])} of {r['code_cells']} cells, {r['wall']:.1f} s wall, "
                   f"{r['cpu']:.1f} s CPU" + (f", failed at cell {r['failed_cell']}" if r["failed_cell"] else ""),
                   file=sys.stderr, flush=True)
         if args.rounds <= 0:

@@ -62,6 +62,7 @@ type cellsFile struct {
 	Kinds     []string `json:"kinds"`
 	Notebooks []struct {
 		Notebook   string             `json:"notebook"`
+		Checkout   string             `json:"checkout"`
 		CodeCells  int                `json:"code_cells"`
 		Cells      []json.RawMessage  `json:"cells"`
 		FailedCell int                `json:"failed_cell"`
@@ -81,7 +82,8 @@ type cellsFile struct {
 	} `json:"checkouts"`
 }
 
-// LoadCells reads raw/cells.json (the first checkout measured).
+// LoadCells reads raw/cells.json (the first checkout measured, when
+// cells.py compared two).
 func LoadCells(raw string) (*Cells, error) {
 	b, err := os.ReadFile(filepath.Join(raw, "cells.json"))
 	if err != nil {
@@ -93,6 +95,9 @@ func LoadCells(raw string) (*Cells, error) {
 	}
 	c := &Cells{Rounds: f.Rounds, LoadStart: strings.Join(f.LoadStart, " "), LoadEnd: strings.Join(f.LoadEnd, " ")}
 	for _, n := range f.Notebooks {
+		if n.Checkout != f.Notebooks[0].Checkout {
+			continue
+		}
 		c.Notebooks = append(c.Notebooks, CellNotebook{Notebook: n.Notebook, CodeCells: n.CodeCells, CellsRun: len(n.Cells),
 			FailedCell: n.FailedCell, Failure: n.Failure, Wall: n.CellsWall, CPU: n.CPU, Build: n.Phases["go build"],
 			Get: n.Phases["go get"], Imports: n.Phases["goimports"], Run: n.Phases["run"]})
