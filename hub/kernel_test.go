@@ -197,3 +197,47 @@ func tail(s string) string {
 	}
 	return "\n" + s
 }
+
+// openAndRun starts a gonb kernel session for nbName on the student's
+// server, connects to it through the hub's proxy and runs every code cell of
+// nb in it, filling in outputs and execution counts and adding the claims
+// checked to s.claims. It returns the open kernel (the caller closes it) and
+// the number of code cells run.
+func openAndRun(s *student, nbName string, nb map[string]any) (*kernelConn, int, error) {
+	var sess struct {
+		Kernel struct {
+			ID string `json:"id"`
+		} `json:"kernel"`
+	}
+	if code, err := call(http.DefaultClient, "POST", s.base+"api/sessions", s.token,
+		map[string]any{"path": nbName, "type": "notebook", "name": nbName, "kernel": map[string]any{"name": "gonb"}}, &sess); err != nil || code != 201 {
+		return nil, 0, fmt.Errorf("start session: %d %v", code, err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	k, err := dialKernel(ctx, s.base, sess.Kernel.ID, s.token)
+	cancel()
+	if err != nil {
+		return nil, 0, err
+	}
+	count := 0
+	for i, c := range nb["cells"].([]any) {
+		cell := c.(map[string]any)
+		if cell["cell_type"] != "code" {
+			continue
+		}
+		count++
+		run, err := k.execute(joinSource(cell["source"]), 5*time.Minute)
+		if err != nil {
+			k.Close()
+			return nil, count, fmt.Errorf("cell %d: %w", i+1, err)
+		}
+		if f := run.failure(); f != "" {
+			k.Close()
+			return nil, count, fmt.Errorf("cell %d (code cell %d) failed: %s", i+1, count, f)
+		}
+		s.claims += strings.Count(run.Stdout, claimPrefix)
+		cell["outputs"] = run.Outputs
+		cell["execution_count"] = count
+	}
+	return k, count, nil
+}

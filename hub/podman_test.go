@@ -264,40 +264,11 @@ func runInContainer(s *student, nbName string, nbJSON []byte) error {
 		return err
 	}
 	t0 := time.Now()
-	var sess struct {
-		Kernel struct {
-			ID string `json:"id"`
-		} `json:"kernel"`
-	}
-	if code, err := call(http.DefaultClient, "POST", s.base+"api/sessions", s.token,
-		map[string]any{"path": nbName, "type": "notebook", "name": nbName, "kernel": map[string]any{"name": "gonb"}}, &sess); err != nil || code != 201 {
-		return fmt.Errorf("start session: %d %v", code, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	k, err := dialKernel(ctx, s.base, sess.Kernel.ID, s.token)
-	cancel()
+	k, count, err := openAndRun(s, nbName, nb)
 	if err != nil {
 		return err
 	}
 	defer k.Close()
-	count := 0
-	for i, c := range nb["cells"].([]any) {
-		cell := c.(map[string]any)
-		if cell["cell_type"] != "code" {
-			continue
-		}
-		count++
-		run, err := k.execute(joinSource(cell["source"]), 5*time.Minute)
-		if err != nil {
-			return fmt.Errorf("cell %d: %w", i+1, err)
-		}
-		if f := run.failure(); f != "" {
-			return fmt.Errorf("cell %d (code cell %d) failed: %s", i+1, count, f)
-		}
-		s.claims += strings.Count(run.Stdout, claimPrefix)
-		cell["outputs"] = run.Outputs
-		cell["execution_count"] = count
-	}
 	s.cells, s.wall = count, time.Since(t0)
 	if code, err := call(http.DefaultClient, "PUT", s.base+"api/contents/"+nbName, s.token,
 		map[string]any{"type": "notebook", "format": "json", "content": nb}, nil); err != nil || code != 200 {

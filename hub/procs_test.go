@@ -16,11 +16,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/descentlab/descent/internal/procfs"
 	"github.com/descentlab/descent/internal/testenv"
 )
 
@@ -98,29 +98,12 @@ type stat struct {
 }
 
 func readStat(pid int) (stat, bool) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
+	st, ok := procfs.ReadStat(pid)
+	if !ok {
 		return stat{}, false
 	}
-	s := string(b)
-	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if i < 0 || j < i {
-		return stat{}, false
-	}
-	f := strings.Fields(s[j+1:]) // f[0] is field 3 (state)
-	if len(f) < 22 {
-		return stat{}, false
-	}
-	n := func(k int) uint64 { v, _ := strconv.ParseUint(f[k-3], 10, 64); return v }
-	return stat{
-		comm:        s[i+1 : j],
-		ppid:        int(n(4)),
-		pgid:        int(n(5)),
-		cpuTicks:    n(14) + n(15) + n(16) + n(17),
-		start:       n(22),
-		rssBytes:    int64(n(24)) * pageSize,
-		isZombieish: f[0] == "Z" || f[0] == "X",
-	}, true
+	return stat{comm: st.Comm, start: st.Start, ppid: st.PPID, pgid: st.PGID, cpuTicks: st.CPUTicks,
+		rssBytes: st.RSSPages * pageSize, isZombieish: st.Dead()}, true
 }
 
 // killMarked sends sig to every marked process and its process group.

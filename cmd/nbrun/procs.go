@@ -25,6 +25,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/descentlab/descent/internal/procfs"
 )
 
 // procInfo is what the runner reads of one process.
@@ -54,31 +56,13 @@ func (p procInfo) String() string {
 	return fmt.Sprintf("%d %s", p.PID, args)
 }
 
-// readStat parses /proc/<pid>/stat.
+// readStat reads the process's /proc/<pid>/stat.
 func readStat(pid int) (procInfo, bool) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
-	if err != nil {
+	st, ok := procfs.ReadStat(pid)
+	if !ok {
 		return procInfo{}, false
 	}
-	s := string(b)
-	i, j := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
-	if i < 0 || j < i {
-		return procInfo{}, false
-	}
-	f := strings.Fields(s[j+1:]) // f[0] is field 3 (state)
-	if len(f) < 20 {
-		return procInfo{}, false
-	}
-	n := func(field int) uint64 { v, _ := strconv.ParseUint(f[field-3], 10, 64); return v }
-	return procInfo{
-		PID:   pid,
-		State: f[0][0],
-		PPID:  int(n(4)),
-		PGID:  int(n(5)),
-		SID:   int(n(6)),
-		Start: n(22),
-		Comm:  s[i+1 : j],
-	}, true
+	return procInfo{PID: pid, State: st.State, PPID: st.PPID, PGID: st.PGID, SID: st.SID, Start: st.Start, Comm: st.Comm}, true
 }
 
 // environValue returns the value of key in the environment of pid.

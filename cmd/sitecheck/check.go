@@ -109,11 +109,13 @@ const codeJS = `(() => {
 })()`
 
 // assetsJS: echarts, the stylesheets and KaTeX's are shared files under
-// assets/, not copies inside the page.
+// assets/, not copies inside the page. A page's own data (an explorable's
+// spec, type application/json: 08's carries the trained teacher's weights)
+// is not shared code; it counts in the page's weight.
 var assetsJS = `(() => {
   const problems = [], charts = document.querySelectorAll('.` + viz.ChartClass + `').length;
   document.querySelectorAll('script[` + viz.LoaderAttr + `]').forEach(s => problems.push('the echarts bundle is inlined (' + Math.round(s.textContent.length / 1024) + ' KiB): reference assets/echarts-*.min.js instead'));
-  document.querySelectorAll('script:not([src])').forEach(s => { if (s.textContent.length > 64 * 1024) problems.push('an inline script of ' + Math.round(s.textContent.length / 1024) + ' KiB: shared code belongs in assets/'); });
+  document.querySelectorAll('script:not([src]):not([type="application/json"])').forEach(s => { if (s.textContent.length > 64 * 1024) problems.push('an inline script of ' + Math.round(s.textContent.length / 1024) + ' KiB: shared code belongs in assets/'); });
   document.querySelectorAll('style').forEach(s => { if (s.textContent.length > 4096) problems.push('an inlined stylesheet of ' + Math.round(s.textContent.length / 1024) + ' KiB: link a shared one in assets/'); });
   const hrefs = Array.from(document.querySelectorAll('link[rel=stylesheet]')).map(l => l.getAttribute('href'));
   for (const want of ['assets/site.css', 'assets/katex/katex.min.css'].concat(document.querySelector('.jp-Notebook') ? ['assets/notebook.css'] : []))

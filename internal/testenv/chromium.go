@@ -139,6 +139,7 @@ type Watch struct {
 	mu       sync.Mutex
 	problems []string
 	requests []string
+	urls     map[network.RequestID]string
 }
 
 // Listen starts recording the events of the tab ctx. Enable the network,
@@ -167,13 +168,23 @@ func (w *Watch) Listen(ctx context.Context) {
 		case *network.EventRequestWillBeSent:
 			w.mu.Lock()
 			w.requests = append(w.requests, e.Request.URL)
+			if w.urls == nil {
+				w.urls = map[network.RequestID]string{}
+			}
+			w.urls[e.RequestID] = e.Request.URL
 			w.mu.Unlock()
 			if !w.allowed(e.Request.URL) {
 				w.add("request to another host: %s", e.Request.URL)
 			}
 		case *network.EventLoadingFailed:
 			if w.FailedRequests && !e.Canceled {
-				w.add("failed request %s: %s", e.RequestID, e.ErrorText)
+				w.mu.Lock()
+				u := w.urls[e.RequestID]
+				w.mu.Unlock()
+				if len(u) > 120 {
+					u = u[:120] + "…"
+				}
+				w.add("failed request %s (%s): %s", e.RequestID, u, e.ErrorText)
 			}
 		}
 	})

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/descentlab/descent/internal/procfs"
 )
 
 // MarkerEnv is the environment variable that tags every process a test
@@ -81,13 +83,8 @@ func procs(keep func(mark string) bool) []Proc {
 
 // Zombie reports whether pid is gone, a zombie or dead.
 func Zombie(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return true // gone
-	}
-	// pid (comm) S ...: the state follows the last ')'.
-	i := bytes.LastIndexByte(b, ')')
-	return i < 0 || i+2 >= len(b) || b[i+2] == 'Z' || b[i+2] == 'X'
+	st, ok := procfs.ReadStat(pid)
+	return !ok || st.Dead()
 }
 
 // Marked lists the live processes carrying marker.

@@ -3,6 +3,8 @@ package problems
 import (
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -25,7 +27,7 @@ func Parabola(a, b, c float64) Problem {
 	if math.IsNaN(b) || math.IsInf(b, 0) || math.IsNaN(c) || math.IsInf(c, 0) {
 		panic(fmt.Sprintf("problems: Parabola: b = %v, c = %v, want finite coefficients", b, c))
 	}
-	name := fmt.Sprintf("Parabola %gx²%+gx%+g", a, b, c)
+	name := parabolaName(a, b, c)
 	xs := -b / (2 * a)
 	fs := c - b*b/(4*a)
 	return Problem{
@@ -47,4 +49,31 @@ func Parabola(a, b, c float64) Problem {
 		Start:  []float64{xs - 3},
 		Box:    [4]float64{xs - 4, xs + 4, fs - 1.6*a, fs + 16*a},
 	}
+}
+
+// parabolaName writes the parabola as a reader would: "x² − 4x + 5"
+// (unit coefficients and zero terms left out, a true minus sign).
+func parabolaName(a, b, c float64) string {
+	var s strings.Builder
+	term := func(k float64, power string, first bool) {
+		if k == 0 && !first {
+			return
+		}
+		switch {
+		case first && k < 0:
+			s.WriteString("−")
+		case !first && k < 0:
+			s.WriteString(" − ")
+		case !first:
+			s.WriteString(" + ")
+		}
+		if m := math.Abs(k); m != 1 || power == "" {
+			s.WriteString(strconv.FormatFloat(m, 'g', -1, 64))
+		}
+		s.WriteString(power)
+	}
+	term(a, "x²", true)
+	term(b, "x", false)
+	term(c, "", false)
+	return s.String()
 }

@@ -70,6 +70,9 @@ document.querySelectorAll(".` + ChartClass + `").forEach(function(box){
     (opt[kind]||[]).forEach(function(ax,k){
       var model=ch.getModel().getComponent(kind,k); if(!model||!model.axis)return;
       var labels=model.axis.getViewLabels().map(function(l){return l.formattedLabel;});
+      // getViewLabels keeps the end labels that showMin/MaxLabel hide when drawn.
+      if(ax.axisLabel&&ax.axisLabel.showMaxLabel===false)labels.pop();
+      if(ax.axisLabel&&ax.axisLabel.showMinLabel===false)labels.shift();
       out.labels+=labels.length;
       var log=ax.axisLabel&&ax.axisLabel.descentLog;
       if(log)labels.forEach(function(l){ if(!pow.test(l))P(id,kind+" is logarithmic but labels \""+l+"\", not a power of ten"); });

@@ -150,7 +150,11 @@ func dataURI(mime string, pic []byte) string {
 	if mime != "image/svg+xml" {
 		return "data:" + mime + ";base64," + base64.StdEncoding.EncodeToString(pic)
 	}
-	svg := strings.NewReplacer("%", "%25", "#", "%23", "\n", " ", "\r", " ", "\t", " ").Replace(string(pic))
+	// "://" is written "%3A//" (the SVG reads the same once decoded):
+	// DevTools' request blocking and some content blockers match URL
+	// patterns such as "http://*" anywhere in a URL, and would otherwise
+	// block the picture for its xmlns="http://www.w3.org/2000/svg".
+	svg := strings.NewReplacer("%", "%25", "#", "%23", "://", "%3A//", "\n", " ", "\r", " ", "\t", " ").Replace(string(pic))
 	return "data:image/svg+xml;charset=utf-8," + html.EscapeString(svg)
 }
 

@@ -245,6 +245,7 @@ func (pr *prepared) echarts() map[string]any {
 			lo, hi := pr.xBounds()
 			logDecades(x, pr.x, lo, hi)
 		}
+		hideOddEdges(x)
 		obj["xAxis"] = x
 	}
 	if ya, ok := obj["yAxis"].([]opts.YAxis); ok && len(ya) == 1 {
@@ -256,6 +257,7 @@ func (pr *prepared) echarts() map[string]any {
 			lo, hi := pr.yBounds()
 			logDecades(y, pr.y, lo, hi)
 		}
+		hideOddEdges(y)
 		obj["yAxis"] = y
 	}
 	// go-echarts writes "icon": null for the zoom tool, which hides it.
@@ -295,6 +297,61 @@ func logDecades(axis map[string]any, a Axis, lo, hi float64) {
 	}
 	axis["interval"] = k
 	axis["scale"] = false
+}
+
+// hideOddEdges hides the label at an end of a fixed axis range that is not
+// on a tick: echarts labels a fixed min and max whatever they are, so a
+// range padded to -0.6…17 shows "-0.6" pressed against "0" and a log range
+// 0.02…3 shows "0.02" among the powers of ten. Ticks are echarts' own: the
+// axis's interval, else its nice step for five intervals (numberUtil.nice).
+func hideOddEdges(axis map[string]any) {
+	lo, okLo := axis["min"].(float64)
+	hi, okHi := axis["max"].(float64)
+	if !okLo && !okHi {
+		return
+	}
+	step, ok := axis["interval"].(float64)
+	if !ok {
+		if !(okLo && okHi && hi > lo) {
+			return
+		}
+		step = niceStep((hi - lo) / 5)
+	}
+	onTick := func(v float64) bool {
+		q := v / step
+		return math.Abs(q-math.Round(q)) <= 1e-9*math.Max(1, math.Abs(q))
+	}
+	l, ok := axis["axisLabel"].(map[string]any)
+	if !ok {
+		l = map[string]any{}
+		axis["axisLabel"] = l
+	}
+	if okLo && !onTick(lo) {
+		l["showMinLabel"] = false
+	}
+	if okHi && !onTick(hi) {
+		l["showMaxLabel"] = false
+	}
+}
+
+// niceStep rounds a raw tick step to 1, 2, 3, 5 or 10 times a power of ten,
+// as echarts does for a value axis.
+func niceStep(raw float64) float64 {
+	if !(raw > 0) || math.IsInf(raw, 0) {
+		return 1
+	}
+	e := math.Pow(10, math.Floor(math.Log10(raw)))
+	switch f := raw / e; {
+	case f < 1.5:
+		return e
+	case f < 2.5:
+		return 2 * e
+	case f < 4:
+		return 3 * e
+	case f < 7:
+		return 5 * e
+	}
+	return 10 * e
 }
 
 // chartFont is the font both renderers ask for: the static pictures are
