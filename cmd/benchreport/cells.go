@@ -85,13 +85,9 @@ type cellsFile struct {
 // LoadCells reads raw/cells.json (the first checkout measured, when
 // cells.py compared two).
 func LoadCells(raw string) (*Cells, error) {
-	b, err := os.ReadFile(filepath.Join(raw, "cells.json"))
-	if err != nil {
-		return nil, err
-	}
 	var f cellsFile
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("cells.json: %v", err)
+	if err := readRawJSON(raw, "cells.json", &f); err != nil {
+		return nil, err
 	}
 	c := &Cells{Rounds: f.Rounds, LoadStart: strings.Join(f.LoadStart, " "), LoadEnd: strings.Join(f.LoadEnd, " ")}
 	for _, n := range f.Notebooks {
@@ -151,15 +147,23 @@ type Hub struct {
 	PeakAllMiB     float64 `json:"peak_all_students_mib"`
 }
 
+// readRawJSON decodes the file name of the raw directory into v.
+func readRawJSON(raw, name string, v any) error {
+	b, err := os.ReadFile(filepath.Join(raw, name))
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %v", name, err)
+	}
+	return nil
+}
+
 // LoadHub reads raw/hub.json.
 func LoadHub(raw string) (*Hub, error) {
-	b, err := os.ReadFile(filepath.Join(raw, "hub.json"))
-	if err != nil {
-		return nil, err
-	}
 	var h Hub
-	if err := json.Unmarshal(b, &h); err != nil {
-		return nil, fmt.Errorf("hub.json: %v", err)
+	if err := readRawJSON(raw, "hub.json", &h); err != nil {
+		return nil, err
 	}
 	if h.CodeCells <= 0 || h.Students <= 0 {
 		return nil, fmt.Errorf("hub.json: %d students, %d code cells", h.Students, h.CodeCells)
