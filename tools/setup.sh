@@ -79,10 +79,10 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 #   maps to the cell).
 # - GOPROXY asks the module cache first (a file:// proxy): GoNB runs `go
 #   get` before every cell, which asks the proxy for the latest version of
-#   every module the cell imports, about 0.4 s of waiting on the network
-#   per chart cell. A module the cache lacks still comes from the proxies
-#   after it, as before (after any error of the cache: "|"); GOPROXY=off
-#   stays off.
+#   every module the cell imports: half a second of waiting on the network
+#   per chart cell, 0.1 s per empty one. A module the cache lacks still
+#   comes from the proxies after it, as before (after any error of the
+#   cache: "|"); GOPROXY=off stays off.
 # Both start from `go env` here, or from DESCENT_KERNEL_GOFLAGS and
 # DESCENT_KERNEL_GOPROXY when set (docker/provision.sh passes the
 # container's offline settings, which setup itself cannot run with).
