@@ -102,7 +102,7 @@ image-test: setup
 	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 80m -v -run 'TestImage$$' ./docker
 	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 30m -v -run 'TestClassOnPodman$$' ./hub
 
-## bench: everything measured side by side in one run -> build/bench/report.md, report.json, charts (about 10 min)
+## bench: everything measured side by side in one run -> build/bench/report.md, report.json, charts (about 15 min)
 bench: setup
 	$(ROOT)/tools/bench/run.sh
 

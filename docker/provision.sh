@@ -177,7 +177,8 @@ step_deps() {
   # the kernel spec in .venv/share/jupyter with go.work -> $DESCENT_HOME.
   # No pip cache in the image layer (a test may pass its own PIP_CACHE_DIR).
   if [[ -z "${PIP_CACHE_DIR:-}" ]]; then export PIP_NO_CACHE_DIR=1; fi
-  bash tools/setup.sh
+  # The kernel spec fixes the kernel's GOFLAGS and GOPROXY: the container's.
+  DESCENT_KERNEL_GOFLAGS=-mod=readonly DESCENT_KERNEL_GOPROXY=off bash tools/setup.sh
   say "deps: go mod download"
   go mod download
   say "deps: ready (GOMODCACHE=$(go env GOMODCACHE))"

@@ -72,17 +72,39 @@ fi
 # --- 4. the kernel spec, inside .venv --------------------------------------
 export JUPYTER_DATA_DIR="$root/.venv/share/jupyter"
 spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
-want="$root|$tools"
+# The kernel's Go environment (issue 21; bench/cells measures both):
+# - GOFLAGS gains -ldflags=-s: cells link without symbol table and DWARF.
+#   A cell's program runs once and is thrown away, and a chart cell links
+#   in about half the CPU time (panics still name main.go:line, which GoNB
+#   maps to the cell).
+# - GOPROXY asks the module cache first (a file:// proxy): GoNB runs `go
+#   get` before every cell, which asks the proxy for the latest version of
+#   every module the cell imports: half a second of waiting on the network
+#   per chart cell, 0.1 s per empty one. A module the cache lacks still
+#   comes from the proxies after it, as before (after any error of the
+#   cache: "|"); GOPROXY=off stays off.
+# Both start from `go env` here, or from DESCENT_KERNEL_GOFLAGS and
+# DESCENT_KERNEL_GOPROXY when set (docker/provision.sh passes the
+# container's offline settings, which setup itself cannot run with).
+cellflags=${DESCENT_KERNEL_GOFLAGS-$(go env GOFLAGS)}
+cellflags="${cellflags:+$cellflags }-ldflags=-s"
+cellproxy=${DESCENT_KERNEL_GOPROXY:-$(go env GOPROXY)}
+if [[ "$cellproxy" != off ]]; then
+  cellproxy="file://$(go env GOMODCACHE)/cache/download|$cellproxy"
+fi
+want="$root|$tools|$cellflags|$cellproxy"
 if [[ "$(cat "$JUPYTER_DATA_DIR/kernels/gonb/.stamp" 2>/dev/null)" != "$want" || ! -f "$spec" ]]; then
   say "installing the gonb kernel spec into .venv/share/jupyter (go.work -> $root)"
   PATH="$root/.tools/bin:$root/.venv/bin:$PATH" .tools/bin/gonb --install --force_deps --go_work="$root" >/dev/null 2>&1 \
     || PATH="$root/.tools/bin:$root/.venv/bin:$PATH" .tools/bin/gonb --install --force_deps --go_work="$root"
   # The kernel finds goimports through PATH; put the project's tools first.
-  .venv/bin/python - "$spec" "$root/.tools/bin" <<'PY'
+  .venv/bin/python - "$spec" "$root/.tools/bin" "$cellflags" "$cellproxy" <<'PY'
 import json, sys
-path, tools = sys.argv[1], sys.argv[2]
+path, tools, goflags, goproxy = sys.argv[1:5]
 spec = json.load(open(path))
 spec.setdefault("env", {})["PATH"] = tools + ":${PATH}"
+spec["env"]["GOFLAGS"] = goflags
+spec["env"]["GOPROXY"] = goproxy
 spec["display_name"] = "Go (gonb)"
 json.dump(spec, open(path, "w"), indent=1)
 PY

@@ -145,6 +145,8 @@ type Report struct {
 	Total      int               `json:"lbfgs_problems"`
 	TestCross  string            `json:"comparison_test_crosscheck"`
 	Notebooks  *Notebooks        `json:"notebooks,omitempty"`
+	Cells      *Cells            `json:"cells,omitempty"`
+	Hub        *Hub              `json:"hub,omitempty"`
 	Targets    []Target          `json:"targets"`
 	AdamPprof  string            `json:"adam_pprof_top,omitempty"`
 	Unmeasured []string          `json:"skipped,omitempty"`
@@ -458,6 +460,20 @@ func Load(raw string) (*Report, error) {
 		rep.Notebooks = nb
 	} else {
 		rep.Unmeasured = append(rep.Unmeasured, "notebooks: "+err.Error())
+	}
+	if c, err := LoadCells(raw); err == nil {
+		rep.Cells = c
+	} else {
+		rep.Unmeasured = append(rep.Unmeasured, "cells through the kernel: "+err.Error())
+	}
+	if h, err := LoadHub(raw); err == nil {
+		rep.Hub = h
+	} else {
+		reason := err.Error()
+		if s := rep.Meta["hub_status"]; s != "" {
+			reason = s
+		}
+		rep.Unmeasured = append(rep.Unmeasured, "hub: "+reason)
 	}
 	if b, err := os.ReadFile(filepath.Join(raw, "adam-pprof.txt")); err == nil {
 		rep.AdamPprof = strings.TrimSpace(string(b))

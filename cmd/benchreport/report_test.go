@@ -135,6 +135,8 @@ func TestLoadComputesRatiosAndTargets(t *testing.T) {
 		"L-BFGS evaluations":  "missed", // 1 of 2 is not most
 		"Factorisation slope": "met",
 		"Warm course run":     "missed", // 200.5 s
+		"Chart cell":          "missed", // 1.5 s vs 0.6 s: 2.5×
+		"Hub CPU per cell":    "met",    // 6 s over 20 cells
 	}
 	for _, tg := range rep.Targets {
 		if w, ok := want[tg.Name]; !ok || tg.Status != w {
@@ -149,13 +151,20 @@ func TestLoadComputesRatiosAndTargets(t *testing.T) {
 		t.Errorf("targets not reported: %v", want)
 	}
 
+	if c := rep.Cells; c == nil || len(c.Kinds) != 3 || !near(c.Kinds[2].WallVsEmpty, 2.5) || !near(c.Kinds[2].CPUVsEmpty, 2) || c.GOFLAGS != "-ldflags=-s" {
+		t.Errorf("cells %+v", rep.Cells)
+	}
+	if h := rep.Hub; h == nil || !near(h.CPUPerCell, 0.3) || h.PeakStudentMiB != 410 {
+		t.Errorf("hub %+v", rep.Hub)
+	}
 	md := Markdown(rep)
-	for _, s := range []string{"| Adam | 1e+07 | 56 | 5.600 | 10.00 | 5.600 | 1.00× | 28.00 | 5.00× | 0 |", "Cholesky **3.00**", "**1 of 2**", "| warm | 3 | 2.0 s | 9.2 s |"} {
+	for _, s := range []string{"| chart | 1.20 s | 1.50 s | 2.50× | 0.90 s | 1.00 s | 2.00× | 0.02 s | 0.30 s | 1.00 s | 0.03 s |", "**0.30 CPU-seconds per cell**", "| 07-training-a-network.ipynb | 2 of 3 | 3.0 s | 2.4 s | 1.20 s | 0.3 s | 1.0 s | 1.5 s | failed at cell 2: ERROR: failed to run \"go build\" |", "| Adam | 1e+07 | 56 | 5.600 | 10.00 | 5.600 | 1.00× | 28.00 | 5.00× | 0 |", "Cholesky **3.00**", "**1 of 2**", "| warm | 3 | 2.0 s | 9.2 s |"} {
 		if !strings.Contains(md, s) {
 			t.Errorf("report.md lacks %q", s)
 		}
 	}
-	if sec := ReadmeSection(rep); !strings.Contains(sec, "## Benchmarks") || !strings.Contains(sec, "tools/bench/run.sh") {
+	if sec := ReadmeSection(rep); !strings.Contains(sec, "## Benchmarks") || !strings.Contains(sec, "tools/bench/run.sh") ||
+		!strings.Contains(sec, "target: warm ≤ 60 s") || !strings.Contains(sec, "| 2.50× |") || !strings.Contains(sec, "0.30 CPU-s per cell") {
 		t.Errorf("README section:\n%s", sec)
 	}
 	dir := t.TempDir()
@@ -181,7 +190,7 @@ func TestLoadComputesRatiosAndTargets(t *testing.T) {
 // with the limits alone (goals) — the rest is exercised by the report tests.
 func TestTargetsJSON(t *testing.T) {
 	specs := loadTargets()
-	for _, name := range []string{"Adam bandwidth", "Adam vs numpy", "Zero allocations", "L-BFGS evaluations", "Factorisation slope", "Warm course run"} {
+	for _, name := range []string{"Adam bandwidth", "Adam vs numpy", "Zero allocations", "L-BFGS evaluations", "Factorisation slope", "Warm course run", "Chart cell", "Hub CPU per cell"} {
 		sp, ok := specs[name]
 		if !ok {
 			t.Fatalf("targets.json has no %q", name)

@@ -170,11 +170,43 @@ func Targets(rep *Report) []Target {
 		d := map[string]any{"Warm": nb.WarmSeconds, "Cold": nb.ColdSeconds, "Failed": nb.Warm.Failed,
 			"CellSum": nb.CellsWarm.Sum, "Slowest": strings.Join(slow, ", ")}
 		t.Measured = sp.fill(sp.Measured, d)
-		t.Status = status(nb.WarmSeconds < sp.Limit && nb.Warm.Failed == 0)
+		t.Status = status(nb.WarmSeconds <= sp.Limit && nb.Warm.Failed == 0)
 		if nb.Warm.Failed > 0 {
 			t.Note = sp.fill(sp.Notes["failed"], d)
-		} else if nb.WarmSeconds >= sp.Limit {
+		} else if nb.WarmSeconds > sp.Limit {
 			t.Note = sp.fill(sp.Notes["slow"], d)
+		}
+	}
+	ts = append(ts, t)
+
+	sp = specs["Chart cell"]
+	t = sp.target(nil)
+	if c := rep.Cells; c != nil {
+		empty, ok1 := c.Kind("empty")
+		chart, ok2 := c.Kind("chart")
+		if ok1 && ok2 {
+			d := map[string]any{"Chart": chart.WallMedian, "Empty": empty.WallMedian, "Ratio": chart.WallVsEmpty,
+				"CPURatio": chart.CPUVsEmpty, "ChartCPU": chart.CPUMedian, "EmptyCPU": empty.CPUMedian,
+				"ChartBuild": chart.Phases["go build"], "EmptyBuild": empty.Phases["go build"],
+				"ChartGet": chart.Phases["go get"], "EmptyGet": empty.Phases["go get"]}
+			t.Measured = sp.fill(sp.Measured, d)
+			t.Status = status(chart.WallVsEmpty <= sp.Limit)
+			if t.Status == "missed" {
+				t.Note = sp.fill(sp.Notes["missed"], d)
+			}
+		}
+	}
+	ts = append(ts, t)
+
+	sp = specs["Hub CPU per cell"]
+	t = sp.target(nil)
+	if h := rep.Hub; h != nil {
+		d := map[string]any{"PerCell": h.CPUPerCell, "Students": h.Students, "Notebook": h.Notebook,
+			"Cells": h.CodeCells, "PeakMiB": h.PeakStudentMiB}
+		t.Measured = sp.fill(sp.Measured, d)
+		t.Status = status(h.CPUPerCell <= sp.Limit)
+		if t.Status == "missed" {
+			t.Note = sp.fill(sp.Notes["missed"], d)
 		}
 	}
 	ts = append(ts, t)

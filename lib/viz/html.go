@@ -1,8 +1,6 @@
 package viz
 
 import (
-	"bytes"
-	"compress/gzip"
 	_ "embed" // the pinned echarts bundle
 	"encoding/base64"
 	"fmt"
@@ -29,8 +27,15 @@ const (
 // EChartsSHA256 is the SHA-256 of assets/echarts.min.js.
 const EChartsSHA256 = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
 
-//go:embed assets/echarts.min.js
-var echartsJS []byte
+// echartsGzip is assets/echarts.min.js gzip-compressed (assets/
+// echarts.min.js.gz, made once with compress/gzip at BestCompression; run
+// go test -run EChartsGzip -update to remake it). It is embedded
+// compressed so that a cell program neither carries the 1 MB file nor
+// spends ~0.1 CPU-second compressing it for its first chart, and so that
+// the loader's bytes do not depend on the Go version's compressor.
+//
+//go:embed assets/echarts.min.js.gz
+var echartsGzip []byte
 
 // EChartsLoader returns a <script> element that defines window.echarts
 // from the embedded bundle, unless the page already has it. The bundle
@@ -43,17 +48,13 @@ var echartsJS []byte
 func EChartsLoader() string { return loader() }
 
 var loader = sync.OnceValue(func() string {
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression) // valid level: no error
-	zw.Write(echartsJS)
-	zw.Close()
 	var b strings.Builder
 	b.WriteString(`<script ` + LoaderAttr + `="` + EChartsVersion + `">(function(){` +
 		`if(window.echarts||window.__descentEChartsLoading)return;` +
 		`if(typeof DecompressionStream==="undefined"){console.warn("descent/viz: this browser cannot unpack echarts; showing static pictures");return;}` +
 		`window.__descentEChartsLoading=true;` +
 		`var s=atob("`)
-	b.WriteString(base64.StdEncoding.EncodeToString(gz.Bytes()))
+	b.WriteString(base64.StdEncoding.EncodeToString(echartsGzip))
 	b.WriteString(`"),u=new Uint8Array(s.length);for(var i=0;i<s.length;i++)u[i]=s.charCodeAt(i);` +
 		`new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(function(src){` +
 		`(new Function("define","module","exports",src+"\n//# sourceURL=echarts-` + EChartsVersion + `.min.js"))(undefined,undefined,undefined);` +

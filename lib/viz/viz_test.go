@@ -2,11 +2,13 @@ package viz
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -17,9 +19,45 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 func TestEChartsChecksum(t *testing.T) {
-	sum := sha256.Sum256(echartsJS)
+	js, err := os.ReadFile(filepath.Join("assets", "echarts.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(js)
 	if got := hex.EncodeToString(sum[:]); got != EChartsSHA256 {
-		t.Fatalf("embedded echarts sha256 = %s, want %s (assets/README.md)", got, EChartsSHA256)
+		t.Fatalf("assets/echarts.min.js sha256 = %s, want %s (assets/README.md)", got, EChartsSHA256)
+	}
+}
+
+// TestEChartsGzip checks that the embedded compressed bundle is exactly
+// assets/echarts.min.js; with -update it remakes assets/echarts.min.js.gz.
+func TestEChartsGzip(t *testing.T) {
+	js, err := os.ReadFile(filepath.Join("assets", "echarts.min.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *update {
+		var gz bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+		zw.Write(js)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("assets", "echarts.min.js.gz"), gz.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Skip("rewrote assets/echarts.min.js.gz; rebuild and rerun to check the embedded copy")
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(echartsGzip))
+	if err != nil {
+		t.Fatalf("embedded echarts.min.js.gz: %v", err)
+	}
+	got, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("embedded echarts.min.js.gz: %v", err)
+	}
+	if !bytes.Equal(got, js) {
+		t.Fatalf("embedded echarts.min.js.gz unpacks to %d bytes that differ from assets/echarts.min.js (%d bytes): run go test -run EChartsGzip -update", len(got), len(js))
 	}
 }
 

@@ -12,6 +12,9 @@
 #   BENCH_DENSE_TIME   -benchtime of the Newton benchmarks       (3x)
 #   BENCH_DENSE_MAX    largest n for the dense methods in compare (1000)
 #   BENCH_NOTEBOOKS=0  skip the notebook runs
+#   BENCH_CELL_ROUNDS  rounds of bench/cells/cells.py             (7; 0 skips it)
+#   BENCH_HUB=0        skip the JupyterHub test (a few minutes)
+#   BENCH_HUB_NOTEBOOK the notebook the hub test's students run    (the test's default)
 #   BENCH_WORK, BENCH_ROUNDS, BENCH_MIN_SECONDS  numpy / scipy repetition knobs
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -119,6 +122,38 @@ if [ "${BENCH_NOTEBOOKS:-1}" != 0 ]; then
     meta "nb_${run}_wall" "$(echo "$t1 - $t0" | bc)"
     cat "$RAW/nb-$run.txt" >&2
   done
+fi
+
+# 5. Kinds of cell side by side through the real kernel (warm build cache):
+#    empty, optimizer, chart, heat map, table, the first chart of a session;
+#    then every notebook cell by cell (building vs running).
+CELL_ROUNDS="${BENCH_CELL_ROUNDS:-7}"
+if [ "$CELL_ROUNDS" != 0 ]; then
+  NB_ARGS=()
+  if [ "${BENCH_NOTEBOOKS:-1}" != 0 ]; then
+    for nb in notebooks/*.ipynb; do NB_ARGS+=(--notebook "$nb"); done
+  fi
+  say "cells through the kernel: bench/cells/cells.py --rounds $CELL_ROUNDS ${NB_ARGS[*]}"
+  if ! .venv/bin/python bench/cells/cells.py --root "$ROOT" --rounds "$CELL_ROUNDS" "${NB_ARGS[@]}" > "$RAW/cells.json" 2> "$RAW/cells.log"; then
+    tail -5 "$RAW/cells.log" >&2
+    rm -f "$RAW/cells.json"
+  fi
+fi
+
+# 6. A class on one JupyterHub: CPU-seconds per cell and memory per student.
+if [ "${BENCH_HUB:-1}" != 0 ]; then
+  say "JupyterHub test (go test ./hub, students running ${BENCH_HUB_NOTEBOOK:-notebooks/00-getting-started.ipynb} at once)"
+  if DESCENT_SLOW=1 DESCENT_HUB_REPORT="$RAW/hub.json" DESCENT_HUB_NOTEBOOK="${BENCH_HUB_NOTEBOOK:-}" \
+      go test -count=1 -timeout 30m -run '^TestClassOnOneHub$' -v ./hub > "$RAW/hub.txt" 2>&1; then
+    if [ ! -f "$RAW/hub.json" ]; then
+      meta hub_status "skipped: $(grep -m1 -o 'missing: .*' "$RAW/hub.txt" || echo 'the test wrote no report (see raw/hub.txt)')"
+    fi
+  else
+    meta hub_status "failed (see raw/hub.txt)"
+    rm -f "$RAW/hub.json"
+  fi
+else
+  meta hub_status "skipped: BENCH_HUB=0"
 fi
 
 meta load_end "$(load)"

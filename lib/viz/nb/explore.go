@@ -11,7 +11,6 @@ import (
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
 	"github.com/descentlab/descent/lib/viz"
-	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
@@ -75,7 +74,7 @@ func DisplayExplore(name string, opts ...ExploreOption) error {
 	if err != nil {
 		return fmt.Errorf("nb: %w", err)
 	}
-	if !gonbui.IsNotebook {
+	if !inNotebook {
 		return nil
 	}
 	var b strings.Builder
@@ -98,12 +97,14 @@ func DisplayExplore(name string, opts ...ExploreOption) error {
 		}
 	}
 	b.WriteString(frag)
-	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+	err = send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 		protocol.MIMETextHTML:  b.String(),
 		protocol.MIMETextPlain: "explorable: " + name,
 	}})
-	gonbui.Sync() // see Display
-	if err := gonbui.Error(); err != nil {
+	if err == nil {
+		err = syncGoNB() // see Display
+	}
+	if err != nil {
 		return fmt.Errorf("nb: showing explorable %q: %w", name, err)
 	}
 	if echarts {

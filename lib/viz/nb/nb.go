@@ -18,7 +18,9 @@
 //
 // Outside a notebook (go test, go run) nothing is displayed: Display
 // still renders, so it still reports bad data, and Progress is silent.
-// This is the only package of the project that imports gonbui.
+// This is the only package of the project that talks to GoNB; it speaks
+// GoNB's display protocol itself (gonb.go) rather than importing gonbui,
+// whose dependencies would be linked into every cell.
 package nb
 
 import (
@@ -29,7 +31,6 @@ import (
 	"sync"
 
 	"github.com/descentlab/descent/lib/viz"
-	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
@@ -63,19 +64,18 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 	if err != nil {
 		return err
 	}
-	if !gonbui.IsNotebook {
+	if !inNotebook {
 		return nil
 	}
-	gonbui.SendData(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
+	err = send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
 		protocol.MIMETextHTML:  frag,
 		protocol.MIMETextPlain: "chart: " + viz.ID(c),
 	}})
-	// Wait until GoNB has the output: the cell program usually exits
-	// right after, and GoNB closes its end of the pipe when it does,
-	// dropping a large message (the first chart, with the bundle) that
-	// it has not finished reading.
-	gonbui.Sync()
-	if err := gonbui.Error(); err != nil {
+	if err == nil {
+		// Wait until GoNB has the output (see syncGoNB).
+		err = syncGoNB()
+	}
+	if err != nil {
 		return fmt.Errorf("nb: showing chart %q: %w", viz.ID(c), err)
 	}
 	if loader {

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/descentlab/descent/lib/optim"
-	"github.com/janpfeifer/gonb/gonbui"
+	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // Progress is a bar updated in place in the cell's output while a long
@@ -70,7 +70,7 @@ func recordStatus(r optim.Record) string {
 func (p *Progress) Done(status string) { p.show(p.total, status, true) }
 
 func (p *Progress) show(done int, status string, force bool) {
-	if !gonbui.IsNotebook {
+	if !inNotebook {
 		return
 	}
 	now := time.Now()
@@ -82,9 +82,12 @@ func (p *Progress) show(done int, status string, force bool) {
 	if force && done == p.total {
 		elapsed = -1
 	}
-	gonbui.UpdateHTML(p.id, progressHTML(p.label, done, p.total, status, elapsed))
-	if force {
-		gonbui.Sync() // the final state must reach GoNB before the cell ends
+	// A bar is decoration: if GoNB cannot be reached, the run goes on
+	// and the next chart reports the error.
+	err := send(&protocol.DisplayData{DisplayID: p.id,
+		Data: map[protocol.MIMEType]any{protocol.MIMETextHTML: progressHTML(p.label, done, p.total, status, elapsed)}})
+	if err == nil && force {
+		_ = syncGoNB() // the final state must reach GoNB before the cell ends
 	}
 }
 
