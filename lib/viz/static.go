@@ -346,7 +346,7 @@ var (
 // dropped, line breaks and tabs folded to spaces. The picture is the same
 // to the eye and about a third smaller. Cost O(len(svg)).
 func compactSVG(svg []byte) []byte {
-	svg = svgNumber.ReplaceAllFunc(svg, func(n []byte) []byte {
+	round := func(n []byte) []byte {
 		v, err := strconv.ParseFloat(string(n), 64)
 		if err != nil {
 			return n
@@ -356,7 +356,26 @@ func compactSVG(svg []byte) []byte {
 			return []byte("0")
 		}
 		return out
-	})
+	}
+	// Only inside tags: text between them (titles, legend entries, tick
+	// labels such as "0.01" or "γ = 0.99") is what the reader reads.
+	out := make([]byte, 0, len(svg))
+	for len(svg) > 0 {
+		i := bytes.IndexByte(svg, '<')
+		if i < 0 {
+			out = append(out, svg...)
+			break
+		}
+		out = append(out, svg[:i]...)
+		j := bytes.IndexByte(svg[i:], '>')
+		if j < 0 {
+			out = append(out, svg[i:]...)
+			break
+		}
+		out = append(out, svgNumber.ReplaceAllFunc(svg[i:i+j+1], round)...)
+		svg = svg[i+j+1:]
+	}
+	svg = out
 	svg = svgDefault.ReplaceAll(svg, nil)
 	svg = bytes.ReplaceAll(svg, []byte("\n\t"), []byte(" "))
 	svg = bytes.ReplaceAll(svg, []byte("\t"), []byte(" "))

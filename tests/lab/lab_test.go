@@ -637,12 +637,16 @@ func reopened(t *testing.T, browser context.Context, s *Server, nb, shots string
 		}
 	}
 	screenshot(t, p, shot)
-	var inert []string // explorables whose script ran, or whose controls show
+	// Explorables whose script ran (runs counted, or a canvas drawn), or
+	// whose controls show. Lab's sanitizer drops data-runs from untrusted
+	// output (and renames id to data-jupyter-id): a missing count is none.
+	var live []string
 	if err := chromedp.Run(p.ctx, chromedp.Evaluate(`Array.from(document.querySelectorAll('.`+web.Class+`')).filter(b => `+
-		`b.getAttribute('data-runs') !== '0' || getComputedStyle(b.querySelector('.descent-explore-controls')).display !== 'none').map(b => b.id)`, &inert)); err != nil {
+		`+(b.getAttribute('data-runs') || 0) > 0 || b.querySelector('canvas') || `+
+		`getComputedStyle(b.querySelector('.descent-explore-controls')).display !== 'none').map(b => b.id || b.getAttribute('data-jupyter-id'))`, &live)); err != nil {
 		t.Fatal(err)
 	}
-	for _, id := range inert {
+	for _, id := range live {
 		t.Errorf("%s: explorable %s ran in an untrusted notebook", nb, id)
 	}
 	for _, e := range p.problems() {
