@@ -687,8 +687,10 @@ func explorables(t *testing.T, p *page, nb, shots string) {
 		if i == 0 {
 			var png []byte
 			file := filepath.Join(shots, "lab-live-"+base(nb)+"-explorable.png")
-			if err := chromedp.Run(p.ctx, chromedp.ScrollIntoView(sel, chromedp.ByQuery), chromedp.Sleep(500*time.Millisecond),
-				chromedp.Screenshot(sel, &png, chromedp.ByQuery)); err == nil && os.WriteFile(file, png, 0o644) == nil {
+			// The viewport, scrolled to the explorable: an element screenshot
+			// inside Lab's scrolled notebook panel came out blank.
+			if err := chromedp.Run(p.ctx, chromedp.Evaluate(`document.querySelector(`+strconvQuote(sel)+`).scrollIntoView({block: "start"})`, nil),
+				chromedp.Sleep(time.Second), chromedp.CaptureScreenshot(&png)); err == nil && os.WriteFile(file, png, 0o644) == nil {
 				t.Logf("screenshot %s", file)
 			}
 		}
