@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -188,23 +187,10 @@ func TestJupyterGuard(t *testing.T) {
 		cmd := exec.Command(jupyter, append([]string{"lab", "--no-browser", "--ip=127.0.0.1"}, allowRoot...)...)
 		cmd.Env = append(append([]string(nil), env...), "JUPYTER_TOKEN=a-token", fmt.Sprintf("JUPYTER_PORT=%d", port))
 		cmd.Dir = dir
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 		var log strings.Builder
 		cmd.Stdout, cmd.Stderr = &log, &log
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		defer func() {
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-			select {
-			case <-done:
-			case <-time.After(15 * time.Second):
-				syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-				<-done
-			}
-		}()
+		done, stop := startGroup(t, cmd, 15*time.Second)
+		defer stop()
 		url := fmt.Sprintf("http://127.0.0.1:%d/api/contents", port)
 		deadline := time.Now().Add(3 * time.Minute)
 		for {

@@ -243,22 +243,11 @@ func TestServerThroughEntrypoint(t *testing.T) {
 	cmd := exec.Command("bash", append([]string{filepath.Join(root, "docker", "entrypoint.sh")}, flags...)...)
 	cmd.Env = append(env, "JUPYTER_TOKEN=", fmt.Sprintf("JUPYTER_PORT=%d", port))
 	cmd.Dir = dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	logR, logW := io.Pipe()
 	cmd.Stdout, cmd.Stderr = logW, logW
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { cmd.Wait(); close(done) }()
+	done, stop := startGroup(t, cmd, 10*time.Second)
 	defer func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
+		stop()
 		logW.Close()
 	}()
 	var log strings.Builder
@@ -694,4 +683,26 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// startGroup starts cmd in a process group of its own. done closes when it
+// has exited; stop ends the whole group (SIGTERM, then SIGKILL after grace)
+// and waits for it.
+func startGroup(t *testing.T, cmd *exec.Cmd, grace time.Duration) (done <-chan struct{}, stop func()) {
+	t.Helper()
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	return exited, func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(grace):
+			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+			<-exited
+		}
+	}
 }
