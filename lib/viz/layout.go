@@ -216,6 +216,9 @@ func tickLabel(v float64, log bool) string {
 	}
 	a := math.Abs(v)
 	e := math.Floor(math.Log10(a))
+	if a/math.Pow(10, e) >= 10-1e-9 { // Log10(1e15) is 14.999…: 10¹⁵, not 10×10¹⁴
+		e++
+	}
 	if log {
 		if m := v / math.Pow(10, e); math.Abs(m-1) < 1e-9 {
 			if e >= 0 && e <= 3 {

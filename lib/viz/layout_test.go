@@ -177,7 +177,7 @@ func TestTickLabel(t *testing.T) {
 	}{
 		{1e-6, true, "10⁻⁶"}, {1, true, "1"}, {1000, true, "1000"}, {1e4, true, "10⁴"}, {1e300, true, "10³⁰⁰"},
 		{3e-6, true, "3×10⁻⁶"}, {0, false, "0"}, {0.25, false, "0.25"}, {12345, false, "12340"},
-		{1e9, false, "1×10⁹"}, {7.2e9, false, "7.2×10⁹"}, {-2e-5, false, "-2×10⁻⁵"}, {99999.4, false, "100000"},
+		{1e9, false, "1×10⁹"}, {1e15, true, "10¹⁵"}, {1e15, false, "1×10¹⁵"}, {7.2e9, false, "7.2×10⁹"}, {-2e-5, false, "-2×10⁻⁵"}, {99999.4, false, "100000"},
 	} {
 		if got := tickLabel(c.v, c.log); got != c.want {
 			t.Errorf("tickLabel(%g, %v) = %q, want %q", c.v, c.log, got, c.want)
