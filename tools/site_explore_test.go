@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,19 +34,10 @@ func explorableNotebook(title, asset string) []byte {
 			"outputs": []any{map[string]any{"output_type": "display_data", "metadata": map[string]any{},
 				"data": map[string]any{"text/html": html, "text/plain": "explorable: momentum"}}}}
 	}
-	nb := map[string]any{
-		"nbformat": 4, "nbformat_minor": 5,
-		"metadata": map[string]any{
-			"kernelspec":    map[string]any{"display_name": "Go (gonb)", "language": "go", "name": "gonb"},
-			"language_info": map[string]any{"name": "go", "pygments_lexer": "", "file_extension": ".go", "mimetype": "text/x-go"},
-		},
-		"cells": []any{
-			map[string]any{"cell_type": "markdown", "id": "m", "metadata": map[string]any{}, "source": "# " + title + "\n"},
-			cell("c1", first+box("a")), cell("c2", box("b")),
-		},
-	}
-	b, _ := json.Marshal(nb)
-	return b
+	return gonbNotebook(
+		map[string]any{"cell_type": "markdown", "id": "m", "metadata": map[string]any{}, "source": "# " + title + "\n"},
+		cell("c1", first+box("a")), cell("c2", box("b")),
+	)
 }
 
 // TestSiteExplorables: the builder moves an explorable module's asset out of

@@ -32,17 +32,23 @@ func python(t *testing.T) string {
 
 // notebook returns an executed notebook whose first heading is title.
 func notebook(title string) []byte {
+	return gonbNotebook(
+		map[string]any{"cell_type": "markdown", "id": "m", "metadata": map[string]any{}, "source": "# " + title + "\n\nThe loss $f(x) = x^2$ has its minimum at $x = 0$.\n"},
+		map[string]any{"cell_type": "code", "id": "c", "execution_count": 1, "metadata": map[string]any{}, "source": "%%\nfmt.Println(\"hi\")",
+			"outputs": []any{map[string]any{"output_type": "stream", "name": "stdout", "text": "hi\n"}}},
+	)
+}
+
+// gonbNotebook returns the JSON of a notebook of the gonb kernel (as GoNB
+// writes its metadata) holding cells.
+func gonbNotebook(cells ...any) []byte {
 	nb := map[string]any{
 		"nbformat": 4, "nbformat_minor": 5,
 		"metadata": map[string]any{
 			"kernelspec":    map[string]any{"display_name": "Go (gonb)", "language": "go", "name": "gonb"},
 			"language_info": map[string]any{"name": "go", "pygments_lexer": "", "file_extension": ".go", "mimetype": "text/x-go"},
 		},
-		"cells": []any{
-			map[string]any{"cell_type": "markdown", "id": "m", "metadata": map[string]any{}, "source": "# " + title + "\n\nThe loss $f(x) = x^2$ has its minimum at $x = 0$.\n"},
-			map[string]any{"cell_type": "code", "id": "c", "execution_count": 1, "metadata": map[string]any{}, "source": "%%\nfmt.Println(\"hi\")",
-				"outputs": []any{map[string]any{"output_type": "stream", "name": "stdout", "text": "hi\n"}}},
-		},
+		"cells": cells,
 	}
 	b, _ := json.Marshal(nb)
 	return b
