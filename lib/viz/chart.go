@@ -2,9 +2,7 @@ package viz
 
 import (
 	"fmt"
-	"hash/fnv"
 	"math"
-	"strings"
 )
 
 // Chart is a description of a figure that every renderer draws: a *Plot
@@ -13,58 +11,19 @@ import (
 // SVG, PNG, Options (echarts JSON) or HTML, or show it in a notebook
 // with lib/viz/nb.
 type Chart interface {
-	// chart is unexported so that the renderers know every kind.
-	chart() (title string, width, height int)
+	// isChart is unexported so that the renderers know every kind.
+	isChart()
 }
+
+func (*Plot) isChart()     {}
+func (*HeatMaps) isChart() {}
+func (*Table) isChart()    {}
 
 // Default size of a chart in CSS pixels.
 const (
 	DefaultWidth  = 640
 	DefaultHeight = 400
 )
-
-// ID returns the chart's fixed identifier: a slug of its title and a
-// hash of its content, so that re-running a notebook gives the same
-// bytes and two different charts never share an id. Cost: one render
-// of the echarts options.
-func ID(c Chart) string {
-	title, _, _ := c.chart()
-	h := fnv.New32a()
-	b, err := Options(c)
-	if t, ok := c.(*Table); ok {
-		var s string
-		s, err = t.html()
-		b = []byte(s)
-	}
-	if err != nil {
-		h.Write([]byte(err.Error()))
-	}
-	h.Write(b)
-	return fmt.Sprintf("viz-%s-%08x", slug(title), h.Sum32())
-}
-
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 40 {
-			break
-		}
-	}
-	out := strings.TrimSuffix(b.String(), "-")
-	if out == "" {
-		return "chart"
-	}
-	return out
-}
 
 // Kind says how a Series is drawn.
 type Kind int
@@ -143,6 +102,9 @@ type Plot struct {
 
 	err      error // bad input seen by a constructor, reported when drawn
 	contours []contourSpec
+	// gridSource answers for contour functions left in another process
+	// (see ContoursFrom).
+	gridSource func(i int, xs, ys []float64) ([][]float64, error)
 }
 
 func (p *Plot) chart() (string, int, int) {

@@ -15,6 +15,25 @@ const DefaultLevels = 12
 // contourSeries evaluates f on an n×n grid over box and returns one
 // ContourKind series per level, polylines separated by NaN.
 func contourSeries(f func(x, y float64) float64, box [4]float64, n int, levels []float64) []Series {
+	s, _ := contourSeriesOf(func(xs, ys []float64) ([][]float64, error) { return evalGrid(f, xs, ys), nil }, box, n, levels)
+	return s
+}
+
+// evalGrid returns z[j][i] = f(xs[i], ys[j]).
+func evalGrid(f func(x, y float64) float64, xs, ys []float64) [][]float64 {
+	z := make([][]float64, len(ys))
+	for j, y := range ys {
+		z[j] = make([]float64, len(xs))
+		for i, x := range xs {
+			z[j][i] = f(x, y)
+		}
+	}
+	return z
+}
+
+// contourSeriesOf is contourSeries with the function's values on the grid
+// given by grid, which returns z[j][i] = f(xs[i], ys[j]).
+func contourSeriesOf(grid func(xs, ys []float64) ([][]float64, error), box [4]float64, n int, levels []float64) ([]Series, error) {
 	if n <= 1 {
 		n = DefaultGrid
 	}
@@ -24,13 +43,19 @@ func contourSeries(f func(x, y float64) float64, box [4]float64, n int, levels [
 		xs[i] = box[0] + t*(box[1]-box[0])
 		ys[i] = box[2] + t*(box[3]-box[2])
 	}
-	z := make([][]float64, n)
+	z, err := grid(xs, ys)
+	if err != nil {
+		return nil, err
+	}
+	if len(z) != n {
+		return nil, fmt.Errorf("contour grid has %d rows, want %d", len(z), n)
+	}
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for j := range n {
-		z[j] = make([]float64, n)
-		for i := range n {
-			v := f(xs[i], ys[j])
-			z[j][i] = v
+	for _, row := range z {
+		if len(row) != n {
+			return nil, fmt.Errorf("contour grid row has %d values, want %d", len(row), n)
+		}
+		for _, v := range row {
 			if finite(v) {
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
@@ -47,7 +72,7 @@ func contourSeries(f func(x, y float64) float64, box [4]float64, n int, levels [
 		}
 		out = append(out, Series{Name: fmt.Sprintf("f = %.3g", l), Kind: ContourKind, X: x, Y: y, NoLegend: true})
 	}
-	return out
+	return out, nil
 }
 
 // autoLevels spaces k levels evenly in log(f − lo + 1) over (lo, hi).
@@ -173,3 +198,8 @@ func contourLines(xs, ys []float64, z [][]float64, l float64) (x, y []float64) {
 	}
 	return x, y
 }
+
+// finite reports whether v is neither NaN nor ±Inf.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+type pt struct{ x, y float64 }

@@ -1,31 +1,17 @@
+//go:build !descentcell
+
 package viz
 
 import (
 	_ "embed" // the pinned echarts bundle
 	"encoding/base64"
 	"fmt"
+	"hash/fnv"
 	"html"
 	"io"
 	"strings"
 	"sync"
 )
-
-// EChartsVersion is the version of the echarts copy embedded in this
-// package (assets/echarts.min.js, from the npm package echarts@5.6.0,
-// Apache-2.0; see assets/README.md for its checksum).
-const EChartsVersion = "5.6.0"
-
-// ChartClass is the class of the <div> that holds each chart in HTML
-// output, and LoaderAttr the attribute that marks the <script> carrying
-// echarts. A checker of executed notebooks or exported pages can count
-// them: a page with charts needs LoaderAttr exactly once.
-const (
-	ChartClass = "descent-viz"
-	LoaderAttr = "data-descent-echarts"
-)
-
-// EChartsSHA256 is the SHA-256 of assets/echarts.min.js.
-const EChartsSHA256 = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
 
 // echartsGzip is assets/echarts.min.js gzip-compressed (assets/
 // echarts.min.js.gz, made once with compress/gzip at BestCompression; run
@@ -63,25 +49,6 @@ var loader = sync.OnceValue(func() string {
 	return b.String()
 })
 
-// HTMLOption sets how HTML renders a chart.
-type HTMLOption func(*htmlConfig)
-
-type htmlConfig struct {
-	format     string
-	noScript   bool
-	withLoader bool
-}
-
-// StaticFormat chooses the picture embedded for readers without scripts:
-// "svg" (the default: sharp, small for line charts) or "png".
-func StaticFormat(format string) HTMLOption { return func(c *htmlConfig) { c.format = format } }
-
-// StaticOnly leaves out the interactive chart: the HTML is the picture alone.
-func StaticOnly() HTMLOption { return func(c *htmlConfig) { c.noScript = true } }
-
-// WithLoader puts EChartsLoader before the chart, for the first chart of a page.
-func WithLoader() HTMLOption { return func(c *htmlConfig) { c.withLoader = true } }
-
 // HTML returns an HTML fragment that shows c wherever it is read: a <div>
 // holding the static picture (an <img> with a data: URI, so that sanitizers
 // that drop scripts and inline SVG keep it), followed by a <script> that,
@@ -93,24 +60,24 @@ func WithLoader() HTMLOption { return func(c *htmlConfig) { c.withLoader = true 
 // The fragment is the same bytes for the same chart. Cost: one static and
 // one interactive render.
 func HTML(c Chart, opts ...HTMLOption) (string, error) {
-	cfg := htmlConfig{format: "svg"}
+	cfg := HTMLConfig{Format: "svg"}
 	for _, o := range opts {
 		o(&cfg)
 	}
 	if t, ok := c.(*Table); ok {
 		return t.html()
 	}
-	title, w, h := c.chart()
-	pic, err := staticBytes(c, cfg.format)
+	title, w, h := dims(c)
+	pic, err := staticBytes(c, cfg.Format)
 	if err != nil {
 		return "", err
 	}
 	mime := "image/svg+xml"
-	if cfg.format == "png" {
+	if cfg.Format == "png" {
 		mime = "image/png"
 	}
 	var b strings.Builder
-	if cfg.withLoader && !cfg.noScript {
+	if cfg.WithLoader && !cfg.NoScript {
 		b.WriteString(EChartsLoader())
 		b.WriteByte('\n')
 	}
@@ -119,7 +86,7 @@ func HTML(c Chart, opts ...HTMLOption) (string, error) {
 	fmt.Fprintf(&b, `<img alt="%s" width="%d" height="%d" style="max-width:100%%;height:auto;display:block" src="%s">`,
 		html.EscapeString(title), w, h, dataURI(mime, pic))
 	b.WriteString(`</div>`)
-	if cfg.noScript {
+	if cfg.NoScript {
 		return b.String(), nil
 	}
 	opt, err := Options(c)
@@ -180,22 +147,58 @@ func WritePage(w io.Writer, title string, charts ...Chart) error {
 	return err
 }
 
-// fmtJS defines formatters(opt), which replaces the formatter names that
-// JSON carries in place of functions: axis labels "descent:exp10" (a log
-// axis, drawn as log₁₀ values) and "descent:value", written as tickLabel
-// writes them (10ⁿ; plain digits between 1e-3 and 1e5, m×10ⁿ outside;
-// never thousands separators), and the tooltip "descent:point", which
-// shows a point's name and coordinates back on the data's scale.
-const fmtJS = `function sup(n){return String(n).replace(/[-0-9]/g,function(c){return "⁻⁰¹²³⁴⁵⁶⁷⁸⁹".charAt("-0123456789".indexOf(c));});}` +
-	`function num(v,log){if(v===0)return "0";var a=Math.abs(v),e=Math.floor(Math.log10(a)+1e-12),m;` +
-	`if(log){m=v/Math.pow(10,e);if(Math.abs(m-1)<1e-9){return e>=0&&e<=3?String(Math.round(v)):"10"+sup(e);}}` +
-	`if(a>=1e-3&&a<1e5)return String(+v.toPrecision(4));m=+(v/Math.pow(10,e)).toPrecision(3);` +
-	`return m+"×10"+sup(e);}` +
-	`function formatters(o){[].concat(o.xAxis||[],o.yAxis||[]).map(function(a){return a&&a.axisLabel;})` +
-	`.concat(o.visualMap?[o.visualMap]:[]).forEach(function(l){` +
-	`if(l&&typeof l.formatter==="string"&&l.formatter.indexOf("descent:")===0){var e=l.formatter==="descent:exp10";` +
-	`l.formatter=function(v){return e?num(Math.pow(10,+v),true):num(+v,false);};}});` +
-	`if(o.tooltip&&o.tooltip.formatter==="descent:point"){var lx=o.tooltip.logX,ly=o.tooltip.logY;` +
-	`o.tooltip.formatter=function(p){var d=p.value||p.data;if(!d||d.length<2)return p.seriesName;` +
-	`var x=lx?Math.pow(10,d[0]):d[0],y=ly?Math.pow(10,d[1]):d[1];` +
-	`return p.seriesName+"<br>"+num(x,false)+", "+num(y,false);};}return o;}`
+// ID returns the chart's fixed identifier: a slug of its title and a
+// hash of its content, so that re-running a notebook gives the same
+// bytes and two different charts never share an id. Cost: one render
+// of the echarts options.
+func ID(c Chart) string {
+	title, _, _ := dims(c)
+	h := fnv.New32a()
+	b, err := Options(c)
+	if t, ok := c.(*Table); ok {
+		var s string
+		s, err = t.html()
+		b = []byte(s)
+	}
+	if err != nil {
+		h.Write([]byte(err.Error()))
+	}
+	h.Write(b)
+	return fmt.Sprintf("viz-%s-%08x", slug(title), h.Sum32())
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if out == "" {
+		return "chart"
+	}
+	return out
+}
+
+// dims returns c's title and size in CSS pixels.
+func dims(c Chart) (title string, width, height int) {
+	switch c := c.(type) {
+	case *Plot:
+		return c.chart()
+	case *HeatMaps:
+		return c.chart()
+	case *Table:
+		return c.chart()
+	}
+	panic(fmt.Sprintf("viz: unknown chart type %T", c))
+}

@@ -1,3 +1,5 @@
+//go:build !descentcell
+
 package viz
 
 import (
@@ -5,8 +7,6 @@ import (
 	"math"
 	"slices"
 )
-
-type pt struct{ x, y float64 }
 
 // drawSeries is a Series checked and cleaned for drawing.
 type drawSeries struct {
@@ -33,8 +33,6 @@ type prepared struct {
 	// extent holds boxes that count in the drawn range (contours' boxes).
 	extent [][4]float64
 }
-
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // prepare checks p: it returns an error for mismatched lengths and for
 // values ≤ 0 on a log axis (naming the series), and drops non-finite
@@ -162,17 +160,19 @@ func (p *Plot) prepare() (*prepared, error) {
 		pr.equalize()
 	}
 	if len(p.contours) > 0 {
-		pr.addContours(p.contours)
+		if err := pr.addContours(p); err != nil {
+			return nil, fmt.Errorf("viz: plot %q: contours: %w", title, err)
+		}
 	}
 	return pr, nil
 }
 
 // addContours computes the contour lines of each spec over the view (its
 // box widened to the drawn range) and puts them under the other series.
-func (pr *prepared) addContours(specs []contourSpec) {
+func (pr *prepared) addContours(p *Plot) error {
 	x0, x1, y0, y1 := pr.bounds()
 	var lines []drawSeries
-	for _, c := range specs {
+	for k, c := range p.contours {
 		box := c.box
 		if pr.x.Min < pr.x.Max || pr.widenedX {
 			box[0], box[1] = x0, x1
@@ -180,7 +180,13 @@ func (pr *prepared) addContours(specs []contourSpec) {
 		if pr.y.Min < pr.y.Max || pr.widenedY {
 			box[2], box[3] = y0, y1
 		}
-		for _, s := range contourSeries(c.f, box, c.n, c.levels) {
+		series, err := contourSeriesOf(func(xs, ys []float64) ([][]float64, error) {
+			return p.contourGrid(k, xs, ys)
+		}, box, c.n, c.levels)
+		if err != nil {
+			return err
+		}
+		for _, s := range series {
 			ds := drawSeries{Series: s, dash: Solid}
 			ds.Color, ds.NoLegend = Gray, true
 			if ds.Color == "" {
@@ -209,6 +215,7 @@ func (pr *prepared) addContours(specs []contourSpec) {
 		}
 	}
 	pr.series = append(lines, pr.series...)
+	return nil
 }
 
 // xBounds and yBounds are the drawn range of each axis.

@@ -1,3 +1,5 @@
+//go:build !descentcell
+
 package viz
 
 import (
@@ -29,7 +31,7 @@ const PNGScale = 2
 // not embedded). The output is the same bytes for the same chart.
 // Cost: O(points) drawing operations.
 func SVG(w io.Writer, c Chart) error {
-	_, wpx, hpx := c.chart()
+	_, wpx, hpx := dims(c)
 	cv := vgsvg.NewWith(vgsvg.UseWH(pxToPt(wpx), pxToPt(hpx)))
 	if err := drawStatic(draw.New(cv), c); err != nil {
 		return err
@@ -41,7 +43,7 @@ func SVG(w io.Writer, c Chart) error {
 // PNG writes the static picture of c as PNG at PNGScale pixels per CSS
 // pixel. Cost: O(points + pixels).
 func PNG(w io.Writer, c Chart) error {
-	_, wpx, hpx := c.chart()
+	_, wpx, hpx := dims(c)
 	cv := vgimg.NewWith(vgimg.UseWH(pxToPt(wpx), pxToPt(hpx)), vgimg.UseDPI(96*PNGScale), vgimg.UseBackgroundColor(color.White))
 	if err := drawStatic(draw.New(cv), c); err != nil {
 		return err

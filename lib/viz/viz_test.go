@@ -1,3 +1,5 @@
+//go:build !descentcell
+
 package viz
 
 import (
@@ -66,7 +68,7 @@ func TestEChartsGzip(t *testing.T) {
 func TestGolden(t *testing.T) {
 	Default.Reset() // looks in first-drawn order, whatever ran before
 	for _, c := range sampleCharts() {
-		title, _, _ := c.chart()
+		title, _, _ := dims(c)
 		name := slug(title)
 		opt, err := Options(c)
 		if err != nil {

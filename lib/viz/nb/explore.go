@@ -3,36 +3,38 @@ package nb
 import (
 	"errors"
 	"fmt"
-	"html"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/descentlab/descent/lib/explore"
-	"github.com/descentlab/descent/lib/explore/web"
-	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/nb/internal/render"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
 // ExploreOption sets how Explore shows an explorable.
-type ExploreOption func(*web.Options)
+type ExploreOption func(*exploreOptions)
+
+type exploreOptions struct {
+	values explore.Values
+	data   explore.Data
+}
 
 // Start sets the value some controls open at, e.g.
 // nb.Start(explore.Values{"alpha": 0.05}); the others open at their defaults.
 func Start(v explore.Values) ExploreOption {
-	return func(o *web.Options) {
-		if o.Values == nil {
-			o.Values = explore.Values{}
+	return func(o *exploreOptions) {
+		if o.values == nil {
+			o.values = explore.Values{}
 		}
 		for k, x := range v {
-			o.Values[k] = x
+			o.values[k] = x
 		}
 	}
 }
 
 // WithData hands data to every run of the explorable, e.g. timings the
 // notebook measured: nb.WithData(explore.CostData(rows, 10)).
-func WithData(d explore.Data) ExploreOption { return func(o *web.Options) { o.Data = d } }
+func WithData(d explore.Data) ExploreOption { return func(o *exploreOptions) { o.data = d } }
 
 // Explore shows the explorable named name (see lib/explore: "momentum",
 // "schedule", …) in the cell's output: its controls, and charts that the
@@ -64,41 +66,29 @@ func DisplayExplore(name string, opts ...ExploreOption) error {
 	if e == nil {
 		return fmt.Errorf("nb: %w: %q (have %v)", explore.ErrUnknown, name, explore.Names())
 	}
-	var o web.Options
+	var o exploreOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
 	restoreLooks()
 	defer saveLooks()
-	frag, err := web.HTML(name, o)
+	req := render.Request{Explore: name, Values: o.values, Data: o.data}
+	// Outside a notebook the fragment is still drawn (it reports bad
+	// values), without the loaders.
+	req.Echarts = inNotebook && needLoader()
+	req.Module = inNotebook && needModule(e.Module)
+	out, err := draw(req, nil)
 	if err != nil {
 		return fmt.Errorf("nb: %w", err)
 	}
 	if !inNotebook {
 		return nil
 	}
-	var b strings.Builder
-	echarts := needLoader()
-	if echarts {
-		b.WriteString(viz.EChartsLoader())
-		b.WriteByte('\n')
+	if out.Warning != "" {
+		fmt.Fprintln(os.Stderr, out.Warning)
 	}
-	module := needModule(e.Module)
-	if module {
-		a, err := assetOf(e.Module)
-		if err != nil {
-			module = false
-			fmt.Fprintf(os.Stderr, "nb: the explorable %s is shown as a picture: %v\n", name, err)
-			frag += fmt.Sprintf("\n<p><em>Not interactive here: the WebAssembly module could not be built (%s).</em></p>",
-				html.EscapeString(err.Error()))
-		} else {
-			b.WriteString(a.Loader())
-			b.WriteByte('\n')
-		}
-	}
-	b.WriteString(frag)
 	err = send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
-		protocol.MIMETextHTML:  b.String(),
+		protocol.MIMETextHTML:  out.HTML,
 		protocol.MIMETextPlain: "explorable: " + name,
 	}})
 	if err == nil {
@@ -107,22 +97,13 @@ func DisplayExplore(name string, opts ...ExploreOption) error {
 	if err != nil {
 		return fmt.Errorf("nb: showing explorable %q: %w", name, err)
 	}
-	if echarts {
+	if req.Echarts {
 		markLoaded()
 	}
-	if module {
+	if out.Module {
 		markModule(e.Module)
 	}
 	return nil
-}
-
-// assetOf builds (or reads from the cache) the asset of a module.
-func assetOf(module string) (*web.Asset, error) {
-	root, err := web.Root()
-	if err != nil {
-		return nil, err
-	}
-	return web.Build(root, module)
 }
 
 var modulesSent = map[string]bool{} // by this process; guarded by mu

@@ -31,6 +31,7 @@ import (
 	"sync"
 
 	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/nb/internal/render"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
@@ -53,14 +54,22 @@ func Show(c viz.Chart, opts ...viz.HTMLOption) {
 // Cost: one static and one interactive render (milliseconds for a few
 // thousand points).
 func Display(c viz.Chart, opts ...viz.HTMLOption) error {
-	all := append(append([]viz.HTMLOption(nil), Defaults...), opts...)
+	cfg := viz.ConfigOf(append(append([]viz.HTMLOption(nil), Defaults...), opts...)...)
 	restoreLooks()
 	defer saveLooks()
 	loader := wantsLoader(c)
 	if loader {
-		all = append(all, viz.WithLoader())
+		cfg.WithLoader = true
 	}
-	frag, err := viz.HTML(c, all...)
+	req := render.ChartRequest(c, cfg)
+	if req.Chart() == nil {
+		return fmt.Errorf("nb: nothing to show: %T(%v)", c, c)
+	}
+	var grid render.GridFunc
+	if p, ok := c.(*viz.Plot); ok {
+		grid = p.ContourGrid
+	}
+	out, err := draw(req, grid)
 	if err != nil {
 		return err
 	}
@@ -68,15 +77,15 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 		return nil
 	}
 	err = send(&protocol.DisplayData{Data: map[protocol.MIMEType]any{
-		protocol.MIMETextHTML:  frag,
-		protocol.MIMETextPlain: "chart: " + viz.ID(c),
+		protocol.MIMETextHTML:  out.HTML,
+		protocol.MIMETextPlain: "chart: " + out.ID,
 	}})
 	if err == nil {
 		// Wait until GoNB has the output (see syncGoNB).
 		err = syncGoNB()
 	}
 	if err != nil {
-		return fmt.Errorf("nb: showing chart %q: %w", viz.ID(c), err)
+		return fmt.Errorf("nb: showing chart %q: %w", out.ID, err)
 	}
 	if loader {
 		markLoaded()
@@ -97,6 +106,9 @@ func Reload() error {
 		}
 	}
 	mu.Unlock()
+	if err := forgetHelper(); err != nil {
+		return fmt.Errorf("nb: %w", err)
+	}
 	return forgetModules()
 }
 

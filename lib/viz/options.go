@@ -1,0 +1,63 @@
+package viz
+
+// EChartsVersion is the version of the echarts copy embedded in this
+// package (assets/echarts.min.js, from the npm package echarts@5.6.0,
+// Apache-2.0; see assets/README.md for its checksum).
+const EChartsVersion = "5.6.0"
+
+// ChartClass is the class of the <div> that holds each chart in HTML
+// output, and LoaderAttr the attribute that marks the <script> carrying
+// echarts. A checker of executed notebooks or exported pages can count
+// them: a page with charts needs LoaderAttr exactly once.
+const (
+	ChartClass = "descent-viz"
+	LoaderAttr = "data-descent-echarts"
+)
+
+// EChartsSHA256 is the SHA-256 of assets/echarts.min.js.
+const EChartsSHA256 = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
+
+// HTMLOption sets how HTML renders a chart.
+type HTMLOption func(*HTMLConfig)
+
+// HTMLConfig is what HTMLOptions set. It is plain data, so that
+// lib/viz/nb can hand it with a chart to the process that draws it.
+type HTMLConfig struct {
+	// Format of the static picture: "svg" (when empty) or "png".
+	Format string
+	// NoScript leaves out the interactive chart.
+	NoScript bool
+	// WithLoader puts EChartsLoader before the chart.
+	WithLoader bool
+}
+
+// ConfigOf returns what opts set, applied in order to the zero HTMLConfig.
+func ConfigOf(opts ...HTMLOption) HTMLConfig {
+	var c HTMLConfig
+	for _, o := range opts {
+		o(&c)
+	}
+	return c
+}
+
+// Option returns the option that sets everything c sets: HTML(ch,
+// c.Option()) draws as HTML(ch, opts...) does when c = ConfigOf(opts...).
+func (c HTMLConfig) Option() HTMLOption {
+	return func(to *HTMLConfig) {
+		if c.Format != "" {
+			to.Format = c.Format
+		}
+		to.NoScript = to.NoScript || c.NoScript
+		to.WithLoader = to.WithLoader || c.WithLoader
+	}
+}
+
+// StaticFormat chooses the picture embedded for readers without scripts:
+// "svg" (the default: sharp, small for line charts) or "png".
+func StaticFormat(format string) HTMLOption { return func(c *HTMLConfig) { c.Format = format } }
+
+// StaticOnly leaves out the interactive chart: the HTML is the picture alone.
+func StaticOnly() HTMLOption { return func(c *HTMLConfig) { c.NoScript = true } }
+
+// WithLoader puts EChartsLoader before the chart, for the first chart of a page.
+func WithLoader() HTMLOption { return func(c *HTMLConfig) { c.WithLoader = true } }
