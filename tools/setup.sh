@@ -77,6 +77,11 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 #   A cell's program runs once and is thrown away, and a chart cell links
 #   in about half the CPU time (panics still name main.go:line, which GoNB
 #   maps to the cell).
+# - GOFLAGS gains -tags=descentcell: lib/viz leaves out its renderers and
+#   lib/viz/nb has a helper process draw the charts (built from the same
+#   sources once per kernel session; see lib/viz/nb/internal/render), so a
+#   cell that shows charts no longer links gonum/plot's backends, go-echarts
+#   and the echarts bundle: 117 packages instead of 246.
 # - GOPROXY asks the module cache first (a file:// proxy): GoNB runs `go
 #   get` before every cell, which asks the proxy for the latest version of
 #   every module the cell imports: half a second of waiting on the network
@@ -87,7 +92,7 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 # DESCENT_KERNEL_GOPROXY when set (docker/provision.sh passes the
 # container's offline settings, which setup itself cannot run with).
 cellflags=${DESCENT_KERNEL_GOFLAGS-$(go env GOFLAGS)}
-cellflags="${cellflags:+$cellflags }-ldflags=-s"
+cellflags="${cellflags:+$cellflags }-ldflags=-s -tags=descentcell"
 cellproxy=${DESCENT_KERNEL_GOPROXY:-$(go env GOPROXY)}
 if [[ "$cellproxy" != off ]]; then
   cellproxy="file://$(go env GOMODCACHE)/cache/download|$cellproxy"

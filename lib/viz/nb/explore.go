@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
-	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/viz/nb/internal/render"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -15,16 +16,18 @@ import (
 type ExploreOption func(*exploreOptions)
 
 type exploreOptions struct {
-	values explore.Values
-	data   explore.Data
+	values map[string]float64
+	data   map[string][]float64
 }
 
 // Start sets the value some controls open at, e.g.
 // nb.Start(explore.Values{"alpha": 0.05}); the others open at their defaults.
-func Start(v explore.Values) ExploreOption {
+// (nb takes lib/explore's map types without importing lib/explore, whose
+// explorables would otherwise be linked into every cell that shows a chart.)
+func Start(v map[string]float64) ExploreOption {
 	return func(o *exploreOptions) {
 		if o.values == nil {
-			o.values = explore.Values{}
+			o.values = map[string]float64{}
 		}
 		for k, x := range v {
 			o.values[k] = x
@@ -34,7 +37,7 @@ func Start(v explore.Values) ExploreOption {
 
 // WithData hands data to every run of the explorable, e.g. timings the
 // notebook measured: nb.WithData(explore.CostData(rows, 10)).
-func WithData(d explore.Data) ExploreOption { return func(o *exploreOptions) { o.data = d } }
+func WithData(d map[string][]float64) ExploreOption { return func(o *exploreOptions) { o.data = d } }
 
 // Explore shows the explorable named name (see lib/explore: "momentum",
 // "schedule", …) in the cell's output: its controls, and charts that the
@@ -62,10 +65,6 @@ func Explore(name string, opts ...ExploreOption) {
 
 // DisplayExplore is Explore returning the error instead of panicking.
 func DisplayExplore(name string, opts ...ExploreOption) error {
-	e := explore.Lookup(name)
-	if e == nil {
-		return fmt.Errorf("nb: %w: %q (have %v)", explore.ErrUnknown, name, explore.Names())
-	}
 	var o exploreOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -75,8 +74,10 @@ func DisplayExplore(name string, opts ...ExploreOption) error {
 	req := render.Request{Explore: name, Values: o.values, Data: o.data}
 	// Outside a notebook the fragment is still drawn (it reports bad
 	// values), without the loaders.
-	req.Echarts = inNotebook && needLoader()
-	req.Module = inNotebook && needModule(e.Module)
+	if inNotebook {
+		req.Echarts = needLoader()
+		req.Module, req.Sent = true, sentModules()
+	}
 	out, err := draw(req, nil)
 	if err != nil {
 		return fmt.Errorf("nb: %w", err)
@@ -101,7 +102,7 @@ func DisplayExplore(name string, opts ...ExploreOption) error {
 		markLoaded()
 	}
 	if out.Module {
-		markModule(e.Module)
+		markModule(out.ModuleName)
 	}
 	return nil
 }
@@ -118,19 +119,29 @@ func moduleMarker(module string) string {
 	return filepath.Join(dir, "descent-explore-"+module+".sent")
 }
 
-func needModule(module string) bool {
+// sentModules lists the modules sent in this kernel session.
+func sentModules() []string {
 	mu.Lock()
 	defer mu.Unlock()
-	if modulesSent[module] {
-		return false
+	var sent []string
+	for m := range modulesSent {
+		sent = append(sent, m)
 	}
-	if m := moduleMarker(module); m != "" {
-		if _, err := os.Stat(m); err == nil {
-			modulesSent[module] = true
-			return false
+	if pattern := moduleMarker("*"); pattern != "" {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
+			m := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "descent-explore-"), ".sent")
+			if !modulesSent[m] {
+				sent = append(sent, m)
+			}
 		}
 	}
-	return true
+	slices.Sort(sent)
+	return sent
+}
+
+func needModule(module string) bool {
+	return !slices.Contains(sentModules(), module)
 }
 
 func markModule(module string) {
@@ -148,8 +159,9 @@ func forgetModules() error {
 	defer mu.Unlock()
 	clear(modulesSent)
 	var errs []error
-	for _, m := range explore.Modules() {
-		if f := moduleMarker(m); f != "" {
+	if pattern := moduleMarker("*"); pattern != "" {
+		files, _ := filepath.Glob(pattern)
+		for _, f := range files {
 			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
 				errs = append(errs, err)
 			}

@@ -5,7 +5,6 @@ import (
 	"encoding/gob"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,51 +21,79 @@ const Tag = "descentcell"
 // Helper is the import path of the helper command.
 const Helper = "github.com/descentlab/descent/lib/viz/nb/internal/render/vizrender"
 
-// helper is the running helper of this program, started on first use.
-var helper struct {
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	enc    *gob.Encoder
-	dec    *gob.Decoder
-	stderr bytes.Buffer
-	err    error // once the helper failed, every later Call fails
-}
+// mu serializes Calls: each starts its own helper process.
+var mu sync.Mutex
 
 // Call has the helper draw r, answering its questions about contour
 // values with grid, and returns its reply. viz.Default's bindings go with
 // the request and come back with the reply. The first Call of a kernel
-// session builds the helper (about a second); the first Call of a program
-// starts it (milliseconds).
+// session builds the helper (about a second); each Call then starts it,
+// and waits for it to exit, so that its CPU time is the cell's (a few
+// tens of milliseconds per chart).
 func Call(r Request, grid GridFunc) (Reply, error) {
-	helper.mu.Lock()
-	defer helper.mu.Unlock()
-	if err := startLocked(); err != nil {
-		return Reply{}, err
-	}
+	mu.Lock()
+	defer mu.Unlock()
 	looks, err := viz.Default.MarshalJSON()
 	if err != nil {
 		return Reply{}, fmt.Errorf("render: looks: %w", err)
 	}
 	r.Looks = looks
-	if err := helper.enc.Encode(r); err != nil {
-		return Reply{}, failLocked("sending a request", err)
+	bin, done, err := build()
+	if err != nil {
+		return Reply{}, err
+	}
+	cmd := exec.Command(bin)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		done()
+		return Reply{}, fmt.Errorf("render: starting the helper: %w", err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		done()
+		return Reply{}, fmt.Errorf("render: starting the helper: %w", err)
+	}
+	err = cmd.Start()
+	done() // a running program's file can go
+	if err != nil {
+		return Reply{}, fmt.Errorf("render: starting the helper %s: %w", bin, err)
+	}
+	reply, err := exchange(gob.NewEncoder(in), gob.NewDecoder(out), r, grid)
+	in.Close() // the helper exits at the end of its input
+	if werr := cmd.Wait(); err == nil && werr != nil {
+		err = fmt.Errorf("render: the helper: %w", werr)
+	}
+	if err != nil {
+		if msg := strings.TrimSpace(stderr.String()); msg != "" {
+			err = fmt.Errorf("%w; the helper said: %s", err, msg)
+		}
+		return Reply{}, err
+	}
+	if len(reply.Looks) > 0 {
+		if err := viz.Default.UnmarshalJSON(reply.Looks); err != nil {
+			return Reply{}, fmt.Errorf("render: the helper's looks: %w", err)
+		}
+	}
+	return reply, nil
+}
+
+// exchange sends r and answers the helper's questions until its reply.
+func exchange(enc *gob.Encoder, dec *gob.Decoder, r Request, grid GridFunc) (Reply, error) {
+	if err := enc.Encode(r); err != nil {
+		return Reply{}, fmt.Errorf("render: sending the request to the helper: %w", err)
 	}
 	for {
 		var m message
-		if err := helper.dec.Decode(&m); err != nil {
-			return Reply{}, failLocked("reading its reply", err)
+		if err := dec.Decode(&m); err != nil {
+			return Reply{}, fmt.Errorf("render: reading the helper's reply: %w", err)
 		}
 		if m.Reply != nil {
-			if len(m.Reply.Looks) > 0 {
-				if err := viz.Default.UnmarshalJSON(m.Reply.Looks); err != nil {
-					return Reply{}, fmt.Errorf("render: the helper's looks: %w", err)
-				}
-			}
 			return *m.Reply, nil
 		}
 		if m.Ask == nil {
-			return Reply{}, failLocked("reading its reply", errors.New("empty message"))
+			return Reply{}, errors.New("render: the helper sent an empty message")
 		}
 		var a GridAnswer
 		if grid == nil {
@@ -76,70 +103,24 @@ func Call(r Request, grid GridFunc) (Reply, error) {
 		} else {
 			a.Z = z
 		}
-		if err := helper.enc.Encode(a); err != nil {
-			return Reply{}, failLocked("answering it", err)
+		if err := enc.Encode(a); err != nil {
+			return Reply{}, fmt.Errorf("render: answering the helper: %w", err)
 		}
 	}
-}
-
-// failLocked records that talking to the helper failed, with what the
-// helper wrote to stderr.
-func failLocked(what string, err error) error {
-	msg := strings.TrimSpace(helper.stderr.String())
-	if helper.stdin != nil {
-		helper.stdin.Close()
-		_ = helper.cmd.Wait()
-		msg = strings.TrimSpace(helper.stderr.String())
-	}
-	if msg != "" {
-		err = fmt.Errorf("%w; the helper said: %s", err, msg)
-	}
-	helper.err = fmt.Errorf("render: %s: %w", what, err)
-	return helper.err
-}
-
-// startLocked starts the helper, building it first when this kernel
-// session has not.
-func startLocked() error {
-	if helper.err != nil || helper.cmd != nil {
-		return helper.err
-	}
-	bin, done, err := build()
-	if err != nil {
-		helper.err = err
-		return err
-	}
-	defer done() // a running program's file can go
-	cmd := exec.Command(bin)
-	cmd.Stderr = &helper.stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		helper.err = fmt.Errorf("render: starting the helper: %w", err)
-		return helper.err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		helper.err = fmt.Errorf("render: starting the helper: %w", err)
-		return helper.err
-	}
-	if err := cmd.Start(); err != nil {
-		helper.err = fmt.Errorf("render: starting the helper %s: %w", bin, err)
-		return helper.err
-	}
-	helper.cmd, helper.stdin = cmd, in
-	helper.enc, helper.dec = gob.NewEncoder(in), gob.NewDecoder(out)
-	return nil
 }
 
 // build returns the helper's path. In a kernel session it is built once,
 // in $GONB_TMP_DIR (whose go.work holds the course's module), with the
 // kernel's GOFLAGS less the descentcell tag; later programs of the session
-// reuse it (Forget rebuilds it). Outside a kernel (tests), every program
-// builds it afresh from the sources around its working directory, so that
-// it is never stale, into a temporary folder that done removes once the
-// helper has started.
+// reuse it (Forget rebuilds it). Outside a kernel every Call builds it
+// afresh from the sources around the working directory, so that it is
+// never stale, into a temporary folder that done removes once the helper
+// has started; $DESCENT_VIZRENDER, when set, is used instead.
 func build() (bin string, done func(), err error) {
 	done = func() {}
+	if p := os.Getenv(HelperEnv); p != "" {
+		return p, done, nil
+	}
 	if d := os.Getenv("GONB_TMP_DIR"); d != "" {
 		bin = filepath.Join(d, "descent-vizrender")
 		if _, err := os.Stat(bin); err == nil {
@@ -166,6 +147,14 @@ func build() (bin string, done func(), err error) {
 	}
 	return bin, done, nil
 }
+
+// HelperEnv names an environment variable that, when set, is the path of
+// a helper already built (BuildHelper): tests build it once.
+const HelperEnv = "DESCENT_VIZRENDER"
+
+// BuildHelper builds the helper into out from the sources around the
+// working directory.
+func BuildHelper(out string) error { return goBuild("", out) }
 
 // goBuild builds the helper into out, running go in dir ("" for the
 // working directory) with GOFLAGS less the descentcell tag.

@@ -8,16 +8,15 @@
 //
 // The helper is built from the same sources as the cell, once per kernel
 // session, into $GONB_TMP_DIR; Forget makes the next Call build it again.
+// Each Call starts it and waits for it, so no process outlives the cell
+// and the helper's CPU time counts as the cell's.
 // Request and Reply cross with encoding/gob over the helper's stdin and
 // stdout. A chart's Contours functions stay in the cell: the helper asks
 // for their values on the grid it needs (GridAsk), and the cell answers
 // (GridAnswer), so the picture is the same bytes either way.
 package render
 
-import (
-	"github.com/descentlab/descent/lib/explore"
-	"github.com/descentlab/descent/lib/viz"
-)
+import "github.com/descentlab/descent/lib/viz"
 
 // Request is one thing to draw: a chart (exactly one of Plot, Heat and
 // Table) or, when Explore is set, the explorable of that name.
@@ -29,11 +28,12 @@ type Request struct {
 	Config viz.HTMLConfig
 
 	Explore string
-	Values  explore.Values
-	Data    explore.Data
+	Values  map[string]float64   // explore.Values
+	Data    map[string][]float64 // explore.Data
 	// Echarts puts the echarts loader before the explorable, Module the
-	// loader of its WebAssembly module.
+	// loader of its WebAssembly module unless Sent lists the module.
 	Echarts, Module bool
+	Sent            []string
 
 	// Looks is viz.Default's bindings (its JSON) in the asking program;
 	// the helper draws with them and sends them back, grown.
@@ -71,8 +71,10 @@ func ChartRequest(c viz.Chart, cfg viz.HTMLConfig) Request {
 type Reply struct {
 	// HTML is the fragment to display; ID names the chart (viz.ID).
 	HTML, ID string
-	// Module reports that HTML carries the explorable's module loader.
-	Module bool
+	// Module reports that HTML carries the loader of the explorable's
+	// module, ModuleName.
+	Module     bool
+	ModuleName string
 	// Warning is a line for the cell's stderr (why an explorable is not
 	// interactive).
 	Warning string

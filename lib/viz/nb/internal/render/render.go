@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"slices"
 	"strings"
 
 	"github.com/descentlab/descent/lib/explore"
@@ -45,12 +46,12 @@ func renderExplore(r Request) (Reply, error) {
 		return Reply{}, err
 	}
 	var b strings.Builder
-	var out Reply
+	out := Reply{ModuleName: e.Module}
 	if r.Echarts {
 		b.WriteString(viz.EChartsLoader())
 		b.WriteByte('\n')
 	}
-	if r.Module {
+	if r.Module && !slices.Contains(r.Sent, e.Module) {
 		a, err := assetOf(e.Module)
 		if err != nil {
 			out.Warning = fmt.Sprintf("nb: the explorable %s is shown as a picture: %v", r.Explore, err)

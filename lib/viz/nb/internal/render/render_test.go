@@ -43,8 +43,10 @@ func requests(t *testing.T) map[string]Request {
 		"table":        ChartRequest(viz.RunTable("Runs", gd, adam), viz.HTMLConfig{}),
 		"bad plot":     ChartRequest(bad, viz.HTMLConfig{}),
 		"explorable":   {Explore: "momentum", Values: map[string]float64{"beta": 0.5}},
-		"unknown":      {Explore: "no-such-explorable"},
-		"empty":        {},
+		"explorable, modules sent": {Explore: "momentum", Echarts: true, Module: true,
+			Sent: []string{"compression", "firstorder", "secondorder"}},
+		"unknown": {Explore: "no-such-explorable"},
+		"empty":   {},
 	}
 }
 
@@ -101,7 +103,7 @@ func TestHelperDrawsTheSameBytes(t *testing.T) {
 				t.Fatalf("HTML differs at byte %d of %d/%d: helper %.80q, in process %.80q",
 					i, len(got.HTML), len(want.HTML), got.HTML[i:], want.HTML[i:])
 			}
-			if got.ID != want.ID || got.Module != want.Module || got.Warning != want.Warning {
+			if got.ID != want.ID || got.Module != want.Module || got.ModuleName != want.ModuleName || got.Warning != want.Warning {
 				t.Errorf("reply: helper %+v, in process %+v", got, want)
 			}
 			if gotLooks != wantLooks {
