@@ -21,6 +21,3 @@ func draw(r render.Request, grid render.GridFunc) (render.Reply, error) {
 	}
 	return out, nil
 }
-
-// forgetHelper makes the next chart build the helper again.
-func forgetHelper() error { return render.Forget() }

@@ -9,5 +9,3 @@ import "github.com/descentlab/descent/lib/viz/nb/internal/render"
 func draw(r render.Request, _ render.GridFunc) (render.Reply, error) {
 	return render.Render(r, nil)
 }
-
-func forgetHelper() error { return nil }

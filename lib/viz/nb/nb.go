@@ -106,9 +106,6 @@ func Reload() error {
 		}
 	}
 	mu.Unlock()
-	if err := forgetHelper(); err != nil {
-		return fmt.Errorf("nb: %w", err)
-	}
 	return forgetModules()
 }
 

@@ -112,7 +112,7 @@ func exchange(enc *gob.Encoder, dec *gob.Decoder, r Request, grid GridFunc) (Rep
 // build returns the helper's path. In a kernel session it is built once,
 // in $GONB_TMP_DIR (whose go.work holds the course's module), with the
 // kernel's GOFLAGS less the descentcell tag; later programs of the session
-// reuse it (Forget rebuilds it). Outside a kernel every Call builds it
+// reuse it (a new kernel session builds it again). Outside a kernel every Call builds it
 // afresh from the sources around the working directory, so that it is
 // never stale, into a temporary folder that done removes once the helper
 // has started; $DESCENT_VIZRENDER, when set, is used instead.
@@ -189,18 +189,4 @@ func withoutTag(goflags string) string {
 		}
 	}
 	return strings.Join(out, " ")
-}
-
-// Forget removes the kernel session's helper, so that the next Call
-// builds it again from the sources (nb.Reload does it, after the library
-// changed). Outside a kernel it does nothing: every program builds its own.
-func Forget() error {
-	d := os.Getenv("GONB_TMP_DIR")
-	if d == "" {
-		return nil
-	}
-	if err := os.Remove(filepath.Join(d, "descent-vizrender")); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("render: %w", err)
-	}
-	return nil
 }

@@ -7,7 +7,8 @@
 // half of what a chart cell cost to build (issue 21).
 //
 // The helper is built from the same sources as the cell, once per kernel
-// session, into $GONB_TMP_DIR; Forget makes the next Call build it again.
+// session, into $GONB_TMP_DIR (restart the kernel after changing lib/viz
+// for charts to follow).
 // Each Call starts it and waits for it, so no process outlives the cell
 // and the helper's CPU time counts as the cell's.
 // Request and Reply cross with encoding/gob over the helper's stdin and
