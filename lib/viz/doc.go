@@ -80,6 +80,22 @@
 // per page: WritePage puts it at the top; lib/viz/nb puts it in the first
 // chart of each kernel session.
 //
+// # Notebook cells: the descentcell build tag
+//
+// A notebook cell is a program of its own, built and linked anew each time
+// it runs, and the renderers are most of what it links: gonum/plot's root
+// package imports every one of its backends (PDF, EPS, TeX, raster), and
+// go-echarts, the fonts and the echarts bundle come with them. The course
+// kernel therefore builds cells with -tags=descentcell. In that build this
+// package holds only the chart descriptions and their constructors (SVG,
+// PNG, Options, HTML, ID and the layout are left out), and lib/viz/nb hands
+// each chart to a helper process built from the same sources, which draws
+// the same bytes (see lib/viz/nb/internal/render). A *Plot crosses with
+// encoding/gob; the functions given to Contours stay in the cell, and the
+// helper asks for their values on the grid it draws (ContourGrid,
+// ContoursFrom). Outside the kernel nothing changes: go test, go run and
+// the tools draw in process.
+//
 // # Bad data
 //
 // Rendering returns an error naming the chart and the series for

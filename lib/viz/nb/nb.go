@@ -21,6 +21,13 @@
 // This is the only package of the project that talks to GoNB; it speaks
 // GoNB's display protocol itself (gonb.go) rather than importing gonbui,
 // whose dependencies would be linked into every cell.
+//
+// Built with the descentcell tag, as the course kernel builds every cell,
+// nb does not draw: a helper process does (internal/render), so the cell
+// links neither gonum/plot nor go-echarts, and a chart cell costs about
+// what a plain cell costs to build. The helper is built once per kernel
+// session (the first chart waits about a second for it), started for each
+// chart and waited for; it draws the same bytes as drawing in process.
 package nb
 
 import (
