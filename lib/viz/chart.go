@@ -3,6 +3,7 @@ package viz
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Chart is a description of a figure that every renderer draws: a *Plot
@@ -263,4 +264,29 @@ type contourSpec struct {
 	box    [4]float64
 	n      int
 	levels []float64
+}
+
+// slug is s in lower case, letters and digits joined by single dashes,
+// at most about 40 bytes; "chart" if nothing is left.
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	out := strings.TrimSuffix(b.String(), "-")
+	if out == "" {
+		return "chart"
+	}
+	return out
 }

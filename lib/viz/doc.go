@@ -87,14 +87,14 @@
 // package imports every one of its backends (PDF, EPS, TeX, raster), and
 // go-echarts, the fonts and the echarts bundle come with them. The course
 // kernel therefore builds cells with -tags=descentcell. In that build this
-// package holds only the chart descriptions and their constructors (SVG,
-// PNG, Options, HTML, ID and the layout are left out), and lib/viz/nb hands
-// each chart to a helper process built from the same sources, which draws
-// the same bytes (see lib/viz/nb/internal/render). A *Plot crosses with
-// encoding/gob; the functions given to Contours stay in the cell, and the
-// helper asks for their values on the grid it draws (ContourGrid,
-// ContoursFrom). Outside the kernel nothing changes: go test, go run and
-// the tools draw in process.
+// package holds the chart descriptions and their constructors but not the
+// drawing code: SVG, PNG, Options, HTML, ID and EChartsLoader ask a helper
+// process, built from the same sources, which lib/viz/nb installs (see
+// SetCellDrawer and lib/viz/nb/internal/render), and return the same bytes.
+// A *Plot crosses with encoding/gob; the functions given to Contours stay
+// in the cell, and the helper asks for their values on the grid it draws
+// (ContourGrid, ContoursFrom). Outside the kernel nothing changes: go test,
+// go run and the tools draw in process.
 //
 // # Bad data
 //

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"html"
-	"io"
 	"strings"
 	"sync"
 )
@@ -125,28 +124,6 @@ func dataURI(mime string, pic []byte) string {
 	return "data:image/svg+xml;charset=utf-8," + html.EscapeString(svg)
 }
 
-// WritePage writes a standalone HTML page with the given title showing the
-// charts in order, with the echarts bundle inlined once: it opens from disk
-// with no network. Cost: one HTML render per chart.
-func WritePage(w io.Writer, title string, charts ...Chart) error {
-	var b strings.Builder
-	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n</head>\n<body style=\"font-family:sans-serif\">\n<h1>%s</h1>\n",
-		html.EscapeString(title), html.EscapeString(title))
-	b.WriteString(EChartsLoader())
-	b.WriteByte('\n')
-	for _, c := range charts {
-		frag, err := HTML(c)
-		if err != nil {
-			return err
-		}
-		b.WriteString(frag)
-		b.WriteByte('\n')
-	}
-	b.WriteString("</body>\n</html>\n")
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
 // ID returns the chart's fixed identifier: a slug of its title and a
 // hash of its content, so that re-running a notebook gives the same
 // bytes and two different charts never share an id. Cost: one render
@@ -165,29 +142,6 @@ func ID(c Chart) string {
 	}
 	h.Write(b)
 	return fmt.Sprintf("viz-%s-%08x", slug(title), h.Sum32())
-}
-
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 40 {
-			break
-		}
-	}
-	out := strings.TrimSuffix(b.String(), "-")
-	if out == "" {
-		return "chart"
-	}
-	return out
 }
 
 // dims returns c's title and size in CSS pixels.

@@ -27,6 +27,11 @@ type Request struct {
 	Table *viz.Table
 	// Config is the chart's HTML options.
 	Config viz.HTMLConfig
+	// Output is what to draw of the chart: "" for the fragment nb shows
+	// and its id (HTML and ID), or one of viz.CellDrawer's outputs
+	// ("html", "svg", "png", "options", "id", "loader") for lib/viz's
+	// functions of the same names, in Bytes.
+	Output string
 
 	Explore string
 	Values  map[string]float64   // explore.Values
@@ -72,6 +77,8 @@ func ChartRequest(c viz.Chart, cfg viz.HTMLConfig) Request {
 type Reply struct {
 	// HTML is the fragment to display; ID names the chart (viz.ID).
 	HTML, ID string
+	// Bytes is the drawing asked for by a Request's Output.
+	Bytes []byte
 	// Module reports that HTML carries the loader of the explorable's
 	// module, ModuleName.
 	Module     bool

@@ -3,6 +3,7 @@
 package render
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"html"
@@ -21,6 +22,9 @@ func Render(r Request, grid GridFunc) (Reply, error) {
 	if r.Explore != "" {
 		return renderExplore(r)
 	}
+	if r.Output == "loader" {
+		return Reply{Bytes: []byte(viz.EChartsLoader())}, nil
+	}
 	c := r.Chart()
 	if c == nil {
 		return Reply{}, errors.New("render: the request holds neither a chart nor an explorable")
@@ -28,11 +32,35 @@ func Render(r Request, grid GridFunc) (Reply, error) {
 	if r.Plot != nil && grid != nil {
 		r.Plot.ContoursFrom(grid)
 	}
-	frag, err := viz.HTML(c, r.Config.Option())
+	var out Reply
+	var err error
+	switch r.Output {
+	case "":
+		out.HTML, err = viz.HTML(c, r.Config.Option())
+		out.ID = viz.ID(c)
+	case "html":
+		var s string
+		s, err = viz.HTML(c, r.Config.Option())
+		out.Bytes = []byte(s)
+	case "svg", "png":
+		var b bytes.Buffer
+		if r.Output == "svg" {
+			err = viz.SVG(&b, c)
+		} else {
+			err = viz.PNG(&b, c)
+		}
+		out.Bytes = b.Bytes()
+	case "options":
+		out.Bytes, err = viz.Options(c)
+	case "id":
+		out.Bytes = []byte(viz.ID(c))
+	default:
+		return Reply{}, fmt.Errorf("render: unknown output %q", r.Output)
+	}
 	if err != nil {
 		return Reply{}, err
 	}
-	return Reply{HTML: frag, ID: viz.ID(c)}, nil
+	return out, nil
 }
 
 // renderExplore is the explorable's fragment with the loaders asked for.

@@ -175,3 +175,51 @@ func TestWithoutTag(t *testing.T) {
 		}
 	}
 }
+
+// Each of lib/viz's renderers, asked of the helper as a cell's build asks
+// it, gives the in-process result byte for byte.
+func TestHelperOutputs(t *testing.T) {
+	rs := requests(t)
+	viz.Default.Reset()
+	for _, name := range []string{"trajectories", "heat maps", "table", "histogram"} {
+		r0 := rs[name]
+		c := r0.Chart()
+		var svg, png bytes.Buffer
+		svgErr, pngErr := viz.SVG(&svg, c), viz.PNG(&png, c)
+		opt, optErr := viz.Options(c)
+		html, htmlErr := viz.HTML(c, viz.StaticFormat("png"), viz.StaticOnly())
+		want := map[string][]byte{"svg": svg.Bytes(), "png": png.Bytes(), "options": opt, "id": []byte(viz.ID(c)), "html": []byte(html)}
+		wantErr := map[string]error{"svg": svgErr, "png": pngErr, "options": optErr, "html": htmlErr}
+		for output, w := range want {
+			r := ChartRequest(c, viz.HTMLConfig{})
+			if output == "html" {
+				r.Config = viz.ConfigOf(viz.StaticFormat("png"), viz.StaticOnly())
+			}
+			r.Output = output
+			var grid GridFunc
+			if p, ok := c.(*viz.Plot); ok {
+				grid = p.ContourGrid
+			}
+			got, err := Call(r, grid)
+			if err != nil {
+				t.Fatalf("%s %s: %v", name, output, err)
+			}
+			if e := wantErr[output]; e != nil || got.Err != "" {
+				if e == nil || got.Err != e.Error() {
+					t.Errorf("%s %s: helper error %q, in process %v", name, output, got.Err, e)
+				}
+				continue
+			}
+			if !bytes.Equal(got.Bytes, w) || len(w) == 0 {
+				t.Errorf("%s %s: helper gave %d bytes, in process %d, not the same", name, output, len(got.Bytes), len(w))
+			}
+		}
+	}
+	got, err := Call(Request{Output: "loader"}, nil)
+	if err != nil || string(got.Bytes) != viz.EChartsLoader() {
+		t.Errorf("loader: %d bytes, %v; want the in-process loader", len(got.Bytes), err)
+	}
+	if got, err := Call(Request{Plot: viz.NewPlot("x"), Output: "pdf"}, nil); err != nil || !strings.Contains(got.Err, `unknown output "pdf"`) {
+		t.Errorf("an unknown output: %+v, %v", got, err)
+	}
+}
