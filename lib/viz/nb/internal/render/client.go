@@ -62,8 +62,11 @@ func Call(r Request, grid GridFunc) (Reply, error) {
 	}
 	reply, err := exchange(gob.NewEncoder(in), gob.NewDecoder(out), r, grid)
 	in.Close() // the helper exits at the end of its input
-	if werr := cmd.Wait(); err == nil && werr != nil {
+	switch werr := cmd.Wait(); {
+	case werr != nil && err == nil:
 		err = fmt.Errorf("render: the helper: %w", werr)
+	case werr != nil:
+		err = fmt.Errorf("%w (the helper: %v)", err, werr)
 	}
 	if err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {

@@ -7,6 +7,8 @@ import (
 	"encoding/gob"
 	"errors"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -221,5 +223,24 @@ func TestHelperOutputs(t *testing.T) {
 	}
 	if got, err := Call(Request{Plot: viz.NewPlot("x"), Output: "pdf"}, nil); err != nil || !strings.Contains(got.Err, `unknown output "pdf"`) {
 		t.Errorf("an unknown output: %+v, %v", got, err)
+	}
+}
+
+// A helper that fails, or cannot start, is an error that says so, with
+// what the helper wrote to stderr.
+func TestHelperFailures(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "broken-helper")
+	if err := os.WriteFile(script, []byte("#!/bin/sh\necho 'out of paint' >&2\nexit 3\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(HelperEnv, script)
+	_, err := Call(ChartRequest(viz.NewPlot("x"), viz.HTMLConfig{}), nil)
+	if err == nil || !strings.Contains(err.Error(), "out of paint") || !strings.Contains(err.Error(), "exit status 3") {
+		t.Errorf("a failing helper: %v", err)
+	}
+	t.Setenv(HelperEnv, filepath.Join(t.TempDir(), "missing"))
+	_, err = Call(ChartRequest(viz.NewPlot("x"), viz.HTMLConfig{}), nil)
+	if err == nil || !strings.Contains(err.Error(), "starting the helper") {
+		t.Errorf("a missing helper: %v", err)
 	}
 }
