@@ -81,7 +81,7 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 #   lib/viz/nb has a helper process draw the charts (built from the same
 #   sources once per kernel session; see lib/viz/nb/internal/render), so a
 #   cell that shows charts no longer links gonum/plot's backends, go-echarts
-#   and the echarts bundle: 117 packages instead of 246.
+#   and the echarts bundle: 116 packages instead of 247.
 # - GOPROXY asks the module cache first (a file:// proxy): GoNB runs `go
 #   get` before every cell, which asks the proxy for the latest version of
 #   every module the cell imports: half a second of waiting on the network
