@@ -42,18 +42,6 @@ func ExampleNonConvex1D() {
 	// start  2.0 → x = 2.500, f = -2.572
 }
 
-func ExampleGonumSet() {
-	for _, p := range problems.GonumSet()[:5] {
-		fmt.Printf("%-26s n=%-4d f(x0)=%.4g\n", p.Name, p.Dim, p.Func(p.Start))
-	}
-	// Output:
-	// Rosenbrock 2-D             n=2    f(x0)=24.2
-	// ExtendedRosenbrock n=5     n=5    f(x0)=848.2
-	// ExtendedRosenbrock n=100   n=100  f(x0)=2.493e+04
-	// ExtendedRosenbrock n=1000  n=1000 f(x0)=2.536e+05
-	// Beale                      n=2    f(x0)=14.2
-}
-
 func ExampleMLP() {
 	data := problems.Moons(200, 0.1, 1)
 	m := problems.NewMLP(data, []int{16}, problems.Tanh, 0)

@@ -1,4 +1,11 @@
-//go:build !descent_explore
+//go:build !descent_explore && !descentcell
+
+// This file is left out of the explorables' WebAssembly (descent_explore)
+// and of notebook cells (descentcell, the course kernel's build): gonum's
+// optimize/functions imports package testing, and with it flag, which
+// every cell that imports lib/optim would otherwise link, at about
+// 0.03 s of build per cell. GonumSet is for comparisons run with go test
+// or go run (cmd/benchreport), not for the lessons.
 
 package problems
 
@@ -95,6 +102,8 @@ func FromGonum(name string, f GonumFunction, start []float64) Problem {
 // there with a tolerance, not against zero.
 // Building the set costs O(Σ n) time and memory; evaluation costs what
 // gonum's methods cost (O(n) for most, O(n²) for the Hessians).
+// GonumSet and FromGonum are not in a notebook cell's build (the
+// descentcell tag): run comparisons with go test or go run.
 func GonumSet() []Problem {
 	alternate := func(n int) []float64 {
 		x := make([]float64, n)

@@ -1,3 +1,5 @@
+//go:build !descentcell
+
 package problems
 
 import (
