@@ -79,7 +79,7 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 #   maps to the cell).
 # - GOFLAGS gains -tags=descentcell: lib/viz leaves out its renderers and
 #   lib/viz/nb has a helper process draw the charts (built from the same
-#   sources once per kernel session; see lib/viz/nb/internal/render), so a
+#   sources at a session's first chart; see lib/viz/nb/internal/render), so a
 #   cell that shows charts no longer links gonum/plot's backends, go-echarts
 #   and the echarts bundle: 116 packages instead of 247.
 # - GOPROXY asks the module cache first (a file:// proxy): GoNB runs `go

@@ -25,9 +25,10 @@
 // Built with the descentcell tag, as the course kernel builds every cell,
 // nb does not draw: a helper process does (internal/render), so the cell
 // links neither gonum/plot nor go-echarts, and a chart cell costs about
-// what a plain cell costs to build. The helper is built once per kernel
-// session (the first chart waits about a second for it), started for each
-// chart and waited for; it draws the same bytes as drawing in process.
+// what a plain cell costs to build. The helper is built at the first chart
+// of a kernel session (which waits about a second for it) and again after
+// the library's sources change; it is started for each chart and waited
+// for, and it draws the same bytes as drawing in process.
 package nb
 
 import (

@@ -2,12 +2,16 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/gob"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 
@@ -112,13 +116,14 @@ func exchange(enc *gob.Encoder, dec *gob.Decoder, r Request, grid GridFunc) (Rep
 	}
 }
 
-// build returns the helper's path. In a kernel session it is built once,
-// in $GONB_TMP_DIR (whose go.work holds the course's module), with the
-// kernel's GOFLAGS less the descentcell tag; later programs of the session
-// reuse it (a new kernel session builds it again). Outside a kernel every Call builds it
-// afresh from the sources around the working directory, so that it is
-// never stale, into a temporary folder that done removes once the helper
-// has started; $DESCENT_VIZRENDER, when set, is used instead.
+// build returns the helper's path. In a kernel session it is built in
+// $GONB_TMP_DIR (whose go.work holds the course's module), with the
+// kernel's GOFLAGS less the descentcell tag, and later programs of the
+// session reuse it until the library's sources change (sourceStamp), as
+// a cell sees an edit to the library at its next run. Outside a kernel
+// every Call builds it afresh from the sources around the working
+// directory into a temporary folder that done removes once the helper has
+// started; $DESCENT_VIZRENDER, when set, is used instead.
 func build() (bin string, done func(), err error) {
 	done = func() {}
 	if p := os.Getenv(HelperEnv); p != "" {
@@ -126,8 +131,11 @@ func build() (bin string, done func(), err error) {
 	}
 	if d := os.Getenv("GONB_TMP_DIR"); d != "" {
 		bin = filepath.Join(d, "descent-vizrender")
-		if _, err := os.Stat(bin); err == nil {
-			return bin, done, nil
+		stamp := stampOnce()
+		if _, err := os.Stat(bin); err == nil && stamp != "" {
+			if was, err := os.ReadFile(bin + ".stamp"); err == nil && string(was) == stamp {
+				return bin, done, nil
+			}
 		}
 		tmp := fmt.Sprintf("%s.%d", bin, os.Getpid())
 		if err := goBuild(d, tmp); err != nil {
@@ -135,6 +143,13 @@ func build() (bin string, done func(), err error) {
 		}
 		if err := os.Rename(tmp, bin); err != nil {
 			return "", done, fmt.Errorf("render: %w", err)
+		}
+		// Without a stamp (sources not found) the helper is built for
+		// every program: slower, never stale.
+		if stamp != "" {
+			if err := os.WriteFile(bin+".stamp", []byte(stamp), 0o644); err != nil {
+				return "", done, fmt.Errorf("render: %w", err)
+			}
 		}
 		return bin, done, nil
 	}
@@ -149,6 +164,57 @@ func build() (bin string, done func(), err error) {
 		return "", func() {}, err
 	}
 	return bin, done, nil
+}
+
+// stampOnce is sourceStamp, computed once per program.
+var stampOnce = sync.OnceValue(sourceStamp)
+
+// sourceStamp fingerprints the sources the helper is built from: the path,
+// size and modification time of every file under the module's lib and
+// internal folders (Go files and embedded assets; not tests or testdata),
+// and of go.mod and go.sum. The module is found
+// from this file's path as compiled (empty, so no reuse, under -trimpath).
+// Cost: one stat per file, about a millisecond.
+func sourceStamp() string {
+	_, self, _, ok := runtime.Caller(0)
+	if !ok || !filepath.IsAbs(self) {
+		return ""
+	}
+	root := filepath.Join(filepath.Dir(self), "..", "..", "..", "..", "..")
+	h := sha256.New()
+	for _, f := range []string{"go.mod", "go.sum"} {
+		fi, err := os.Stat(filepath.Join(root, f))
+		if err != nil {
+			return ""
+		}
+		fmt.Fprintf(h, "%s %d %d\n", f, fi.Size(), fi.ModTime().UnixNano())
+	}
+	for _, dir := range []string{"lib", "internal"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if e.IsDir() {
+				if e.Name() == "testdata" || strings.HasPrefix(e.Name(), ".") {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if strings.HasSuffix(path, "_test.go") {
+				return nil
+			}
+			fi, err := e.Info()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(h, "%s %d %d\n", path, fi.Size(), fi.ModTime().UnixNano())
+			return nil
+		})
+		if err != nil {
+			return ""
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // HelperEnv names an environment variable that, when set, is the path of

@@ -6,9 +6,9 @@
 // its backends, go-echarts, the fonts and the echarts bundle), which were
 // half of what a chart cell cost to build (issue 21).
 //
-// The helper is built from the same sources as the cell, once per kernel
-// session, into $GONB_TMP_DIR (restart the kernel after changing lib/viz
-// for charts to follow).
+// The helper is built from the same sources as the cell into
+// $GONB_TMP_DIR, at the first chart of a kernel session and again after
+// the library's sources change (a fingerprint of their sizes and times).
 // Each Call starts it and waits for it, so no process outlives the cell
 // and the helper's CPU time counts as the cell's.
 // Request and Reply cross with encoding/gob over the helper's stdin and

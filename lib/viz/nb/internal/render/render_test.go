@@ -9,8 +9,10 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
@@ -242,5 +244,58 @@ func TestHelperFailures(t *testing.T) {
 	_, err = Call(ChartRequest(viz.NewPlot("x"), viz.HTMLConfig{}), nil)
 	if err == nil || !strings.Contains(err.Error(), "starting the helper") {
 		t.Errorf("a missing helper: %v", err)
+	}
+}
+
+// In a kernel session the helper is built once into $GONB_TMP_DIR and
+// reused while the library's sources stay as they were, and built again
+// when they change (here: a stamp that no longer matches).
+func TestHelperRebuiltWhenSourcesChange(t *testing.T) {
+	stamp := sourceStamp()
+	if stamp == "" || stamp != sourceStamp() {
+		t.Fatalf("sourceStamp: %q, then %q", stamp, sourceStamp())
+	}
+	_, self, _, _ := runtime.Caller(0)
+	root := filepath.Join(filepath.Dir(self), "..", "..", "..", "..", "..")
+	session := t.TempDir() // what GoNB's $GONB_TMP_DIR holds: a go.work using the module
+	if err := os.WriteFile(filepath.Join(session, "go.work"), []byte("go 1.26\n\nuse "+root+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(HelperEnv, "")
+	t.Setenv("GONB_TMP_DIR", session)
+	built := func() time.Time {
+		t.Helper()
+		bin, done, err := build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		done()
+		fi, err := os.Stat(bin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.ModTime()
+	}
+	first := built()
+	if got, _ := os.ReadFile(filepath.Join(session, "descent-vizrender.stamp")); string(got) != stamp {
+		t.Fatalf("stamp file %q, want %q", got, stamp)
+	}
+	if again := built(); !again.Equal(first) {
+		t.Error("the helper was built again although the sources did not change")
+	}
+	if err := os.WriteFile(filepath.Join(session, "descent-vizrender.stamp"), []byte("older sources"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt := built(); rebuilt.Equal(first) {
+		t.Error("the helper was not built again after the sources changed")
+	}
+}
+
+// The stamp is computed once per program that shows a chart.
+func BenchmarkSourceStamp(b *testing.B) {
+	for b.Loop() {
+		if sourceStamp() == "" {
+			b.Fatal("no stamp")
+		}
 	}
 }

@@ -2,9 +2,9 @@
 
 // Command vizrender is the helper process that draws the charts and
 // explorables of a notebook cell built with the descentcell tag (see
-// package render). lib/viz/nb builds it once per kernel session and
-// starts it on a cell's first chart; it answers requests on stdin until
-// stdin closes, which happens when the cell's program ends.
+// package render). lib/viz/nb builds it at a kernel session's first chart
+// (and again after the library's sources change) and starts it for each
+// chart; it answers requests on stdin until stdin closes.
 package main
 
 import (
