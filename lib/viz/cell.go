@@ -37,18 +37,14 @@ func drawInHelper(c Chart, output string, cfg HTMLConfig) ([]byte, error) {
 }
 
 // SVG writes c as an SVG document (see the in-process SVG).
-func SVG(w io.Writer, c Chart) error {
-	b, err := drawInHelper(c, "svg", HTMLConfig{})
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
+func SVG(w io.Writer, c Chart) error { return writeDrawn(w, c, "svg") }
 
 // PNG writes c as a PNG image (see the in-process PNG).
-func PNG(w io.Writer, c Chart) error {
-	b, err := drawInHelper(c, "png", HTMLConfig{})
+func PNG(w io.Writer, c Chart) error { return writeDrawn(w, c, "png") }
+
+// writeDrawn writes the helper's drawing of c as output to w.
+func writeDrawn(w io.Writer, c Chart, output string) error {
+	b, err := drawInHelper(c, output, HTMLConfig{})
 	if err != nil {
 		return err
 	}

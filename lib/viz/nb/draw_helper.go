@@ -4,7 +4,6 @@ package nb
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/descentlab/descent/lib/viz"
 	"github.com/descentlab/descent/lib/viz/nb/internal/render"
@@ -13,14 +12,9 @@ import (
 // In a cell's build viz's renderers ask the helper too.
 func init() {
 	viz.SetCellDrawer(func(c viz.Chart, output string, cfg viz.HTMLConfig) ([]byte, error) {
-		req := render.ChartRequest(c, cfg)
-		req.Output = output
-		if output != "loader" && req.Chart() == nil {
-			return nil, fmt.Errorf("viz: nothing to draw: %T(%v)", c, c)
-		}
-		var grid render.GridFunc
-		if p, ok := c.(*viz.Plot); ok {
-			grid = p.ContourGrid
+		req, grid, err := chartRequest(c, cfg, output)
+		if err != nil {
+			return nil, err
 		}
 		out, err := draw(req, grid)
 		return out.Bytes, err

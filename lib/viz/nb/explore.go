@@ -140,10 +140,6 @@ func sentModules() []string {
 	return sent
 }
 
-func needModule(module string) bool {
-	return !slices.Contains(sentModules(), module)
-}
-
 func markModule(module string) {
 	mu.Lock()
 	defer mu.Unlock()

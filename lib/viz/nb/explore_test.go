@@ -1,6 +1,7 @@
 package nb
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -54,3 +55,6 @@ func TestModuleOncePerSession(t *testing.T) {
 		t.Error("after Reload the module should travel again")
 	}
 }
+
+// needModule reports whether an explorable of module would carry it.
+func needModule(module string) bool { return !slices.Contains(sentModules(), module) }

@@ -5,9 +5,7 @@ package nb
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,23 +15,7 @@ import (
 
 // TestMain builds the chart helper once: built with the descentcell tag,
 // this package's tests draw every chart through it, as a notebook cell does.
-func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		d, err := os.MkdirTemp("", "nb-test-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		defer os.RemoveAll(d)
-		bin := filepath.Join(d, "descent-vizrender")
-		if err := render.BuildHelper(bin); err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 2
-		}
-		os.Setenv(render.HelperEnv, bin)
-		return m.Run()
-	}())
-}
+func TestMain(m *testing.M) { os.Exit(render.WithHelper(m.Run)) }
 
 // In a cell's build lib/viz's renderers work, through the helper.
 func TestCellRenderers(t *testing.T) {

@@ -69,13 +69,9 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 	if loader {
 		cfg.WithLoader = true
 	}
-	req := render.ChartRequest(c, cfg)
-	if req.Chart() == nil {
-		return fmt.Errorf("nb: nothing to show: %T(%v)", c, c)
-	}
-	var grid render.GridFunc
-	if p, ok := c.(*viz.Plot); ok {
-		grid = p.ContourGrid
+	req, grid, err := chartRequest(c, cfg, "")
+	if err != nil {
+		return err
 	}
 	out, err := draw(req, grid)
 	if err != nil {
@@ -99,6 +95,22 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 		markLoaded()
 	}
 	return nil
+}
+
+// chartRequest is the request that draws c as output (see
+// render.Request), and the answer to the helper's questions about c's
+// contour values.
+func chartRequest(c viz.Chart, cfg viz.HTMLConfig, output string) (render.Request, render.GridFunc, error) {
+	req := render.ChartRequest(c, cfg)
+	req.Output = output
+	if req.Chart() == nil && output != "loader" {
+		return req, nil, fmt.Errorf("nb: nothing to show: %T(%v)", c, c)
+	}
+	var grid render.GridFunc
+	if p, ok := c.(*viz.Plot); ok {
+		grid = p.ContourGrid
+	}
+	return req, grid, nil
 }
 
 // Reload makes the next chart carry the echarts bundle again, and the next

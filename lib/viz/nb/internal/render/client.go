@@ -153,17 +153,22 @@ func build() (bin string, done func(), err error) {
 		}
 		return bin, done, nil
 	}
+	return buildTemp()
+}
+
+// buildTemp builds the helper from the sources around the working
+// directory into a new temporary folder, which remove deletes.
+func buildTemp() (bin string, remove func(), err error) {
 	d, err := os.MkdirTemp("", "descent-vizrender-")
 	if err != nil {
-		return "", done, fmt.Errorf("render: %w", err)
+		return "", func() {}, fmt.Errorf("render: %w", err)
 	}
-	done = func() { os.RemoveAll(d) }
 	bin = filepath.Join(d, "descent-vizrender")
 	if err := goBuild("", bin); err != nil {
-		done()
+		os.RemoveAll(d)
 		return "", func() {}, err
 	}
-	return bin, done, nil
+	return bin, func() { os.RemoveAll(d) }, nil
 }
 
 // stampOnce is sourceStamp, computed once per program.
@@ -218,12 +223,23 @@ func sourceStamp() string {
 }
 
 // HelperEnv names an environment variable that, when set, is the path of
-// a helper already built (BuildHelper): tests build it once.
+// a helper already built, used by every Call (see WithHelper).
 const HelperEnv = "DESCENT_VIZRENDER"
 
-// BuildHelper builds the helper into out from the sources around the
-// working directory.
-func BuildHelper(out string) error { return goBuild("", out) }
+// WithHelper builds the helper once, runs run with $DESCENT_VIZRENDER
+// naming it, removes it and returns run's result: a TestMain's
+// os.Exit(render.WithHelper(m.Run)), so that a package's tests do not
+// build it for every chart. It returns 2 if the helper cannot be built.
+func WithHelper(run func() int) int {
+	bin, remove, err := buildTemp()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	defer remove()
+	os.Setenv(HelperEnv, bin)
+	return run()
+}
 
 // goBuild builds the helper into out, running go in dir ("" for the
 // working directory) with GOFLAGS less the descentcell tag.
