@@ -119,7 +119,10 @@ func (t Target) String() string {
 }
 
 // Observer watches a run: it is called with every Record (see
-// Settings.Observe) and returns true to stop the run.
+// Settings.Observe) and returns true to stop the run. The run then ends
+// with Status Stopped, except in a stochastic run whose closing full-data
+// evaluation at the stopping point fails (a non-finite or diverged loss):
+// that failure is the Status, and Result holds the best point.
 type Observer func(r Record) (stop bool)
 
 // Observers combines observers into one that calls each of them, in order,

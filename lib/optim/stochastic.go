@@ -112,6 +112,7 @@ func runStochastic(p problems.Problem, x0 []float64, opt Optimizer, lrr Learning
 		f := measure(full, x, all)
 		stats.FuncEvals += n
 		gn := floats.Norm(full, 2)
+		lastF, lastG = f, gn // a non-finite f sends Result to the best point (recorder.finish)
 		r := Record{Iter: k, Epoch: epoch(), X: x, F: f, GradNorm: gn, Full: true, StepSize: step,
 			FuncEvals: stats.FuncEvals, GradEvals: stats.GradEvals, Elapsed: time.Since(rc.start)}
 		if !rc.hasBest && (!num.Finite(f) || !num.Finite(gn)) { // at x₀: X = x₀, F = f(x₀)
@@ -124,7 +125,6 @@ func runStochastic(p problems.Problem, x0 []float64, opt Optimizer, lrr Learning
 			return NonFinite, &NumericalError{Step: k, Index: i, Value: full[i], What: "full-data gradient"}
 		}
 		rc.consider(x, f, gn)
-		lastF, lastG = f, gn
 		tr := &rc.res.Trace
 		rec := r
 		if len(x) <= tr.xdim() {
@@ -203,8 +203,12 @@ func runStochastic(p problems.Problem, x0 []float64, opt Optimizer, lrr Learning
 			FuncEvals: stats.FuncEvals, GradEvals: stats.GradEvals, Elapsed: time.Since(rc.start)}
 		rc.res.Trace.Add(r)
 		if st, err := rc.observe(r); st != NotTerminated {
+			// The closing evaluation gives Result its F = f(X); when it
+			// fails (f(x) not finite, diverged), that failure is the status.
 			if lastEval != k {
-				evaluate(k, step)
+				if est, eerr := evaluate(k, step); est.Failed() {
+					st, err = est, eerr
+				}
 			}
 			return end(st, err, k)
 		}
