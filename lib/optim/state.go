@@ -2,6 +2,7 @@ package optim
 
 import (
 	"fmt"
+	"math"
 	"slices"
 )
 
@@ -28,7 +29,10 @@ type Stateful interface {
 	// RestoreState replaces the state with a copy of s. It returns an
 	// error, leaving the state unchanged, when s was saved by another
 	// optimizer type, for another dimension than the one this optimizer
-	// has already stepped in, or holds buffers of the wrong length or name.
+	// has already stepped in, or holds buffers of the wrong length or name,
+	// a NaN or ±Inf entry, or a negative sum of squares (AdaGrad's "sum",
+	// RMSProp's "sq", Adam's "v" and "vmax"): restored, any of these would
+	// write NaN into x at the next Step.
 	RestoreState(s State) error
 }
 
@@ -44,6 +48,10 @@ func saveState(name string, dim, steps int, r rate, bufs map[string][]float64) S
 
 // checkState validates s for an optimizer called name whose state is now
 // sized for dim (0 if not yet), with the allowed buffer names.
+// squares names the buffers that accumulate squared gradients: a negative
+// entry would put the square root of a negative number into the next step.
+var squares = map[string]bool{"sum": true, "sq": true, "v": true, "vmax": true}
+
 func checkState(s State, name string, dim int, allowed ...string) error {
 	if s.Optimizer != name {
 		return fmt.Errorf("optim: cannot restore %s state into %s", s.Optimizer, name)
@@ -60,6 +68,14 @@ func checkState(s State, name string, dim int, allowed ...string) error {
 		}
 		if len(b) != s.Dim {
 			return fmt.Errorf("optim: %s state buffer %q has length %d, Dim is %d", name, k, len(b), s.Dim)
+		}
+		for i, v := range b {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("optim: %s state buffer %q holds %v at index %d", name, k, v, i)
+			}
+			if v < 0 && squares[k] {
+				return fmt.Errorf("optim: %s state buffer %q holds %v at index %d: a sum of squares is ≥ 0", name, k, v, i)
+			}
 		}
 	}
 	if s.LRSet && (!(s.LR >= 0) || s.LR > 1e308) {
