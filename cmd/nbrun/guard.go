@@ -3,21 +3,28 @@ package main
 // The kernel guard: `nbrun -kernel-guard -- gonb --kernel <connection file> …`.
 //
 // The session's kernel spec starts gonb through the guard. jupyter_client
-// starts the kernel in a session of its own, so the guard leads the process
-// group that holds gonb and every cell program gonb runs, out of reach of
-// whatever signal ends nbrun and nbconvert. The guard runs gonb as its child
-// and watches nbrun, the session's owner:
+// starts the kernel in a session of its own, out of reach of whatever signal
+// ends nbrun and nbconvert, so the guard runs gonb as its child, is a child
+// subreaper like nbrun (every process gonb and its cells start, and every
+// orphan among them, stays the guard's descendant: procs.go), and watches
+// nbrun, the session's owner:
 //
 //   - when nbrun is gone (SIGKILL of nbrun, or of its process group, where no
-//     handler of nbrun's can run), the guard ends every process of the
-//     session — nbconvert, gonb, the cell's program, the go command — and
-//     removes the scratch folder, within a fraction of a second;
-//   - when gonb exits, the guard ends what gonb left running in its session
-//     (a cell's program whose kernel was killed) and exits with gonb's status;
+//     handler of nbrun's can run), the guard ends its descendants — gonb, the
+//     cell's program, the go command, whatever a cell left running — and the
+//     processes that carry the session's mark — nbconvert, and what nbrun
+//     had adopted — and removes the scratch folder, within a second or so (a
+//     few for a process that ignores SIGTERM);
+//   - when gonb exits, the guard ends what is left below it (a cell's program
+//     whose kernel was killed, a process a cell left running) and exits with
+//     gonb's status;
 //   - jupyter_client signals the kernel's whole process group, so gonb gets
 //     those signals itself and the guard does not pass them on (gonb would
 //     get SIGTERM twice); after SIGTERM or SIGHUP the guard gives gonb
 //     termGrace to exit, then kills it (a signal sent to the guard alone).
+//
+// Without /proc (macOS) the guard lists nothing: when nbrun is gone it ends
+// its own process group, which holds gonb and the cells that stay in it.
 
 import (
 	"errors"
@@ -25,6 +32,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 )
@@ -55,6 +63,7 @@ func runGuard(argv []string) int {
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	becomeSubreaper()
 	kernel := exec.Command(argv[0], argv[1:]...)
 	kernel.Stdin, kernel.Stdout, kernel.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := kernel.Start(); err != nil {
@@ -75,7 +84,8 @@ func runGuard(argv []string) int {
 		case <-grace:
 			_ = kernel.Process.Kill()
 		case err := <-done:
-			endOwnSession(id)
+			below := func() []procInfo { return descendants(os.Getpid()) }
+			endProcs(below, kernel.Process.Pid)
 			var exit *exec.ExitError
 			if errors.As(err, &exit) {
 				if st, ok := exit.Sys().(syscall.WaitStatus); ok && st.Signaled() {
@@ -91,35 +101,27 @@ func runGuard(argv []string) int {
 			if owner.alive() {
 				continue
 			}
-			ended := endProcs(sessionProcs(id), func() []procInfo { return sessionProcs(id) }, 3*time.Second)
+			// Below the guard, and what carries the session's mark:
+			// nbconvert, and what nbrun had adopted.
+			run := func() []procInfo {
+				ps := descendants(os.Getpid())
+				for _, p := range markedProcs(sessionEnv, func(v string) bool { return v == id }) {
+					if !slices.ContainsFunc(ps, func(q procInfo) bool { return q.PID == p.PID }) {
+						ps = append(ps, p)
+					}
+				}
+				return ps
+			}
+			ended := endProcs(run, kernel.Process.Pid)
 			os.RemoveAll(dir)
 			fmt.Fprintf(os.Stderr, "nbrun %s: nbrun (pid %d) is gone: ended %d processes of its run and removed %s\n",
 				guardArg, owner.PID, len(ended), dir)
 			if len(ended) == 0 {
-				// No /proc to find them by their mark: end the kernel's
+				// No /proc to list them: end the kernel's
 				// process group, the guard with it.
 				_ = syscall.Kill(-syscall.Getpgrp(), syscall.SIGKILL)
 			}
 			return 1
 		}
 	}
-}
-
-// endOwnSession ends the marked processes left in the guard's own session
-// (the kernel's cells, once the kernel has exited).
-func endOwnSession(id string) {
-	self, ok := readStat(os.Getpid())
-	if !ok {
-		return
-	}
-	list := func() []procInfo {
-		var out []procInfo
-		for _, p := range sessionProcs(id) {
-			if p.SID == self.SID {
-				out = append(out, p)
-			}
-		}
-		return out
-	}
-	endProcs(list(), list, time.Second)
 }

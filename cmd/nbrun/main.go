@@ -14,19 +14,22 @@
 // passes; a failing notebook leaves no copy behind, and the previous copy, if
 // any, stays as it was.
 //
-// nbrun owns the processes a run causes. However it is stopped — Ctrl-C,
-// SIGTERM or SIGHUP, a per-cell timeout, the whole-notebook -deadline, or
-// SIGKILL of nbrun or of its process group — no kernel or cell program
-// outlives it by more than a second or so, and its scratch folder
-// (<out>/.nbrun-*, with GoNB's temporary folder and the kernel connection
-// file inside) is removed: see session.go and guard.go. What a run killed
-// together with its kernel guard leaves behind, the next nbrun ends and
-// removes, and says so.
+// nbrun owns the processes a run causes, by ancestry: it is a child
+// subreaper, so a process a cell leaves running stays its descendant even in
+// a session of its own with an empty environment. However a run ends — it
+// passes or fails, Ctrl-C, SIGTERM or SIGHUP, a per-cell timeout, the
+// whole-notebook -deadline, or SIGKILL of nbrun or of its process group — no
+// kernel, cell program or process a cell started outlives it by more than a
+// few seconds, and its scratch folder (<out>/.nbrun-*, with GoNB's temporary
+// folder and the kernel connection file inside) is removed: see procs.go,
+// session.go and guard.go. What a run killed together with its kernel guard
+// leaves behind, the next nbrun ends and removes, and says so (all but
+// processes that cleared their environment).
 //
 // nbrun finds the repository from its own working directory or from the
 // notebooks' paths (the nearest folder holding go.mod and .venv), so it runs
-// from anywhere. It runs on Linux (and other Unix systems, where only the
-// kernel's process group is guarded).
+// from anywhere. It runs on Linux (and other Unix systems, where with no
+// /proc to walk and no subreaper only the kernel's process group is guarded).
 package main
 
 import (
@@ -43,6 +46,7 @@ import (
 
 func main() {
 	guardMain()
+	becomeSubreaper()
 	out := flag.String("out", "", "folder for the executed notebooks (default <repo>/build/notebooks)")
 	timeout := flag.Duration("timeout", 300*time.Second, "per-cell timeout")
 	deadline := flag.Duration("deadline", 0, "whole-notebook limit (default: number of cells × -timeout + 2m)")

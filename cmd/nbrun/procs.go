@@ -1,18 +1,30 @@
 package main
 
-// The process table, read from /proc: which processes carry a session's
-// mark, whether a session's owner still runs, and ending processes.
+// The process table, read from /proc: which processes a run owns, whether a
+// session's owner still runs, and ending processes.
 //
-// Every process a notebook run causes carries sessionEnv=<session id> in its
-// environment: nbrun sets it for nbconvert, and the kernel guard, gonb, the go
-// command, the compiler, the linker, each cell's program and any `!` shell
-// line inherit it (gonb starts gopls in a process group of its own; the mark
-// finds it too). Process groups alone cannot find them all: jupyter_client
-// starts the kernel in a session of its own, so a signal to nbrun's group
-// never reaches the kernel or the cell it runs.
+// A run's processes are found by ancestry. nbrun and the kernel guard are
+// child subreapers (prctl PR_SET_CHILD_SUBREAPER, see reaper_linux.go): a
+// process whose parent exits becomes the child of the nearest of them, not
+// of PID 1, whatever it did to itself — a session of its own (setsid), an
+// empty environment, SIGTERM ignored, a double fork. So every process a run
+// causes stays a descendant of nbrun, found by walking /proc by parent pid
+// (descendants), and nbrun ends them all when the run ends, however it
+// ends (session.end); the guard ends everything below it when the kernel
+// exits or nbrun is gone (guard.go). Process groups could not do this:
+// jupyter_client starts the kernel in a session of its own, and a cell can
+// start one more.
 //
-// Without /proc (macOS), marked processes cannot be listed; the kernel guard
-// then ends its own process group, which holds the kernel and its cells.
+// The session mark, sessionEnv=<session id> in the environment, remains for
+// what ancestry cannot reach: a run whose nbrun and kernel guard were both
+// killed with SIGKILL leaves its processes with no owner, children of PID 1,
+// and the next nbrun ends those that still carry the mark (sweepLeftovers).
+// A process that also cleared its environment escapes that sweep.
+//
+// Without /proc (macOS) no process can be listed and nbrun is no
+// subreaper: as before, nbrun ends only what ends with nbconvert, and the
+// kernel guard, when nbrun is gone, ends its own process group, which holds
+// the kernel and the cells that stay in it.
 
 import (
 	"bytes"
@@ -20,6 +32,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,6 +40,14 @@ import (
 	"time"
 
 	"github.com/descentlab/descent/internal/procfs"
+)
+
+// How processes are ended (endProcs): SIGTERM, then SIGKILL to those still
+// running endGrace later, and listing again until none is left or endWait
+// has passed.
+const (
+	endGrace = time.Second
+	endWait  = 4 * time.Second
 )
 
 // procInfo is what the runner reads of one process.
@@ -38,7 +59,7 @@ type procInfo struct {
 	Start   uint64 // start time in clock ticks since boot: with PID, names the process
 	State   byte   // R, S, D, Z, …
 	Comm    string
-	Session string // value of sessionEnv in its environment, "" if none
+	Session string // value of sessionEnv in its environment (markedProcs only)
 	Args    string // command line, spaces between arguments
 }
 
@@ -85,68 +106,128 @@ func cmdline(pid int) string {
 	return strings.TrimSpace(string(bytes.ReplaceAll(b, []byte{0}, []byte{' '})))
 }
 
-// markedProcs lists the live processes whose environment holds key=value for
-// a value that keep accepts. Processes of other users, whose environment
-// cannot be read, are not listed.
-func markedProcs(key string, keep func(value string) bool) []procInfo {
+// procTable reads every process in /proc, zombies included, in pid order.
+// Without /proc it is empty.
+func procTable() []procInfo {
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
 	}
-	self := os.Getpid()
 	var out []procInfo
 	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == self {
-			continue
+		if pid, err := strconv.Atoi(e.Name()); err == nil {
+			if p, ok := readStat(pid); ok {
+				out = append(out, p)
+			}
 		}
-		v, ok := environValue(pid, key)
-		if !ok || !keep(v) {
-			continue
-		}
-		p, ok := readStat(pid)
-		if !ok || p.dead() {
-			continue
-		}
-		p.Session, p.Args = v, cmdline(pid)
-		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
 	return out
 }
 
-// sessionProcs lists the live processes of one session (the caller excluded).
-func sessionProcs(id string) []procInfo {
-	return markedProcs(sessionEnv, func(v string) bool { return v == id })
-}
-
-// endProcs sends SIGKILL to procs and rescans with list until nothing it
-// returns is alive, for at most wait: a kernel can start a cell's program
-// between a scan and the kill. It returns every process it signalled.
-func endProcs(procs []procInfo, list func() []procInfo, wait time.Duration) []procInfo {
-	var ended []procInfo
-	seen := map[[2]uint64]bool{}
-	deadline := time.Now().Add(wait)
-	for {
-		for _, p := range procs {
-			key := [2]uint64{uint64(p.PID), p.Start}
-			if seen[key] {
+// descendants lists the live descendants of pid (pid excluded), parents
+// before their children, found by walking /proc by parent pid. A zombie has
+// no children and is not listed.
+func descendants(pid int) []procInfo {
+	children := map[int][]procInfo{}
+	for _, p := range procTable() {
+		children[p.PPID] = append(children[p.PPID], p)
+	}
+	var out []procInfo
+	for queue := []int{pid}; len(queue) > 0; queue = queue[1:] {
+		for _, c := range children[queue[0]] {
+			if c.dead() {
 				continue
 			}
-			// Recheck the start time: the pid may have been reused since the scan.
+			c.Args = cmdline(c.PID)
+			out = append(out, c)
+			queue = append(queue, c.PID)
+		}
+	}
+	return out
+}
+
+// markedProcs lists the live processes whose environment holds key=value for
+// a value that keep accepts. Processes of other users, whose environment
+// cannot be read, are not listed.
+func markedProcs(key string, keep func(value string) bool) []procInfo {
+	self := os.Getpid()
+	var out []procInfo
+	for _, p := range procTable() {
+		if p.PID == self || p.dead() {
+			continue
+		}
+		v, ok := environValue(p.PID, key)
+		if !ok || !keep(v) {
+			continue
+		}
+		p.Session, p.Args = v, cmdline(p.PID)
+		out = append(out, p)
+	}
+	return out
+}
+
+// endProcs ends the processes list returns: SIGTERM to each, then SIGKILL,
+// endGrace after the first signal, to each still running (one that ignores
+// SIGTERM). It lists again until list returns nothing or endWait has
+// passed, at once after a list that held a new process, so that what a
+// process starts between a list and its signal is ended too (a process that
+// forks as fast as it can, or forks and exits, hopping to a new pid). Before
+// each signal it checks the process's start time: its pid may have been
+// reused since the list. When the caller is a child subreaper, the zombies
+// among its children are reaped, but for the pids in waited (children whose
+// exec.Cmd waits for them). It returns every process it signalled.
+func endProcs(list func() []procInfo, waited ...int) []procInfo {
+	var ended []procInfo
+	sent := map[[2]uint64]syscall.Signal{}
+	start := time.Now()
+	reap := isSubreaper()
+	for {
+		procs := list()
+		sig := syscall.SIGTERM
+		if time.Since(start) >= endGrace {
+			sig = syscall.SIGKILL
+		}
+		fresh := false
+		for _, p := range procs {
+			key := [2]uint64{uint64(p.PID), p.Start}
+			prev, seen := sent[key]
+			if prev == sig {
+				continue
+			}
 			if q, ok := readStat(p.PID); !ok || q.Start != p.Start || q.dead() {
 				continue
 			}
-			if err := syscall.Kill(p.PID, syscall.SIGKILL); err == nil {
-				seen[key] = true
-				ended = append(ended, p)
+			if syscall.Kill(p.PID, sig) == nil {
+				sent[key] = sig
+				if !seen {
+					ended = append(ended, p)
+					fresh = true
+				}
 			}
 		}
-		procs = list()
-		if len(procs) == 0 || time.Now().After(deadline) {
+		if reap {
+			reapChildren(waited)
+		}
+		if len(procs) == 0 || time.Since(start) > endWait {
 			return ended
 		}
-		time.Sleep(50 * time.Millisecond)
+		if !fresh {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+}
+
+// reapChildren waits for the zombies among the caller's children, but for
+// the pids in waited: a child subreaper adopts the orphans of its
+// descendants, and no exec.Cmd waits for them.
+func reapChildren(waited []int) {
+	self := os.Getpid()
+	for _, p := range procTable() {
+		if p.PPID == self && p.dead() && !slices.Contains(waited, p.PID) {
+			var st syscall.WaitStatus
+			_, _ = syscall.Wait4(p.PID, &st, syscall.WNOHANG, nil)
+		}
 	}
 }
 

@@ -166,9 +166,12 @@ var ErrStopped = errors.New("stopped")
 // However the run ends — the notebook passes or fails, a cell times out, the
 // whole-notebook deadline passes, or ctx is cancelled (nbrun got SIGINT,
 // SIGTERM or SIGHUP) — every process it caused (nbconvert, the kernel, the
-// cell's program, the go command) has ended and its scratch folder is gone
-// when RunContext returns. When ctx ends the run, the error wraps ErrStopped
-// and context.Cause(ctx).
+// cell's program, the go command, and whatever a cell left running, in a
+// session of its own or not) has ended and its scratch folder is gone when
+// RunContext returns. When ctx ends the run, the error wraps ErrStopped and
+// context.Cause(ctx). That holds in full in a process that is a child
+// subreaper and runs one notebook at a time, as nbrun does (see procs.go):
+// RunContext then ends every descendant of the process.
 func (r *Runner) RunContext(ctx context.Context, path string) (string, int, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
@@ -226,6 +229,10 @@ func (r *Runner) RunContext(ctx context.Context, path string) (string, int, erro
 	if err := cmd.Start(); err != nil {
 		return "", 0, err
 	}
+	s.top.PID = cmd.Process.Pid
+	if p, ok := readStat(s.top.PID); ok {
+		s.top.Start = p.Start
+	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	deadline := r.deadline(src)
@@ -236,11 +243,13 @@ func (r *Runner) RunContext(ctx context.Context, path string) (string, int, erro
 	case runErr = <-done:
 	case <-ctx.Done():
 		ended := s.end()
+		_ = cmd.Process.Kill() // ended already, but where there is no /proc to list it
 		<-done
 		return "", 0, fmt.Errorf("%s: %w by %v: ended the run's %s",
 			path, ErrStopped, context.Cause(ctx), countProcs(ended))
 	case <-timer.C:
 		ended := s.end()
+		_ = cmd.Process.Kill()
 		<-done
 		why := fmt.Sprintf("the -deadline of %v", deadline)
 		if r.Deadline <= 0 {

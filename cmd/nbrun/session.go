@@ -1,7 +1,7 @@
 package main
 
-// A session is one notebook's execution: a scratch folder and a mark on
-// every process the execution causes.
+// A session is one notebook's execution: a scratch folder, and the
+// processes the execution causes.
 //
 // The scratch folder, <out>/.nbrun-<session id>, holds everything the run
 // writes besides the executed copy's final place:
@@ -17,10 +17,12 @@ package main
 //
 // so removing the folder removes all of it, whichever way the run ended.
 //
-// The session id, <pid namespace>-<pid>-<start time>-<random>, names nbrun's
-// process: the kernel guard watches it, and a later nbrun that finds marked
-// processes or scratch folders whose owner is gone ends and removes them
-// (sweepLeftovers), saying so.
+// The session's processes are nbrun's descendants (procs.go). The session
+// id, <pid namespace>-<pid>-<start time>-<random>, names nbrun's process:
+// the kernel guard watches it, and every process that keeps the environment
+// nbrun gives nbconvert carries it in sessionEnv, so that a later nbrun that
+// finds such processes, or scratch folders, whose owner is gone ends and
+// removes them (sweepLeftovers), saying so.
 
 import (
 	"crypto/rand"
@@ -36,7 +38,7 @@ import (
 )
 
 const (
-	sessionEnv    = "NBRUN_SESSION" // marks every process of a session
+	sessionEnv    = "NBRUN_SESSION" // the session id, in the environment of the session's processes
 	scratchEnv    = "NBRUN_SCRATCH" // the session's scratch folder, for the kernel guard
 	scratchPrefix = ".nbrun-"
 	guardArg      = "-kernel-guard"
@@ -46,6 +48,7 @@ type session struct {
 	id    string
 	owner processIdentity
 	dir   string
+	top   processIdentity // nbconvert, once started
 }
 
 // newSession creates the scratch folder of a notebook run in outDir.
@@ -137,10 +140,27 @@ func (s *session) env(base []string) []string {
 	)
 }
 
-// end kills every process of the session still running and removes the
-// scratch folder. It returns the processes it had to end.
+// procs lists the session's live processes: every descendant of nbrun when
+// nbrun is a child subreaper (main makes it one, and runs one notebook at a
+// time), else — a test that runs notebooks side by side in its own process —
+// nbconvert and its descendants while nbconvert runs.
+func (s *session) procs() []procInfo {
+	if isSubreaper() {
+		return descendants(os.Getpid())
+	}
+	p, ok := readStat(s.top.PID)
+	if s.top.PID == 0 || !ok || p.Start != s.top.Start || p.dead() {
+		return nil
+	}
+	p.Args = cmdline(p.PID)
+	return append([]procInfo{p}, descendants(p.PID)...)
+}
+
+// end ends every process of the session still running (endProcs: SIGTERM,
+// then SIGKILL) and removes the scratch folder. It returns the processes it
+// had to end.
 func (s *session) end() []procInfo {
-	ended := endProcs(sessionProcs(s.id), func() []procInfo { return sessionProcs(s.id) }, 3*time.Second)
+	ended := endProcs(s.procs, s.top.PID)
 	os.RemoveAll(s.dir)
 	return ended
 }
@@ -162,7 +182,7 @@ func sweepLeftovers(outDir string, log io.Writer) {
 	list := func() []procInfo {
 		return markedProcs(sessionEnv, func(v string) bool { _, ok := orphaned(v); return ok })
 	}
-	if ended := endProcs(list(), list, 3*time.Second); len(ended) > 0 {
+	if ended := endProcs(list); len(ended) > 0 {
 		byOwner := map[int][]string{}
 		var owners []int
 		for _, p := range ended {

@@ -29,6 +29,7 @@ const outlive = 5 * time.Second
 type stopRun struct {
 	t      *testing.T
 	mark   string
+	probe  string // $NBRUN_PROBE_DIR: where escape.ipynb's cells record their processes
 	out    string // nbrun's -out
 	log    string // nbrun's stdout and stderr
 	cmd    *exec.Cmd
@@ -60,14 +61,14 @@ func startStopRun(t *testing.T, out string, args ...string) *stopRun {
 	t.Helper()
 	var b [6]byte
 	rand.Read(b[:])
-	r := &stopRun{t: t, mark: hex.EncodeToString(b[:]), out: out, log: filepath.Join(t.TempDir(), "nbrun.log"), exited: make(chan struct{})}
+	r := &stopRun{t: t, mark: hex.EncodeToString(b[:]), probe: t.TempDir(), out: out, log: filepath.Join(t.TempDir(), "nbrun.log"), exited: make(chan struct{})}
 	logFile, err := os.Create(r.log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer logFile.Close()
 	r.cmd = exec.Command(os.Args[0], append([]string{"-root", repoRoot(t), "-out", out}, args...)...)
-	r.cmd.Env = append(os.Environ(), testMainEnv+"=1", testMarkEnv+"="+r.mark)
+	r.cmd.Env = append(os.Environ(), testMainEnv+"=1", testMarkEnv+"="+r.mark, probeEnv+"="+r.probe)
 	r.cmd.Stdout, r.cmd.Stderr = logFile, logFile
 	r.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := r.cmd.Start(); err != nil {
@@ -78,6 +79,11 @@ func startStopRun(t *testing.T, out string, args ...string) *stopRun {
 		// Whatever the test found, end what it started (by pid).
 		for _, p := range testMarked(r.mark) {
 			syscall.Kill(p.PID, syscall.SIGKILL)
+		}
+		for _, e := range r.escapees() {
+			if e.alive() {
+				syscall.Kill(e.PID, syscall.SIGKILL)
+			}
 		}
 		<-r.exited
 	})
@@ -136,6 +142,15 @@ func (r *stopRun) checkNothingLeft(end time.Time, before []procInfo) {
 	if len(left) > 0 {
 		t.Errorf("%d processes outlive nbrun by more than %v:\n%s", len(left), outlive, psTable(left))
 	}
+	for _, e := range r.escapees() {
+		for e.alive() && time.Since(end) < outlive {
+			time.Sleep(100 * time.Millisecond)
+		}
+		if e.alive() {
+			p, _ := readStat(e.PID)
+			t.Errorf("%s: the cell's unmarked process outlives nbrun by more than %v: pid %d (%s), parent %d", e.name, outlive, e.PID, p.Comm, p.PPID)
+		}
+	}
 	ents, _ := os.ReadDir(r.out)
 	for _, e := range ents {
 		t.Errorf("left in -out: %s", e.Name())
@@ -146,6 +161,43 @@ func (r *stopRun) checkNothingLeft(end time.Time, before []procInfo) {
 				t.Errorf("left: %s", path)
 			}
 		}
+	}
+}
+
+// probeEnv tells escape.ipynb's cells where to record the processes they
+// leave running.
+const probeEnv = "NBRUN_PROBE_DIR"
+
+// escapee is a process a cell of escape.ipynb left running with no mark of
+// the run: a session of its own, an empty environment, SIGTERM ignored.
+type escapee struct {
+	name string // its record in the probe folder: go.pid, shell.pid
+	processIdentity
+}
+
+// escapees reads the records the cells wrote: "pid start-time".
+func (r *stopRun) escapees() []escapee {
+	var out []escapee
+	for _, name := range []string{"go.pid", "shell.pid"} {
+		b, err := os.ReadFile(filepath.Join(r.probe, name))
+		if err != nil {
+			continue
+		}
+		e := escapee{name: name}
+		if _, err := fmt.Sscan(string(b), &e.PID, &e.Start); err != nil || e.PID <= 0 || e.Start == 0 {
+			r.t.Fatalf("%s: bad record %q", name, b)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// requireEscapees fails the test unless both cells of escape.ipynb started
+// their process: without them the test proves nothing.
+func (r *stopRun) requireEscapees() {
+	r.t.Helper()
+	if es := r.escapees(); len(es) != 2 {
+		r.t.Fatalf("the cells recorded %d processes, want 2 (go.pid, shell.pid); nbrun says:\n%s", len(es), r.output())
 	}
 }
 
@@ -178,9 +230,13 @@ func TestLeftPaths(t *testing.T) {
 // TestHardStops stops nbrun in the middle of an endless cell every way it
 // can be stopped and checks that no kernel or cell program outlives it by
 // more than a few seconds and that no folder or connection file is left.
+//
+// Before the endless cell, escape-loop.ipynb's cells leave processes running
+// that carry no mark of the run (see TestNoCellProcessOutlivesNbrun); they
+// must not outlive nbrun either.
 func TestHardStops(t *testing.T) {
 	requireKernel(t)
-	loop := filepath.Join(repoRoot(t), "cmd", "nbrun", "testdata", "loop.ipynb")
+	loop := filepath.Join(repoRoot(t), "cmd", "nbrun", "testdata", "escape-loop.ipynb")
 	cases := []struct {
 		name     string
 		args     []string
@@ -200,10 +256,10 @@ func TestHardStops(t *testing.T) {
 		{"SIGKILL of nbrun alone", nil, func(r *stopRun, _ []procInfo) {
 			syscall.Kill(r.cmd.Process.Pid, syscall.SIGKILL)
 		}, -1, nil},
-		{"the whole-notebook deadline", []string{"-deadline", "75s"}, nil, 1,
-			[]string{"the whole notebook took longer than the -deadline of 1m15s", "nbrun ended it"}},
+		{"the whole-notebook deadline", []string{"-deadline", "90s"}, nil, 1,
+			[]string{"the whole notebook took longer than the -deadline of 1m30s", "nbrun ended it"}},
 		{"a per-cell timeout", []string{"-timeout", "40s"}, nil, 1,
-			[]string{"loop.ipynb: cell 2 (// Spins until it is stopped", "timed out after 40s"}},
+			[]string{"escape-loop.ipynb: cell 5 (// Spins until it is stopped", "timed out after 40s"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -213,6 +269,7 @@ func TestHardStops(t *testing.T) {
 				t.Fatalf("nbrun ended before the cell's program ran:\n%s", r.output())
 			}
 			t.Logf("ps before:\n%s", psTable(before))
+			r.requireEscapees()
 			within := 10 * time.Second
 			if c.stop != nil {
 				c.stop(r, before)
@@ -233,6 +290,26 @@ func TestHardStops(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestNoCellProcessOutlivesNbrun: escape.ipynb's cells leave processes
+// running that drop every mark of the run — a session of their own, an empty
+// environment, SIGTERM ignored — one started by the cell's Go program, one by
+// a `!` shell line. The notebook passes, and when nbrun has exited they are
+// gone: nbrun owns its processes by ancestry.
+func TestNoCellProcessOutlivesNbrun(t *testing.T) {
+	requireKernel(t)
+	r := startStopRun(t, t.TempDir(), filepath.Join(repoRoot(t), "cmd", "nbrun", "testdata", "escape.ipynb"))
+	end := r.waitExit(4 * time.Minute)
+	if code := r.cmd.ProcessState.ExitCode(); code != 0 || !strings.Contains(r.output(), "ok   escape.ipynb") {
+		t.Fatalf("nbrun exited with %d, want 0 and ok; it says:\n%s", code, r.output())
+	}
+	r.requireEscapees()
+	for _, e := range r.escapees() {
+		t.Logf("%s: pid %d, start %d", e.name, e.PID, e.Start)
+	}
+	os.RemoveAll(filepath.Join(r.out, "escape.ipynb")) // the executed copy
+	r.checkNothingLeft(end, nil)
 }
 
 // TestNextRunEndsLeftovers: SIGKILL of nbrun's process group together with
