@@ -30,10 +30,15 @@ var dockerSpawnerPins = []string{"dockerspawner==14.0.0", "docker==7.2.0", "esca
 // running notebook 00 through the kernel WebSocket. Gated with the image
 // test (`make image-test`): it needs that image in .cache/image-test.
 //
-// One difference from a real server, for a machine whose tests may talk to
-// the loopback only: the students' containers share the host's network, each
-// server on its own 127.0.0.1 port (testdata/podman_config.py), instead of a
-// Docker network with the hub on its gateway.
+// As on an instructor's server, the containers are on a bridge network of
+// their own (podman's, as `docker network create` makes one) with the hub's
+// API on its gateway, the hub loop-mounts each student's work filesystem and
+// puts its metadata rule in the host's firewall (the test removes it after).
+// In one student's container the test measures what a student can fill (2
+// GiB to /tmp and to ~/work) and reach (a fake cloud metadata service the
+// test serves from a network namespace, first shown answering a container
+// of the image on that network before the hub's rule). All of it stays on
+// this machine.
 func TestClassOnPodman(t *testing.T) {
 	testenv.Slow(t) // needs the image `make image-test` builds, which runs it
 	repo, _ := filepath.Abs("..")
@@ -75,17 +80,36 @@ func TestClassOnPodman(t *testing.T) {
 
 	root := t.TempDir()
 	users := []string{"student1", "student2", "student3"}
-	// Volumes and containers of a run that died, then ours at the end.
+	// The students' work filesystems (the hub mounts them) are unmounted
+	// before root is removed, and those of a run that died at the start.
+	workRoot := filepath.Join(root, "work")
+	unmountWork(t, workRoot)
+	if stale, _ := filepath.Glob(filepath.Join(os.TempDir(), "TestClassOnPodman*", "*", "work", "mnt", "*")); len(stale) > 0 {
+		for _, d := range stale {
+			sh("umount", d)
+		}
+	}
+	// Containers of a run that died, then ours at the end.
 	cleanup := func() {
 		if out, _ := podman(time.Minute, "ps", "-aq", "--filter", "name=descent-it-hub-"); strings.TrimSpace(out) != "" {
 			podman(2*time.Minute, append([]string{"rm", "-f", "-t", "2"}, strings.Fields(out)...)...)
 		}
-		for _, u := range users {
-			podman(time.Minute, "volume", "rm", "-f", "descent-it-"+u)
-		}
 	}
 	cleanup()
 	t.Cleanup(cleanup)
+
+	// The class's network and, a hop beyond the host, a fake cloud metadata
+	// service: without the hub's rule a container of the image reaches it.
+	network, subnet := classNetwork(t, podman)
+	fakeMetadata(t, filepath.Join(repo, ".venv", "bin", "python"), subnet)
+	withoutMetadataRule(t)
+	t0 := time.Now()
+	out, _ := podman(3*time.Minute, "run", "--rm", "--network", network, "--entrypoint", "python3", image, "-c", probePy, metadataURL, controlURL)
+	t.Logf("before the hub's rule, a container on %s (%s): %s -> %s; %s -> %s (%.1fs)", network, subnet,
+		metadataURL, probeStatus(out, metadataURL), controlURL, probeStatus(out, controlURL), time.Since(t0).Seconds())
+	if probeStatus(out, metadataURL) != "200" || probeStatus(out, controlURL) != "200" {
+		t.Fatalf("the fake metadata service does not answer a container without the block:\n%s", out)
+	}
 
 	// podman's Docker-compatible API on a socket of our own.
 	sock := filepath.Join(root, "podman.sock")
@@ -123,7 +147,7 @@ func TestClassOnPodman(t *testing.T) {
 	env := []string{}
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "JUPYTER") || strings.HasPrefix(k, "HUB") || strings.HasPrefix(k, "DOCKER_") || k == "PATH" || k == "PYTHONPATH" {
+		if strings.HasPrefix(k, "JUPYTER") || strings.HasPrefix(k, "HUB") || strings.HasPrefix(k, "DOCKER_") || strings.HasPrefix(k, "DESCENT_") || k == "PATH" || k == "PYTHONPATH" {
 			continue
 		}
 		env = append(env, kv)
@@ -131,7 +155,8 @@ func TestClassOnPodman(t *testing.T) {
 	env = append(env,
 		"PATH="+filepath.Join(repo, ".venv", "bin")+":"+os.Getenv("PATH"), "PYTHONPATH="+pkgs,
 		"DOCKER_HOST=unix://"+sock, "DESCENT_IMAGE="+image, "DESCENT_CLASS_PASSWORD="+password,
-		"HUB_IP=127.0.0.1", "HUB_BIND_URL="+hubURL,
+		"DOCKER_NETWORK_NAME="+network, "HUB_BIND_URL="+hubURL,
+		"DESCENT_WORK_ROOT="+workRoot, "DESCENT_WORK_SIZE=1G", "DESCENT_BLOCK_METADATA=1",
 		"HUBTEST_REPO="+repo, "HUBTEST_ROOT="+root, "HUBTEST_USERS="+strings.Join(users, ","),
 		"HUBTEST_HUB_PORT="+strconv.Itoa(ports[1]), "HUBTEST_API_PORT="+strconv.Itoa(ports[2]),
 		"HUBTEST_ADMIN_TOKEN="+adminToken)
@@ -170,6 +195,7 @@ func TestClassOnPodman(t *testing.T) {
 		t.Logf("%s: container ready %.1fs after the spawn request", s.name, s.spawn.Seconds())
 		checkStudentContainer(t, podman, "descent-it-hub-"+s.name)
 	}
+	checkConfinement(t, podman, "descent-it-hub-"+st[0].name)
 	phase(t, "run "+filepath.Base(nbPath), st, func(s *student) error { return runInContainer(s, filepath.Base(nbPath), nbJSON) })
 	for _, s := range st {
 		t.Logf("%s: %d cells, %d claims, %.1fs", s.name, s.cells, s.claims, s.wall.Seconds())
@@ -193,10 +219,9 @@ func TestClassOnPodman(t *testing.T) {
 		return strings.TrimSpace(out) == ""
 	})
 	for _, s := range st {
-		out, err := podman(time.Minute, "run", "--rm", "--network", "none", "-v", "descent-it-"+s.name+":/w", "--entrypoint", "cat",
-			image, "/w/"+filepath.Base(nbPath))
-		if err != nil || !strings.Contains(out, claimPrefix) {
-			t.Errorf("%s: the executed notebook is not on the student's volume after the container is gone (%v)", s.name, err)
+		b, err := os.ReadFile(filepath.Join(workRoot, "mnt", s.name, "work", filepath.Base(nbPath)))
+		if err != nil || !strings.Contains(string(b), claimPrefix) {
+			t.Errorf("%s: the executed notebook is not on the student's work filesystem after the container is gone (%v)", s.name, err)
 		}
 	}
 }

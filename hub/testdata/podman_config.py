@@ -1,45 +1,23 @@
 # JupyterHub configuration of hub/podman_test.go: the instructor's
 # hub/jupyterhub_config.py as shipped (DockerSpawner, the course image, the
-# per-student limits), pointed at podman's Docker-compatible API, with what
-# this test machine needs on top:
-#   - every address on the loopback: the hub, its proxy, and each student's
-#     server, whose container shares the host's network and gets a port of
-#     its own (a test machine may talk to nothing but 127.0.0.1);
+# per-student limits, the work filesystems, the metadata block), pointed at
+# podman's Docker-compatible API, with what this test needs on top:
+#   - the test's network (DOCKER_NETWORK_NAME, a podman bridge; the hub API on
+#     its gateway, found by the instructor's file), the work filesystems in
+#     the test's folder (DESCENT_WORK_ROOT), the hub's public side on
+#     127.0.0.1 (HUB_BIND_URL): all set by the test;
 #   - the test's students, password, ports, database and an admin token.
 import os
-
-from jupyterhub.utils import random_port
-from traitlets import default
-
-from dockerspawner import DockerSpawner
 
 c = get_config()  # noqa: F821
 repo = os.environ["HUBTEST_REPO"]
 root = os.environ["HUBTEST_ROOT"]
 
-# The instructor's file, unchanged (HUB_IP and HUB_BIND_URL are set by the test).
+# The instructor's file, unchanged.
 src = open(os.path.join(repo, "hub", "jupyterhub_config.py")).read()
 exec(compile(src, "hub/jupyterhub_config.py", "exec"), {"get_config": lambda: c})
 
-
-class LoopbackDockerSpawner(DockerSpawner):
-    """DockerSpawner with host networking: each server listens on its own
-    loopback port, which the hub reaches directly (no port publishing)."""
-
-    @default("port")
-    def _port_default(self):
-        return random_port()
-
-    async def get_ip_and_port(self):
-        return "127.0.0.1", self.port
-
-
-c.JupyterHub.spawner_class = LoopbackDockerSpawner
-c.DockerSpawner.network_name = "host"
-c.DockerSpawner.use_internal_ip = True  # no port bindings: they mean nothing on the host network
-c.DockerSpawner.ip = "127.0.0.1"
 c.DockerSpawner.prefix = "descent-it-hub"
-c.DockerSpawner.volumes = {"descent-it-{username}": "/home/jovyan/work"}
 c.DockerSpawner.extra_create_kwargs = {"labels": {"descent.image-test": "1"}}
 c.DockerSpawner.pull_policy = "never"
 
