@@ -17,7 +17,7 @@ package main
 //     few for a process that ignores SIGTERM);
 //   - when gonb exits, the guard ends what is left below it (a cell's program
 //     whose kernel was killed, a process a cell left running) and exits with
-//     gonb's status;
+//     gonb's status; an orphan it adopted that exits earlier, it reaps then;
 //   - jupyter_client signals the kernel's whole process group, so gonb gets
 //     those signals itself and the guard does not pass them on (gonb would
 //     get SIGTERM twice); after SIGTERM or SIGHUP the guard gives gonb
@@ -72,6 +72,9 @@ func runGuard(argv []string) int {
 	}
 	done := make(chan error, 1)
 	go func() { done <- kernel.Wait() }()
+	// Orphans the guard adopted that exit while the kernel runs.
+	chld := make(chan os.Signal, 1)
+	signal.Notify(chld, syscall.SIGCHLD)
 	tick := time.NewTicker(ownerPoll)
 	defer tick.Stop()
 	var grace <-chan time.Time
@@ -83,6 +86,8 @@ func runGuard(argv []string) int {
 			}
 		case <-grace:
 			_ = kernel.Process.Kill()
+		case <-chld:
+			reapChildren([]int{kernel.Process.Pid})
 		case err := <-done:
 			below := func() []procInfo { return descendants(os.Getpid()) }
 			endProcs(below, kernel.Process.Pid)

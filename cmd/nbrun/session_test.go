@@ -216,6 +216,52 @@ func TestGuardExitsWithKernel(t *testing.T) {
 	}
 }
 
+// TestGuardEndsWhatTheKernelLeaves: a kernel that exits leaves behind
+// processes that try to escape — a session of their own with an empty
+// environment and SIGTERM ignored, a double fork, one that forks as fast as
+// it can, one that hops to a new pid every few milliseconds, a stopped one,
+// one with a zombie child (testdata/leave-behind.sh). The guard, a child
+// subreaper, adopts them and ends them all before it exits.
+func TestGuardEndsWhatTheKernelLeaves(t *testing.T) {
+	requireProc(t)
+	tag := fmt.Sprintf("301.%d", time.Now().UnixNano()%1e9) // sleep's argument, names the processes
+	dir := t.TempDir()
+	tagged := func() []procInfo {
+		var out []procInfo
+		for _, p := range procTable() {
+			if !p.dead() && strings.Contains(cmdline(p.PID), tag) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	t.Cleanup(func() { // whatever the guard left (processes this test started)
+		for i := 0; i < 100 && len(tagged()) > 0; i++ {
+			for _, p := range tagged() {
+				syscall.Kill(p.PID, syscall.SIGKILL)
+			}
+		}
+	})
+	id := sessionID(selfIdentity(), "guard005")
+	guard := startMarked(t, id, dir, os.Args[0], guardArg, "--", "bash", filepath.Join("testdata", "leave-behind.sh"), tag, dir)
+	deadline := time.Now().Add(10 * time.Second)
+	for len(tagged()) < 50 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	before := len(tagged())
+	if before < 50 {
+		t.Fatalf("the kernel stand-in started %d processes, want at least 50: the test proves nothing", before)
+	}
+	t0 := time.Now()
+	if err := guard.Wait(); err != nil {
+		t.Errorf("guard: %v (%s)", err, guard.Stderr)
+	}
+	t.Logf("%d processes and more running; the guard exited %v later", before, time.Since(t0).Round(time.Millisecond))
+	if left := tagged(); len(left) > 0 {
+		t.Errorf("%d processes outlive the guard, e.g. %v", len(left), left[0])
+	}
+}
+
 func TestGuardNeedsSession(t *testing.T) {
 	cmd := exec.Command(os.Args[0], guardArg, "--", "true")
 	cmd.Env = os.Environ()

@@ -1,11 +1,13 @@
 package main
 
-// The hard stops: nbrun runs testdata/loop.ipynb, whose cell spins forever,
-// with a real gonb kernel, and is stopped the ways a user or a CI system stops
-// it. The process table is the witness: every process the run causes carries
-// testMarkEnv (set by the test on nbrun, inherited by nbconvert, the kernel
-// guard, gonb, the go command and the cell's program), independent of the
-// mark nbrun itself uses.
+// The hard stops: nbrun runs testdata/escape-loop.ipynb, whose last cell
+// spins forever, with a real gonb kernel, and is stopped the ways a user or a
+// CI system stops it. The process table is the witness: every process the
+// run causes carries testMarkEnv (set by the test on nbrun, inherited by
+// nbconvert, the kernel guard, gonb, the go command and the cell's program),
+// independent of the mark nbrun itself uses, but for the processes the
+// notebook's first cells leave running with an empty environment, which
+// record their pid and start time in the probe folder (escapees).
 
 import (
 	"crypto/rand"
@@ -256,6 +258,14 @@ func TestHardStops(t *testing.T) {
 		{"SIGKILL of nbrun alone", nil, func(r *stopRun, _ []procInfo) {
 			syscall.Kill(r.cmd.Process.Pid, syscall.SIGKILL)
 		}, -1, nil},
+		{"SIGKILL of the kernel guard alone", nil, func(r *stopRun, ps []procInfo) {
+			// The kernel and the cells' processes become nbrun's; the run fails.
+			for _, p := range ps {
+				if strings.Contains(p.Args, guardArg) {
+					syscall.Kill(p.PID, syscall.SIGKILL)
+				}
+			}
+		}, 1, []string{"FAIL", "escape-loop.ipynb"}},
 		{"the whole-notebook deadline", []string{"-deadline", "90s"}, nil, 1,
 			[]string{"the whole notebook took longer than the -deadline of 1m30s", "nbrun ended it"}},
 		{"a per-cell timeout", []string{"-timeout", "40s"}, nil, 1,
