@@ -10,23 +10,27 @@ import (
 // T = 1 is the ordinary softmax; a larger T flattens the distribution
 // towards uniform and brings out the small probabilities (the teacher's
 // "dark knowledge"), a smaller T sharpens it towards the arg max. Computed
-// stably (the largest logit is subtracted first). It allocates nothing and
-// panics unless len(dst) == len(z) ≥ 1 and T is finite and > 0.
+// stably, as e^{(z_c − max z)/T} / Σ_j e^{(z_j − max z)/T}, so any finite
+// logits give finite probabilities. It allocates nothing and panics unless
+// len(dst) == len(z) ≥ 1 and minTemperature ≤ T ≤ maxTemperature.
 func SoftmaxT(dst, z []float64, T float64) []float64 {
 	checkTemperature("SoftmaxT", T)
 	if len(dst) != len(z) || len(z) == 0 {
 		panic(fmt.Sprintf("problems: SoftmaxT: len(dst) = %d, len(z) = %d", len(dst), len(z)))
 	}
-	lse := logSumExpT(z, T)
+	zmax, logS := shiftedLogSumExpT(z, T)
 	for c, v := range z {
-		dst[c] = math.Exp(v/T - lse)
+		dst[c] = math.Exp((v-zmax)/T - logS)
 	}
 	return dst
 }
 
-// logSumExpT is log Σ_c exp(z_c/T), computed stably.
-func logSumExpT(z []float64, T float64) float64 {
-	zmax := z[0]
+// shiftedLogSumExpT returns max z and log Σ_c exp((z_c − max z)/T), so that
+// log softmax(z/T)_c = (z_c − max z)/T − logS. Unlike z_c/T − log Σ exp(z/T),
+// it never subtracts two infinities: z_c − max z is ≤ 0 (−Inf at worst,
+// giving a probability of 0) and logS is in [0, log k].
+func shiftedLogSumExpT(z []float64, T float64) (zmax, logS float64) {
+	zmax = z[0]
 	for _, v := range z[1:] {
 		zmax = math.Max(zmax, v)
 	}
@@ -34,12 +38,19 @@ func logSumExpT(z []float64, T float64) float64 {
 	for _, v := range z {
 		s += math.Exp((v - zmax) / T)
 	}
-	return zmax/T + math.Log(s)
+	return zmax, math.Log(s)
 }
 
+// The temperatures SoftmaxT and DistillLoss accept: T² (the soft term's
+// factor) and 1/T² stay normal float64s, so no loss turns NaN as 0·Inf.
+const (
+	minTemperature = 1e-150
+	maxTemperature = 1e150
+)
+
 func checkTemperature(name string, T float64) {
-	if !(T > 0) || math.IsInf(T, 1) {
-		panic(fmt.Sprintf("problems: %s: temperature T = %v, want a finite T > 0", name, T))
+	if !(T >= minTemperature && T <= maxTemperature) {
+		panic(fmt.Sprintf("problems: %s: temperature T = %v, want %g ≤ T ≤ %g", name, T, minTemperature, maxTemperature))
 	}
 }
 
@@ -62,8 +73,9 @@ func checkTemperature(name string, T float64) {
 // silently change the mix between the two terms; with it the soft gradient
 // stays the same size whatever T (tested). α = 0 is plain training on the
 // hard labels. It allocates O(k); panics unless len(z) == len(zt) ≥ 2,
-// len(dz) == len(z) when dz is not nil, 0 ≤ y < k, T finite and > 0 and
-// 0 ≤ α ≤ 1.
+// len(dz) == len(z) when dz is not nil, 0 ≤ y < k, 1e-150 ≤ T ≤ 1e150 and
+// 0 ≤ α ≤ 1. Finite logits never give NaN: the loss overflows to +Inf only
+// where logits differ by about 1e308 (a training run then ends NonFinite).
 func DistillLoss(dz, z, zt []float64, y int, T, alpha float64) float64 {
 	checkDistill("DistillLoss", T, alpha)
 	if len(z) != len(zt) || len(z) < 2 || (dz != nil && len(dz) != len(z)) {
@@ -95,19 +107,20 @@ func distill(dz, z, zt []float64, y int, T, alpha float64, p []float64) float64 
 	if alpha == 0 {
 		return loss
 	}
-	ls, lt := logSumExpT(z, T), logSumExpT(zt, T)
+	zmax, ls := shiftedLogSumExpT(z, T)
+	ztmax, lt := shiftedLogSumExpT(zt, T)
 	var kl float64
 	for c := range z {
-		lp := zt[c]/T - lt // log p_c
+		lp := (zt[c]-ztmax)/T - lt // log p_c
 		p[c] = math.Exp(lp)
 		if p[c] > 0 {
-			kl += p[c] * (lp - (z[c]/T - ls))
+			kl += p[c] * (lp - ((z[c]-zmax)/T - ls))
 		}
 	}
 	loss += alpha * T * T * kl
 	if dz != nil {
 		for c, v := range z {
-			dz[c] += alpha * T * (math.Exp(v/T-ls) - p[c])
+			dz[c] += alpha * T * (math.Exp((v-zmax)/T-ls) - p[c])
 		}
 	}
 	return loss

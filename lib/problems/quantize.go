@@ -114,25 +114,50 @@ func (q Quantizer) Grid(values []float64) Grid {
 	return q.grid(lo, hi)
 }
 
-// grid is Grid from the range [lo, hi] ∋ 0.
+// grid is Grid from the range [lo, hi] ∋ 0. The scale is computed so
+// that no extreme of float64 gives a NaN later: (hi − lo)/top as hi/top −
+// lo/top where hi − lo overflows, nudged down until every level s·(q − z)
+// is finite, and never below the smallest subnormal (a zero scale would
+// make −lo/s, the zero point, NaN). A range a 1-bit affine grid cannot
+// step over in one finite step panics.
 func (q Quantizer) grid(lo, hi float64) Grid {
 	if q.Scheme == Symmetric {
 		top := int64(1)<<(q.Bits-1) - 1
 		amax := math.Max(-lo, hi)
-		g := Grid{Scale: amax / float64(top), Lo: -top, Hi: top}
 		if amax == 0 {
-			g.Scale = 1
+			return Grid{Scale: 1, Lo: -top, Hi: top}
 		}
-		return g
+		return Grid{Scale: finiteScale(amax/float64(top), float64(top)), Lo: -top, Hi: top}
 	}
 	top := int64(1)<<q.Bits - 1
-	g := Grid{Scale: (hi - lo) / float64(top), Lo: 0, Hi: top}
 	if hi == lo {
-		g.Scale = 1
+		return Grid{Scale: 1, Lo: 0, Hi: top}
 	}
-	g.Zero = int64(math.Round(-lo / g.Scale))
-	g.Zero = max(0, min(top, g.Zero))
-	return g
+	s := (hi - lo) / float64(top)
+	if math.IsInf(hi-lo, 0) {
+		s = hi/float64(top) - lo/float64(top)
+	}
+	if math.IsInf(s, 0) {
+		panic(fmt.Sprintf("problems: Quantizer: an affine grid of %d bit cannot span [%g, %g]: its step overflows float64", q.Bits, lo, hi))
+	}
+	s = math.Max(s, math.SmallestNonzeroFloat64)
+	zero := max(0, min(top, int64(math.Round(-lo/s))))
+	// The levels run from s·(0 − z) to s·(top − z), about lo and hi.
+	s = finiteScale(s, float64(max(zero, top-zero)))
+	return Grid{Scale: s, Zero: zero, Lo: 0, Hi: top}
+}
+
+// finiteScale is s, at least the smallest subnormal, nudged down until
+// s·levels is finite (it can round past MaxFloat64 when s was rounded up).
+func finiteScale(s, levels float64) float64 {
+	s = math.Max(s, math.SmallestNonzeroFloat64)
+	if math.IsInf(s*levels, 0) {
+		s = math.MaxFloat64 / levels
+	}
+	for math.IsInf(s*levels, 0) { // a few ulps at most
+		s = math.Nextafter(s, 0)
+	}
+	return s
 }
 
 // Grids returns the grids FakeQuantize uses for the matrices ws in params:
@@ -198,23 +223,31 @@ func (q Quantizer) roundAll(v []float64) {
 
 // QuantError summarizes how far FakeQuantize moves the weights: the
 // root-mean-square and the largest change, each relative to the RMS of
-// the weights themselves.
+// the weights themselves (0, 0 when every weight is 0). The sums are taken
+// over values divided by the largest weight, so weights near MaxFloat64 do
+// not overflow them.
 func (q Quantizer) QuantError(params []float64, ws []WeightMatrix) (rms, worst float64) {
 	dst := make([]float64, len(params))
 	q.FakeQuantize(dst, params, ws)
+	var amax float64
+	for _, w := range ws {
+		for _, v := range params[w.Off : w.Off+w.Len()] {
+			amax = math.Max(amax, math.Abs(v))
+		}
+	}
+	if amax == 0 {
+		return 0, 0
+	}
 	var se, sw float64
 	var n int
 	for _, w := range ws {
 		for j := w.Off; j < w.Off+w.Len(); j++ {
-			d := dst[j] - params[j]
+			d := dst[j]/amax - params[j]/amax
 			se += d * d
-			sw += params[j] * params[j]
+			sw += (params[j] / amax) * (params[j] / amax)
 			worst = math.Max(worst, math.Abs(d))
 			n++
 		}
-	}
-	if sw == 0 {
-		return 0, 0
 	}
 	wr := math.Sqrt(sw / float64(n))
 	return math.Sqrt(se/float64(n)) / wr, worst / wr
