@@ -9,15 +9,26 @@
 #    token; when it is unset, empty or blank a random one is generated,
 #    exported and printed here (the container's log). A missing or empty
 #    token never means open access. Under JupyterHub (JUPYTERHUB_API_TOKEN
-#    set) the Hub authenticates and nothing is done here.
-#    Flags that would switch authentication off are refused before anything
-#    starts (outside JupyterHub): an empty token (--IdentityProvider.token=,
-#    --ServerApp.token=, --NotebookApp.token=, in any spelling of empty),
-#    XSRF checks off (--ServerApp.disable_check_xsrf=True, or through
-#    tornado_settings), another identity provider or login handler (either
-#    can let every request in whatever the token), and switching off the
-#    image's server extension descent_jupyter_guard, which checks whatever
-#    configuration the server ends up with (config files included).
+#    set) the Hub authenticates and no token is made here.
+#    Flags that would open the server are refused before anything starts:
+#    an empty token (--IdentityProvider.token=, --ServerApp.token=,
+#    --NotebookApp.token=, in any spelling of empty), XSRF checks off
+#    (--ServerApp.disable_check_xsrf=True, or through tornado_settings),
+#    another identity provider or login handler (either can let every
+#    request in whatever the token), and a cross-origin rule that admits
+#    every site (allow_origin '*', an allow_origin_pat matching any origin).
+#    They are looked for in the arguments of a Jupyter server started as
+#    `--Flag …` (JupyterLab), `jupyter lab|server|notebook …` (also by path,
+#    e.g. /opt/descent/.venv/bin/jupyter), `jupyter-lab …`, `python -m
+#    jupyterlab|jupyter_server|notebook|jupyter lab …`, `env VAR=… CMD`, and
+#    in the command string of `bash -c`/`sh -c` when it mentions jupyter
+#    (there a dangerous flag anywhere in the string is refused). Under
+#    JupyterHub only the Hub's own jupyterhub-singleuser is let through
+#    unchecked. This check is an early, clear message, not the defence: a
+#    server can be started in ways no argument list shows (a terminal, a
+#    script, config files). The defence is descent_jupyter_guard, which
+#    every Jupyter server of the image's Python runs on its final
+#    configuration before it listens, and which no configuration switches off.
 # 2. The notebooks. Every course notebook missing from the working directory
 #    ($DESCENT_WORKDIR, default: the current directory) is copied there from
 #    $DESCENT_HOME/notebooks; existing files — your edits — are never touched.
@@ -66,9 +77,14 @@ refuse_open_access() {
           && why="without XSRF checks any web page the user visits can act on the server" ;;
       --*.identity_provider_class | --*.login_handler_class)
         why="another identity provider or login handler can let every request in, whatever the token" ;;
-      --*.jpserver_extensions)
-        [[ "$value" == *descent_jupyter_guard* ]] \
-          && why="descent_jupyter_guard is what stops a server configured without authentication" ;;
+      --*.allow_origin)
+        [[ "$(unquote "$value")" == "*" ]] \
+          && why="allow_origin '*' lets every site in: any web page the user visits could act on the server" ;;
+      --*.allow_origin_pat)
+        # Jupyter matches the pattern (a Python regex; bash reads the simple
+        # ones alike) at the start of the request's Origin.
+        [[ "https://attacker.example" =~ ^($(unquote "$value")) ]] \
+          && why="an allow_origin_pat that matches any site lets every site in: any web page the user visits could act on the server" ;;
     esac
     if [[ -n "$why" ]]; then
       say "error: refusing to start JupyterLab with $a: $why, and anyone who reaches the port could run code as $(id -un 2>/dev/null || id -u)."
@@ -78,22 +94,76 @@ refuse_open_access() {
   done
 }
 
+# unquote VALUE: VALUE without blanks around it and one pair of quotes
+# (traitlets reads '*' and "*" as Python string literals).
+unquote() {
+  local v=${1#"${1%%[![:space:]]*}"}
+  v=${v%"${v##*[![:space:]]}"}
+  if [[ "$v" =~ ^\'(.*)\'$ || "$v" =~ ^\"(.*)\"$ ]]; then v=${BASH_REMATCH[1]}; fi
+  printf '%s' "$v"
+}
+
 # jupyter_server_args CMD…: the arguments of a Jupyter server command line
-# (none when CMD is something else).
+# (none when CMD is something else), NUL-separated.
 jupyter_server_args() {
-  case "${1:-}" in
+  local cmd=${1:-} words
+  case "$cmd" in
     -*) printf '%s\0' "$@" ;;
-    jupyter)
-      case "${2:-}" in lab | server | notebook) printf '%s\0' "${@:3}" ;; esac ;;
-    jupyter-lab | jupyter-server | jupyter-notebook | */jupyter-lab | */jupyter-server | */jupyter-notebook)
+    jupyter | */jupyter)
+      case "${2:-}" in lab | server | notebook | nbclassic) printf '%s\0' "${@:3}" ;; esac ;;
+    jupyter-lab | jupyter-server | jupyter-notebook | jupyter-nbclassic | \
+      */jupyter-lab | */jupyter-server | */jupyter-notebook | */jupyter-nbclassic)
       printf '%s\0' "${@:2}" ;;
+    python | python3 | python3.* | */python | */python3 | */python3.*)
+      shift
+      # The interpreter's own options, up to -m MODULE.
+      while [[ $# -gt 0 && "$1" == -* && "$1" != -m* ]]; do
+        case "$1" in -X | -W) shift 2 || return 0 ;; -c) return 0 ;; *) shift ;; esac
+      done
+      [[ "${1:-}" == -m* ]] || return 0
+      local module=${1#-m}
+      shift
+      if [[ -z "$module" ]]; then module=${1:-}; shift || return 0; fi
+      case "$module" in
+        jupyter) jupyter_server_args jupyter "$@" ;;
+        jupyterlab | jupyterlab.* | jupyter_server | jupyter_server.* | notebook | notebook.* | nbclassic | nbclassic.*)
+          printf '%s\0' "$@" ;;
+      esac ;;
+    env | */env)
+      shift
+      while [[ $# -gt 0 && ( "$1" == -* || "$1" == *=* ) ]]; do shift; done
+      (( $# == 0 )) || jupyter_server_args "$@" ;;
+    bash | sh | dash | zsh | */bash | */sh | */dash | */zsh)
+      # The string after -c (or -lc, -ec …): its words, split at blanks
+      # without the shell's quoting rules, when it mentions jupyter. A
+      # dangerous flag anywhere in it is refused, even one meant for another
+      # command: the entrypoint cannot parse a shell script, and the guard
+      # would stop the server anyway.
+      shift
+      local c=0
+      while [[ $# -gt 0 && "$1" == -* && "$1" != -- ]]; do
+        [[ "$1" == --* || "$1" != *c* ]] || c=1
+        shift
+      done
+      [[ "${1:-}" != -- ]] || shift
+      if (( c )) && [[ "${1:-}" == *jupyter* ]]; then
+        read -r -a words <<<"${1//$'\n'/ }"
+        printf '%s\0' ${words[@]+"${words[@]}"}
+      fi ;;
   esac
 }
 
+server_args=() token_flag=""
 if [[ -n "${JUPYTERHUB_API_TOKEN:-}" ]]; then
   say "running under JupyterHub: the Hub handles authentication"
+  # Only the Hub's single-user server (which flags alone start, below) is
+  # authenticated by the Hub; the variable alone proves no Hub, so any other
+  # Jupyter server is checked as outside JupyterHub.
+  if [[ $# -gt 0 && "$1" != -* ]]; then
+    while IFS= read -r -d '' a; do server_args+=("$a"); done < <(jupyter_server_args "$@")
+    refuse_open_access ${server_args[@]+"${server_args[@]}"}
+  fi
 else
-  server_args=() token_flag=""
   while IFS= read -r -d '' a; do server_args+=("$a"); done < <(jupyter_server_args "$@")
   refuse_open_access ${server_args[@]+"${server_args[@]}"}
   tok=${JUPYTER_TOKEN:-}

@@ -15,8 +15,10 @@
 #                   requirements.txt, gonb and goimports at the versions go.mod
 #                   pins, the gonb kernel spec with go.work -> $DESCENT_HOME),
 #                   then `go mod download` of every module go.mod names.
-#   course  (user)  the Jupyter server config and the descent_jupyter_guard
-#                   extension into the .venv, the library and
+#   course  (user)  the Jupyter server config and descent_jupyter_guard
+#                   (module and .pth: every Jupyter server of the .venv's
+#                   Python checks its final configuration before it
+#                   listens) into the .venv, the library and
 #                   nbrun built, every notebook executed once with the network
 #                   switched off for Go (GOPROXY=off, GOFLAGS=-mod=readonly), so
 #                   the module and build caches hold everything a cell needs;
@@ -193,14 +195,21 @@ step_course() {
     || die "course: run the deps step first ($DESCENT_HOME/.venv or its gonb kernel is missing)"
   # From here on Go works as it will in the running container: offline.
   export GOPROXY=off GOFLAGS=-mod=readonly
-  mkdir -p .venv/etc/jupyter/jupyter_server_config.d
+  local site
+  mkdir -p .venv/etc/jupyter
   install -m 0644 "$here/jupyter_server_config.py" .venv/etc/jupyter/jupyter_server_config.py
-  # The extension that stops a server configured without authentication; its
-  # enabling file is read even when --config replaces the config file above.
-  install -m 0644 "$here/descent_jupyter_guard.py" \
-    "$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/descent_jupyter_guard.py"
-  printf '%s\n' '{"ServerApp": {"jpserver_extensions": {"descent_jupyter_guard": true}}}' \
-    > .venv/etc/jupyter/jupyter_server_config.d/descent_jupyter_guard.json
+  # The guard that stops a Jupyter server whose final configuration lets a
+  # stranger in (no token or password, an empty password, XSRF off, another
+  # identity provider, every site allowed as origin). It is no server
+  # extension, which a config file could switch off: the .pth file makes
+  # this Python run descent_jupyter_guard.install() at start, which patches
+  # jupyter_server's ServerApp when a program imports it, so every server of
+  # this .venv checks itself, whatever the config files and flags say.
+  site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  install -m 0644 "$here/descent_jupyter_guard.py" "$here/descent_jupyter_guard.pth" "$site/"
+  rm -f .venv/etc/jupyter/jupyter_server_config.d/descent_jupyter_guard.json  # the former way
+  .venv/bin/python -c 'import sys, jupyter_server.serverapp as s; sys.exit(not getattr(s.ServerApp, "_descent_guarded", False))' \
+    || die "course: descent_jupyter_guard is not active in $DESCENT_HOME/.venv"
   say "course: go build ./... (offline)"
   go build ./...
   go build -o .tools/bin/nbrun ./cmd/nbrun
