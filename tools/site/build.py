@@ -521,6 +521,32 @@ def select_notebooks(src, sources):
     return names
 
 
+def check_is_execution_of_source(nb, path, source_path, nbformat):
+    """Stop unless the executed notebook nb (read from path) holds exactly
+    the cells of the course notebook at source_path: same kinds, same
+    sources, in order. The site trusts what it renders (nbconvert's HTML
+    exporter keeps a markdown cell's raw HTML and scripts, which the charts
+    need), so it renders only executions of the instructor's own notebooks,
+    never a notebook whose text came from elsewhere, such as a student's
+    submission (tools/site/README.md, "Trust")."""
+    try:
+        source = nbformat.read(source_path, as_version=4)
+    except Exception as e:  # noqa: BLE001 — report which file and why
+        fail(f"{source_path} is not a readable notebook: {e}")
+    got = [(c.cell_type, c.source) for c in nb.cells]
+    want = [(c.cell_type, c.source) for c in source.cells]
+    if got == want:
+        return
+    for i, (g, w) in enumerate(zip(got, want)):
+        if g != w:
+            where = f"cell {i} is a {g[0]} cell, the course's a {w[0]} cell" if g[0] != w[0] else f"cell {i} ({g[0]}) has other text than the course's"
+            break
+    else:
+        where = f"it has {len(got)} cells, the course's {len(want)}"
+    fail(f"{path} is not an execution of {source_path}: {where}. The site renders only "
+         "the course's own notebooks, executed (`make notes`); see Trust in tools/site/README.md")
+
+
 def build(src, dst, sources=None, wait=600.0):
     import nbformat  # noqa: PLC0415
     from bs4 import BeautifulSoup  # noqa: PLC0415
@@ -542,6 +568,7 @@ def build(src, dst, sources=None, wait=600.0):
                 nb = nbformat.read(path, as_version=4)
             except Exception as e:  # noqa: BLE001 — report which file and why
                 fail(f"{path} is not a readable notebook: {e}")
+            check_is_execution_of_source(nb, path, os.path.join(sources, name), nbformat)
             stem = name[: -len(".ipynb")]
             title, summary = title_and_summary(nb, stem)
             notebooks.append({"nb": with_go_lexer(nb), "stem": stem, "file": stem + ".html", "title": title, "summary": summary})
