@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -355,6 +356,41 @@ func TestJupyterGuard(t *testing.T) {
 					t.Fatalf("no answer within 3 minutes")
 				}
 				time.Sleep(300 * time.Millisecond)
+			}
+		})
+	}
+}
+
+// TestJupyterGuardUnderHub: JupyterHub's single-user server, in both its
+// forms (the server extension, the default; the legacy subclass app), still
+// starts with the guard installed: the Hub authenticates its requests. A
+// stand-in Hub answers its API.
+func TestJupyterGuardUnderHub(t *testing.T) {
+	testenv.Slow(t)
+	root := repoRoot(t)
+	hub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"version": "6.1.1"}`)
+	}))
+	t.Cleanup(hub.Close) // not defer: the parallel subtests run after this function returns
+	var allowRoot []string
+	if os.Geteuid() == 0 {
+		allowRoot = []string{"--allow-root"}
+	}
+	for _, mode := range []string{"1", "0"} {
+		t.Run("JUPYTERHUB_SINGLEUSER_EXTENSION="+mode, func(t *testing.T) {
+			t.Parallel()
+			dir, env := guardEnv(t, root)
+			port := freePort(t)
+			cmd := exec.Command(filepath.Join(root, ".venv", "bin", "jupyterhub-singleuser"), allowRoot...)
+			cmd.Env = append(env, "JUPYTERHUB_SINGLEUSER_EXTENSION="+mode, "JUPYTERHUB_API_TOKEN=hub-secret",
+				"JUPYTERHUB_CLIENT_ID=jupyterhub-user-a", "JUPYTERHUB_API_URL="+hub.URL+"/hub/api", "JUPYTERHUB_BASE_URL=/",
+				"JUPYTERHUB_USER=a", "JUPYTERHUB_SERVICE_PREFIX=/user/a/", "JUPYTERHUB_OAUTH_CALLBACK_URL=/user/a/oauth_callback",
+				fmt.Sprintf("JUPYTERHUB_SERVICE_URL=http://127.0.0.1:%d/user/a/", port))
+			cmd.Dir = dir
+			out, stopped := serveOrStop(t, cmd, 3*time.Minute)
+			if stopped || !strings.Contains(out, "is running at") || strings.Contains(out, "descent: refusing") {
+				t.Fatalf("the single-user server did not serve:\n%s", lastLines(out, 20))
 			}
 		})
 	}

@@ -11,9 +11,10 @@
 # it refuses to start rather than serve without authentication. Whatever the
 # final configuration — command-line flags, a --config file (which replaces
 # this file), JUPYTER_TOKEN — the server also stops before it listens if
-# authentication or the XSRF checks end up switched off: that check is the
-# server extension descent_jupyter_guard.py, enabled in
-# jupyter_server_config.d, which Jupyter reads whatever --config says.
+# authentication or the XSRF checks end up switched off (and for an empty
+# password, another identity provider, or every site allowed as origin):
+# that check is descent_jupyter_guard.py, which the .venv's Python runs in
+# every Jupyter server through a .pth file, whatever the config says.
 # Under JupyterHub (JUPYTERHUB_API_TOKEN set) the Hub decides address and
 # authentication, and this file only sets the defaults below.
 import os

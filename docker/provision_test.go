@@ -509,7 +509,7 @@ func TestDockerignore(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"go.mod", "go.sum", "requirements.txt", "tools/setup.sh", "docker/provision.sh",
-		"notebooks/00-getting-started.ipynb", "lib/optim/adam.go", "cmd/nbrun/main.go", "docker/descent_jupyter_guard.py",
+		"notebooks/00-getting-started.ipynb", "lib/optim/adam.go", "cmd/nbrun/main.go", "docker/descent_jupyter_guard.py", "docker/descent_jupyter_guard.pth",
 		"internal/testenv/testenv.go"} {
 		if dockerignored(pats, p) {
 			t.Errorf("%s is left out of the Docker build", p)
