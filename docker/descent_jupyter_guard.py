@@ -74,8 +74,13 @@ class _Finder:
 
 
 class _Loader:
+    """The module's own loader, with _patch run after the module executes."""
+
     def __init__(self, loader):
         self.loader = loader
+
+    def __getattr__(self, name):  # get_source, get_filename, is_package …
+        return getattr(self.loader, name)
 
     def create_module(self, spec):
         return self.loader.create_module(spec)
@@ -95,15 +100,16 @@ def _patch(module):
 
 
 def _checked(method):
+    """method, run after check(self) (once per server)."""
+    import functools
+
+    @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         if not getattr(self, "_descent_checked", False):
             check(self)
             self._descent_checked = True
         return method(self, *args, **kwargs)
 
-    wrapper.__name__ = method.__name__
-    wrapper.__doc__ = method.__doc__
-    wrapper.__wrapped__ = method
     return wrapper
 
 
