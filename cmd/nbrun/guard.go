@@ -63,7 +63,7 @@ func runGuard(argv []string) int {
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	becomeSubreaper()
+	subreaper := becomeSubreaper()
 	kernel := exec.Command(argv[0], argv[1:]...)
 	kernel.Stdin, kernel.Stdout, kernel.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if err := kernel.Start(); err != nil {
@@ -90,7 +90,7 @@ func runGuard(argv []string) int {
 			reapChildren([]int{kernel.Process.Pid})
 		case err := <-done:
 			below := func() []procInfo { return descendants(os.Getpid()) }
-			endProcs(below, kernel.Process.Pid)
+			endProcs(below, subreaper, kernel.Process.Pid)
 			var exit *exec.ExitError
 			if errors.As(err, &exit) {
 				if st, ok := exit.Sys().(syscall.WaitStatus); ok && st.Signaled() {
@@ -117,7 +117,7 @@ func runGuard(argv []string) int {
 				}
 				return ps
 			}
-			ended := endProcs(run, kernel.Process.Pid)
+			ended := endProcs(run, subreaper, kernel.Process.Pid)
 			os.RemoveAll(dir)
 			fmt.Fprintf(os.Stderr, "nbrun %s: nbrun (pid %d) is gone: ended %d processes of its run and removed %s\n",
 				guardArg, owner.PID, len(ended), dir)

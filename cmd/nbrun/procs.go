@@ -106,23 +106,49 @@ func cmdline(pid int) string {
 	return strings.TrimSpace(string(bytes.ReplaceAll(b, []byte{0}, []byte{' '})))
 }
 
-// procTable reads every process in /proc, zombies included, in pid order.
-// Without /proc it is empty.
-func procTable() []procInfo {
-	ents, err := os.ReadDir("/proc")
+// pids lists the processes in /proc, newest (highest) pid first: a scan
+// that reads them in this order reaches a process that was just started
+// while it still runs (until pids wrap around).
+func pids() []int {
+	f, err := os.Open("/proc")
 	if err != nil {
 		return nil
 	}
-	var out []procInfo
-	for _, e := range ents {
-		if pid, err := strconv.Atoi(e.Name()); err == nil {
-			if p, ok := readStat(pid); ok {
-				out = append(out, p)
-			}
+	defer f.Close()
+	names, _ := f.Readdirnames(-1)
+	var out []int
+	for _, name := range names {
+		if pid, err := strconv.Atoi(name); err == nil {
+			out = append(out, pid)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
+	sort.Sort(sort.Reverse(sort.IntSlice(out)))
 	return out
+}
+
+// procTable reads every process in /proc, zombies included, newest first.
+// Without /proc it is empty.
+func procTable() []procInfo {
+	var out []procInfo
+	for _, pid := range pids() {
+		if p, ok := readStat(pid); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// eachChild calls f for each live child of the calling process the moment
+// it reads it in /proc, newest first: a pid hopper (a process that starts
+// its successor and exits, over and over) is then still there when f
+// signals it, where a whole table read first has seen it already gone.
+func eachChild(f func(procInfo)) {
+	self := os.Getpid()
+	for _, pid := range pids() {
+		if p, ok := readStat(pid); ok && p.PPID == self && !p.dead() {
+			f(p)
+		}
+	}
 }
 
 // descendants lists the live descendants of pid (pid excluded), parents
@@ -136,12 +162,10 @@ func descendants(pid int) []procInfo {
 	var out []procInfo
 	for queue := []int{pid}; len(queue) > 0; queue = queue[1:] {
 		for _, c := range children[queue[0]] {
-			if c.dead() {
-				continue
+			if !c.dead() {
+				out = append(out, c)
+				queue = append(queue, c.PID)
 			}
-			c.Args = cmdline(c.PID)
-			out = append(out, c)
-			queue = append(queue, c.PID)
 		}
 	}
 	return out
@@ -171,32 +195,42 @@ func markedProcs(key string, keep func(value string) bool) []procInfo {
 // endGrace after the first signal, to each still running (one that ignores
 // SIGTERM). It lists again until list returns nothing or endWait has
 // passed, at once after a list that held a new process, so that what a
-// process starts between a list and its signal is ended too (a process that
-// forks as fast as it can, or forks and exits, hopping to a new pid). Before
-// each signal it checks the process's start time: its pid may have been
-// reused since the list. When the caller is a child subreaper, the zombies
-// among its children are reaped, but for the pids in waited (children whose
-// exec.Cmd waits for them). It returns every process it signalled.
-func endProcs(list func() []procInfo, waited ...int) []procInfo {
+// process starts between a list and its signal is ended too. Before each
+// signal it checks the process's start time: its pid may have been reused
+// since the list.
+//
+// own says that the caller is a child subreaper ending all its
+// descendants: then every child of the caller is signalled the moment a
+// scan reads it (eachChild), before list, nothing is left only after two
+// scans in a row found nothing (a process that forks and exits every
+// millisecond, hopping to a new pid, is adopted by the caller, and is caught
+// so; one scan alone can miss it), and the zombies among the caller's
+// children are reaped, but for the pids in waited (children whose exec.Cmd
+// waits for them). It returns every process it signalled.
+func endProcs(list func() []procInfo, own bool, waited ...int) []procInfo {
 	var ended []procInfo
 	sent := map[[2]uint64]syscall.Signal{}
 	start := time.Now()
-	reap := isSubreaper()
-	for {
-		procs := list()
+	for empty := 0; ; {
 		sig := syscall.SIGTERM
 		if time.Since(start) >= endGrace {
 			sig = syscall.SIGKILL
 		}
-		fresh := false
-		for _, p := range procs {
+		found, fresh := 0, false
+		hit := func(p procInfo, recheck bool) {
+			found++
 			key := [2]uint64{uint64(p.PID), p.Start}
 			prev, seen := sent[key]
 			if prev == sig {
-				continue
+				return
 			}
-			if q, ok := readStat(p.PID); !ok || q.Start != p.Start || q.dead() {
-				continue
+			if recheck {
+				if q, ok := readStat(p.PID); !ok || q.Start != p.Start || q.dead() {
+					return
+				}
+			}
+			if !seen {
+				p.Args = cmdline(p.PID)
 			}
 			if syscall.Kill(p.PID, sig) == nil {
 				sent[key] = sig
@@ -206,13 +240,25 @@ func endProcs(list func() []procInfo, waited ...int) []procInfo {
 				}
 			}
 		}
-		if reap {
+		if own {
+			// A child's pid is not reused before the caller reaps it.
+			eachChild(func(p procInfo) { hit(p, false) })
+		}
+		for _, p := range list() {
+			hit(p, true)
+		}
+		if own {
 			reapChildren(waited)
 		}
-		if len(procs) == 0 || time.Since(start) > endWait {
+		if found > 0 {
+			empty = 0
+		} else if empty++; !own || empty == 2 {
 			return ended
 		}
-		if !fresh {
+		if time.Since(start) > endWait {
+			return ended
+		}
+		if !fresh && found > 0 {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}

@@ -152,7 +152,6 @@ func (s *session) procs() []procInfo {
 	if s.top.PID == 0 || !ok || p.Start != s.top.Start || p.dead() {
 		return nil
 	}
-	p.Args = cmdline(p.PID)
 	return append([]procInfo{p}, descendants(p.PID)...)
 }
 
@@ -160,7 +159,7 @@ func (s *session) procs() []procInfo {
 // then SIGKILL) and removes the scratch folder. It returns the processes it
 // had to end.
 func (s *session) end() []procInfo {
-	ended := endProcs(s.procs, s.top.PID)
+	ended := endProcs(s.procs, isSubreaper(), s.top.PID)
 	os.RemoveAll(s.dir)
 	return ended
 }
@@ -182,7 +181,7 @@ func sweepLeftovers(outDir string, log io.Writer) {
 	list := func() []procInfo {
 		return markedProcs(sessionEnv, func(v string) bool { _, ok := orphaned(v); return ok })
 	}
-	if ended := endProcs(list); len(ended) > 0 {
+	if ended := endProcs(list, false); len(ended) > 0 {
 		byOwner := map[int][]string{}
 		var owners []int
 		for _, p := range ended {

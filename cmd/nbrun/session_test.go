@@ -219,7 +219,7 @@ func TestGuardExitsWithKernel(t *testing.T) {
 // TestGuardEndsWhatTheKernelLeaves: a kernel that exits leaves behind
 // processes that try to escape — a session of their own with an empty
 // environment and SIGTERM ignored, a double fork, one that forks as fast as
-// it can, one that hops to a new pid every few milliseconds, a stopped one,
+// it can, one that hops to a new pid every millisecond, a stopped one,
 // one with a zombie child (testdata/leave-behind.sh). The guard, a child
 // subreaper, adopts them and ends them all before it exits.
 func TestGuardEndsWhatTheKernelLeaves(t *testing.T) {
@@ -235,7 +235,21 @@ func TestGuardEndsWhatTheKernelLeaves(t *testing.T) {
 		}
 		return out
 	}
+	// The pid hopper is seldom seen in a look at the process table (its pid
+	// changes between the list of /proc and the read of its command line):
+	// it runs while its links touch the beat file.
+	beat := filepath.Join(dir, "beat")
+	hopping := func() bool {
+		st, err := os.Stat(beat)
+		if err != nil {
+			return false
+		}
+		time.Sleep(300 * time.Millisecond)
+		st2, err := os.Stat(beat)
+		return err == nil && !st2.ModTime().Equal(st.ModTime())
+	}
 	t.Cleanup(func() { // whatever the guard left (processes this test started)
+		os.WriteFile(filepath.Join(dir, "stop"), nil, 0o644)
 		for i := 0; i < 100 && len(tagged()) > 0; i++ {
 			for _, p := range tagged() {
 				syscall.Kill(p.PID, syscall.SIGKILL)
@@ -259,6 +273,11 @@ func TestGuardEndsWhatTheKernelLeaves(t *testing.T) {
 	t.Logf("%d processes and more running; the guard exited %v later", before, time.Since(t0).Round(time.Millisecond))
 	if left := tagged(); len(left) > 0 {
 		t.Errorf("%d processes outlive the guard, e.g. %v", len(left), left[0])
+	}
+	if _, err := os.Stat(beat); err != nil {
+		t.Errorf("the pid hopper did not start: %v", err)
+	} else if hopping() {
+		t.Errorf("the pid hopper outlives the guard")
 	}
 }
 

@@ -10,13 +10,17 @@ env -i setsid bash -c "trap '' TERM; exec sleep $tag" </dev/null >/dev/null 2>&1
 (setsid bash -c "trap '' TERM; sleep $tag & sleep $tag & wait" </dev/null >/dev/null 2>&1 &)
 # Forks as fast as it can, SIGTERM ignored (bounded: a test shares the machine).
 setsid bash -c "trap '' TERM; for i in \$(seq 3000); do sleep $tag & done; wait" </dev/null >/dev/null 2>&1 &
-# Hops to a new pid every few milliseconds: each link starts the next and exits.
+# Hops to a new pid, in a new session, every millisecond or so: each link
+# starts the next and exits. Each link touches $dir/beat; none starts another
+# once $dir/stop exists.
 cat >"$dir/hop.sh" <<'HOP'
 trap '' TERM
-sh "$0" "$1" </dev/null >/dev/null 2>&1 &
+[ -e "$2/stop" ] && exit 0
+: >"$2/beat"
+setsid sh "$0" "$1" "$2" </dev/null >/dev/null 2>&1 &
 exit 0
 HOP
-setsid sh "$dir/hop.sh" "$tag" &
+setsid sh "$dir/hop.sh" "$tag" "$dir" &
 # A zombie: its parent never waits for it.
 bash -c "sleep 0 & echo \$! >'$dir/zombie.pid'; exec sleep $tag" &
 # A stopped process.
