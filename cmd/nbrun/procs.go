@@ -193,20 +193,20 @@ func markedProcs(key string, keep func(value string) bool) []procInfo {
 
 // endProcs ends the processes list returns: SIGTERM to each, then SIGKILL,
 // endGrace after the first signal, to each still running (one that ignores
-// SIGTERM). It lists again until list returns nothing or endWait has
-// passed, at once after a list that held a new process, so that what a
-// process starts between a list and its signal is ended too. Before each
-// signal it checks the process's start time: its pid may have been reused
-// since the list.
+// SIGTERM), whether or not list still returns it. It lists again until
+// nothing it signalled or list returns runs, or endWait has passed — at
+// once after a list that held a new process, so that what a process starts
+// between a list and its signal is ended too. Before each signal it checks
+// the process's start time: its pid may have been reused since the list.
 //
 // own says that the caller is a child subreaper ending all its
 // descendants: then every child of the caller is signalled the moment a
-// scan reads it (eachChild), before list, nothing is left only after two
-// scans in a row found nothing (a process that forks and exits every
-// millisecond, hopping to a new pid, is adopted by the caller, and is caught
-// so; one scan alone can miss it), and the zombies among the caller's
-// children are reaped, but for the pids in waited (children whose exec.Cmd
-// waits for them). It returns every process it signalled.
+// scan reads it (eachChild), nothing is left only after two scans in a row
+// found nothing (a process that forks and exits every millisecond, hopping
+// to a new pid, is adopted by the caller and caught so; one scan alone can
+// miss it), and the zombies among the caller's children are reaped, but for
+// the pids in waited (children whose exec.Cmd waits for them). It returns
+// every process it signalled.
 func endProcs(list func() []procInfo, own bool, waited ...int) []procInfo {
 	var ended []procInfo
 	sent := map[[2]uint64]syscall.Signal{}
@@ -218,16 +218,16 @@ func endProcs(list func() []procInfo, own bool, waited ...int) []procInfo {
 		}
 		found, fresh := 0, false
 		hit := func(p procInfo, recheck bool) {
+			if recheck {
+				if q, ok := readStat(p.PID); !ok || q.Start != p.Start || q.dead() {
+					return
+				}
+			}
 			found++
 			key := [2]uint64{uint64(p.PID), p.Start}
 			prev, seen := sent[key]
 			if prev == sig {
 				return
-			}
-			if recheck {
-				if q, ok := readStat(p.PID); !ok || q.Start != p.Start || q.dead() {
-					return
-				}
 			}
 			if !seen {
 				p.Args = cmdline(p.PID)
@@ -246,6 +246,9 @@ func endProcs(list func() []procInfo, own bool, waited ...int) []procInfo {
 		}
 		for _, p := range list() {
 			hit(p, true)
+		}
+		for _, p := range ended {
+			hit(p, true) // no longer listed (its parent died first) but running
 		}
 		if own {
 			reapChildren(waited)
