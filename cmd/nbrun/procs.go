@@ -9,9 +9,10 @@ package main
 // of PID 1, whatever it did to itself — a session of its own (setsid), an
 // empty environment, SIGTERM ignored, a double fork. So every process a run
 // causes stays a descendant of nbrun, found by walking /proc by parent pid
-// (descendants), and nbrun ends them all when the run ends, however it
-// ends (session.end); the guard ends everything below it when the kernel
-// exits or nbrun is gone (guard.go). Process groups could not do this:
+// (descendants), and nbrun ends them all (SIGTERM, then SIGKILL: endProcs)
+// and reaps those it adopted when the run ends, however it ends
+// (session.end); the guard does the same below it when the kernel exits or
+// nbrun is gone (guard.go). Process groups could not do this:
 // jupyter_client starts the kernel in a session of its own, and a cell can
 // start one more.
 //
@@ -19,10 +20,12 @@ package main
 // what ancestry cannot reach: a run whose nbrun and kernel guard were both
 // killed with SIGKILL leaves its processes with no owner, children of PID 1,
 // and the next nbrun ends those that still carry the mark (sweepLeftovers).
-// A process that also cleared its environment escapes that sweep.
+// A process that also cleared its environment escapes that sweep, as does
+// anything a cell hands to a process outside the run (systemd-run, a
+// container engine, ssh): that was never nbrun's descendant.
 //
-// Without /proc (macOS) no process can be listed and nbrun is no
-// subreaper: as before, nbrun ends only what ends with nbconvert, and the
+// Without /proc (macOS) no process can be listed and there are no
+// subreapers: nbrun ends nbconvert, its child, when it stops a run, and the
 // kernel guard, when nbrun is gone, ends its own process group, which holds
 // the kernel and the cells that stay in it.
 
