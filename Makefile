@@ -13,7 +13,7 @@ CELL_TIMEOUT ?= 300s
 # JupyterLab port for `make lab`.
 PORT ?= 8888
 
-.PHONY: setup notes lab test test-go test-notebooks test-lab test-hub test-site test-docker image-test bench clean distclean
+.PHONY: setup notes lab test test-go test-arm64 test-notebooks test-lab test-hub test-site test-docker image-test bench clean distclean
 
 ## setup: .venv with the pinned Python side, gonb + goimports in .tools/bin, the gonb kernel in .venv
 setup:
@@ -43,7 +43,7 @@ lab: setup
 ## test: go vet, go test and the notebook tests
 # Slow tests (a real JupyterLab, JupyterHub or kernel) run only with
 # DESCENT_SLOW=1 (internal/testenv.Slow): a plain `go test ./...` stays quick.
-test: setup test-go test-notebooks test-lab test-hub test-site test-docker image-test
+test: setup test-go test-arm64 test-notebooks test-lab test-hub test-site test-docker image-test
 
 # go build first fills the build cache: the hub test starts several gonb
 # kernels at once, and on a cold cache each would compile the library.
@@ -57,6 +57,13 @@ test-go:
 	cd $(ROOT) && go build ./...
 	cd $(ROOT) && go test -count=1 ./...
 	cd $(ROOT) && go test -count=1 -tags descentcell ./lib/viz/...
+
+# The library's tests built for linux/arm64 (Apple Silicon under Linux, arm64
+# servers) and run under qemu-user-static: Go fuses x*y+z into an FMA there,
+# so every exact comparison must hold with fused rounding too.
+# tools/arm64.sh registers the emulator with binfmt_misc for the run (root).
+test-arm64:
+	cd $(ROOT) && tools/arm64.sh env GOARCH=arm64 go test -count=1 ./lib/...
 
 # The runner's own tests that start real gonb kernels (failure fixtures, and
 # nbrun stopped every way while a cell spins: nothing may outlive it;
