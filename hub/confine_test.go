@@ -45,10 +45,15 @@ for u in sys.argv[1:]:
 
 // classNetwork creates the podman bridge network of the test's class (as
 // `docker network create jupyterhub` does for an instructor) and returns its
-// name and IPv4 subnet; it is removed at the end.
-func classNetwork(t *testing.T, podman func(time.Duration, ...string) (string, error)) (name, subnet string) {
+// name, its IPv4 subnet and a container of the image that stays on it until
+// the end. podman (netavark) makes a network's bridge, and so the gateway
+// address the hub listens on, only while a container is on the network,
+// where Docker makes it with the network: the container keeps it there.
+// Everything is removed at the end.
+func classNetwork(t *testing.T, podman func(time.Duration, ...string) (string, error), image string) (name, subnet, anchor string) {
 	t.Helper()
-	name = "descent-it-net"
+	name, anchor = "descent-it-net", "descent-it-net-anchor"
+	podman(time.Minute, "rm", "-f", "-t", "0", anchor)
 	podman(time.Minute, "network", "rm", "-f", name)
 	if out, err := podman(time.Minute, "network", "create", name); err != nil {
 		t.Fatalf("podman network create: %v\n%s", err, out)
@@ -63,7 +68,12 @@ func classNetwork(t *testing.T, podman func(time.Duration, ...string) (string, e
 	if err != nil || subnet == "" {
 		t.Fatalf("podman network inspect %s: %v\n%s", name, err, out)
 	}
-	return name, subnet
+	t.Cleanup(func() { podman(time.Minute, "rm", "-f", "-t", "0", anchor) })
+	if out, err := podman(3*time.Minute, "run", "-d", "--name", anchor, "--network", name, "--label", "descent.image-test=1",
+		"--entrypoint", "sleep", image, "infinity"); err != nil {
+		t.Fatalf("a container on %s: %v\n%s", name, err, out)
+	}
+	return name, subnet, anchor
 }
 
 // sh runs a command on the host and returns its combined output.
