@@ -100,12 +100,12 @@ func TestClassOnPodman(t *testing.T) {
 
 	// The class's network and, a hop beyond the host, a fake cloud metadata
 	// service: without the hub's rule a container of the image reaches it.
-	network, subnet := classNetwork(t, podman)
+	network, subnet, anchor := classNetwork(t, podman, image)
 	fakeMetadata(t, filepath.Join(repo, ".venv", "bin", "python"), subnet)
 	withoutMetadataRule(t)
 	t0 := time.Now()
-	out, _ := podman(3*time.Minute, "run", "--rm", "--network", network, "--entrypoint", "python3", image, "-c", probePy, metadataURL, controlURL)
-	t.Logf("before the hub's rule, a container on %s (%s): %s -> %s; %s -> %s (%.1fs)", network, subnet,
+	out, _ := podman(time.Minute, "exec", anchor, "python3", "-c", probePy, metadataURL, controlURL)
+	t.Logf("before the hub's rule, a container of the image on %s (%s): %s -> %s; %s -> %s (%.1fs)", network, subnet,
 		metadataURL, probeStatus(out, metadataURL), controlURL, probeStatus(out, controlURL), time.Since(t0).Seconds())
 	if probeStatus(out, metadataURL) != "200" || probeStatus(out, controlURL) != "200" {
 		t.Fatalf("the fake metadata service does not answer a container without the block:\n%s", out)
