@@ -109,12 +109,12 @@ c.DockerSpawner.cpu_limit = 1.0  # one core at most: a cell's compile still take
 # program (it runs as jovyan, uid 1000), and no student should be able to
 # fork-bomb the machine. 512 tasks (processes and threads) leave room for the
 # server, the kernel and a Go build; `make image-test` executes every notebook
-# under exactly these limits.
+# under these limits and the memory and CPU above.
 #
-# /tmp is a tmpfs of 256 MiB (Go's and gonb's build folders are there; a cell
-# uses a few MiB of it): a student's runaway write stops there with "No space
-# left on device", and counts against the student's 1G of memory, not the
-# disk.
+# /tmp is a tmpfs of 256 MiB: a student's runaway write stops there with "No
+# space left on device", and counts against the student's 1G of memory, not
+# the disk. Go's and gonb's build folders are there (`make image-test` runs
+# notebook 00 through this file, /tmp included).
 c.DockerSpawner.extra_host_config = {
     "pids_limit": 512,
     "cap_drop": ["ALL"],
