@@ -144,12 +144,21 @@ func procTable() []procInfo {
 // eachChild calls f for each live child of the calling process the moment
 // it reads it in /proc, newest first: a pid hopper (a process that starts
 // its successor and exits, over and over) is then still there when f
-// signals it, where a whole table read first has seen it already gone.
-func eachChild(f func(procInfo)) {
+// signals it, where a whole table read first has seen it already gone. It
+// reaps the zombies among the children on the way, but for the pids in
+// waited (children whose exec.Cmd waits for them): a child subreaper adopts
+// the orphans of its descendants, and nothing else waits for them.
+func eachChild(f func(procInfo), waited []int) {
 	self := os.Getpid()
 	for _, pid := range pids() {
-		if p, ok := readStat(pid); ok && p.PPID == self && !p.dead() {
+		p, ok := readStat(pid)
+		switch {
+		case !ok || p.PPID != self:
+		case !p.dead():
 			f(p)
+		case !slices.Contains(waited, pid):
+			var st syscall.WaitStatus
+			_, _ = syscall.Wait4(pid, &st, syscall.WNOHANG, nil)
 		}
 	}
 }
@@ -197,10 +206,12 @@ func markedProcs(key string, keep func(value string) bool) []procInfo {
 // endProcs ends the processes list returns: SIGTERM to each, then SIGKILL,
 // endGrace after the first signal, to each still running (one that ignores
 // SIGTERM), whether or not list still returns it. It lists again until
-// nothing it signalled or list returns runs, or endWait has passed — at
-// once after a list that held a new process, so that what a process starts
-// between a list and its signal is ended too. Before each signal it checks
-// the process's start time: its pid may have been reused since the list.
+// nothing it signalled or list returns runs — at once after a list that held
+// a new process, so that what a process starts between a list and its
+// signal is ended too — or until endWait has passed since it last found a
+// new process (one it cannot signal, or that hangs in the kernel). Before
+// each signal it checks the process's start time: its pid may have been
+// reused since the list.
 //
 // own says that the caller is a child subreaper ending all its
 // descendants: then every child of the caller is signalled the moment a
@@ -208,12 +219,12 @@ func markedProcs(key string, keep func(value string) bool) []procInfo {
 // found nothing (a process that forks and exits every millisecond, hopping
 // to a new pid, is adopted by the caller and caught so; one scan alone can
 // miss it), and the zombies among the caller's children are reaped, but for
-// the pids in waited (children whose exec.Cmd waits for them). It returns
-// every process it signalled.
+// the pids in waited. It returns every process it signalled.
 func endProcs(list func() []procInfo, own bool, waited ...int) []procInfo {
 	var ended []procInfo
 	sent := map[[2]uint64]syscall.Signal{}
 	start := time.Now()
+	giveUp := start.Add(endWait)
 	for empty := 0; ; {
 		sig := syscall.SIGTERM
 		if time.Since(start) >= endGrace {
@@ -245,43 +256,34 @@ func endProcs(list func() []procInfo, own bool, waited ...int) []procInfo {
 		}
 		if own {
 			// A child's pid is not reused before the caller reaps it.
-			eachChild(func(p procInfo) { hit(p, false) })
+			eachChild(func(p procInfo) { hit(p, false) }, waited)
 		}
 		for _, p := range list() {
 			hit(p, true)
 		}
-		for _, p := range ended {
-			hit(p, true) // no longer listed (its parent died first) but running
-		}
-		if own {
-			reapChildren(waited)
+		if !own {
+			for _, p := range ended {
+				hit(p, true) // no longer listed (its parent died first) but running
+			}
 		}
 		if found > 0 {
 			empty = 0
 		} else if empty++; !own || empty == 2 {
 			return ended
 		}
-		if time.Since(start) > endWait {
+		if fresh {
+			giveUp = time.Now().Add(endWait)
+		} else if time.Now().After(giveUp) {
 			return ended
-		}
-		if !fresh && found > 0 {
+		} else if found > 0 {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
 }
 
 // reapChildren waits for the zombies among the caller's children, but for
-// the pids in waited: a child subreaper adopts the orphans of its
-// descendants, and no exec.Cmd waits for them.
-func reapChildren(waited []int) {
-	self := os.Getpid()
-	for _, p := range procTable() {
-		if p.PPID == self && p.dead() && !slices.Contains(waited, p.PID) {
-			var st syscall.WaitStatus
-			_, _ = syscall.Wait4(p.PID, &st, syscall.WNOHANG, nil)
-		}
-	}
-}
+// the pids in waited (eachChild).
+func reapChildren(waited []int) { eachChild(func(procInfo) {}, waited) }
 
 // processIdentity is how a session names its owner: the pid namespace, the
 // pid and the start time. A pid alone is reused; the namespace keeps a run in

@@ -258,7 +258,7 @@ func TestGuardEndsWhatTheKernelLeaves(t *testing.T) {
 	})
 	id := sessionID(selfIdentity(), "guard005")
 	guard := startMarked(t, id, dir, os.Args[0], guardArg, "--", "bash", filepath.Join("testdata", "leave-behind.sh"), tag, dir)
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for len(tagged()) < 50 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}

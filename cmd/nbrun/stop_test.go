@@ -194,10 +194,19 @@ func (r *stopRun) escapees() []escapee {
 	return out
 }
 
-// requireEscapees fails the test unless both cells of escape.ipynb started
-// their process: without them the test proves nothing.
+// requireEscapees waits until both cells of escape.ipynb have started their
+// process, and fails the test if nbrun ends first: without them the test
+// proves nothing.
 func (r *stopRun) requireEscapees() {
 	r.t.Helper()
+	deadline := time.Now().Add(4 * time.Minute)
+	for len(r.escapees()) < 2 && time.Now().Before(deadline) {
+		select {
+		case <-r.exited:
+			deadline = time.Now()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 	if es := r.escapees(); len(es) != 2 {
 		r.t.Fatalf("the cells recorded %d processes, want 2 (go.pid, shell.pid); nbrun says:\n%s", len(es), r.output())
 	}
@@ -274,12 +283,12 @@ func TestHardStops(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			r := startStopRun(t, t.TempDir(), append(c.args, loop)...)
+			r.requireEscapees() // then the next cell's program is the endless one
 			before := r.waitForCell()
 			if before == nil {
 				t.Fatalf("nbrun ended before the cell's program ran:\n%s", r.output())
 			}
 			t.Logf("ps before:\n%s", psTable(before))
-			r.requireEscapees()
 			within := 10 * time.Second
 			if c.stop != nil {
 				c.stop(r, before)

@@ -9,7 +9,7 @@ env -i setsid bash -c "trap '' TERM; exec sleep $tag" </dev/null >/dev/null 2>&1
 # A double fork: the middle process exits at once.
 (setsid bash -c "trap '' TERM; sleep $tag & sleep $tag & wait" </dev/null >/dev/null 2>&1 &)
 # Forks as fast as it can, SIGTERM ignored (bounded: a test shares the machine).
-setsid bash -c "trap '' TERM; for i in \$(seq 3000); do sleep $tag & done; wait" </dev/null >/dev/null 2>&1 &
+setsid bash -c "trap '' TERM; for i in \$(seq 500); do sleep $tag & done; wait" </dev/null >/dev/null 2>&1 &
 # Hops to a new pid, in a new session, every millisecond or so: each link
 # starts the next and exits. Each link touches $dir/beat; none starts another
 # once $dir/stop exists.
