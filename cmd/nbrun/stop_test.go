@@ -78,7 +78,18 @@ func startStopRun(t *testing.T, out string, args ...string) *stopRun {
 	}
 	go func() { r.err = r.cmd.Wait(); close(r.exited) }()
 	t.Cleanup(func() {
-		// Whatever the test found, end what it started (by pid).
+		// Whatever the test found, end what it started: nbrun first, by
+		// SIGTERM, so that it ends what a cell started that carries no
+		// mark; then what is left, by pid.
+		select {
+		case <-r.exited:
+		default:
+			syscall.Kill(r.cmd.Process.Pid, syscall.SIGTERM)
+			select {
+			case <-r.exited:
+			case <-time.After(15 * time.Second):
+			}
+		}
 		for _, p := range testMarked(r.mark) {
 			syscall.Kill(p.PID, syscall.SIGKILL)
 		}
