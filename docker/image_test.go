@@ -43,10 +43,11 @@ import (
 )
 
 // studentLimits are the limits hub/jupyterhub_config.py gives each student's
-// container (mem_limit, cpu_limit, extra_host_config): the notebooks and the
-// server run under them here, so the limits are known to be enough.
+// container (mem_limit, cpu_limit, extra_host_config with its /tmp tmpfs):
+// the notebooks and the server run under them here, so the limits are known
+// to be enough.
 var studentLimits = []string{"--memory", "1g", "--cpus", "1", "--pids-limit", "512",
-	"--cap-drop", "ALL", "--security-opt", "no-new-privileges"}
+	"--cap-drop", "ALL", "--security-opt", "no-new-privileges", "--tmpfs", "/tmp:size=256m,mode=1777"}
 
 // imageLabel marks every container the test starts, so that a run killed
 // halfway is cleaned up by the next one.
