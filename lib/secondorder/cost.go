@@ -45,6 +45,9 @@ type CostRow struct {
 	HessianBytes float64
 	// LBFGSBytes is the memory of Memory L-BFGS pairs, 16·m·d bytes.
 	LBFGSBytes float64
+	// The durations are CPU time where the system has a process CPU clock
+	// (Unix), wall time elsewhere: see stopwatch.
+	//
 	// Assemble is the time to write the d² entries of a dense SPD
 	// Hessian, Factor its Cholesky factorisation (d³/3 flops), Solve the two
 	// triangular solves (2d² flops). Zero when D > MaxDense.
@@ -189,27 +192,29 @@ func newCGIterBench(d int, rng *rand.Rand) func() {
 }
 
 // timeOp runs op once to warm up, then repeats it until minTime has
-// passed and returns the mean duration (a slow op runs only once more).
+// passed (by the wall clock) and returns its mean cost, as stopwatch
+// measures it: CPU time where the system has a process CPU clock. A slow
+// op (its first run took minTime or more) runs only once.
 func timeOp(minTime time.Duration, op func()) time.Duration {
-	start := time.Now()
+	sw := startStopwatch()
 	op()
-	first := time.Since(start)
-	if first >= minTime {
+	if first := sw.elapsed(); first >= minTime || time.Since(sw.wall) >= minTime {
 		return first
 	}
 	n := 0
-	start = time.Now()
-	for time.Since(start) < minTime || n == 0 {
+	sw = startStopwatch()
+	for time.Since(sw.wall) < minTime || n == 0 {
 		op()
 		n++
 	}
-	return time.Since(start) / time.Duration(n)
+	return sw.elapsed() / time.Duration(n)
 }
 
 // MeasureGemmGFLOPS times gonum's dense matrix product C = AB for n×n
 // matrices (2n³ flops) and returns the rate in 10⁹ flop/s: the practical
-// peak of the linear algebra the dense steps use on this machine. Cost
-// about 2n³ flops (0.1 s for n = 500).
+// peak of the linear algebra the dense steps use on this machine, per
+// CPU-second where there is a process CPU clock (stopwatch). Cost about 2n³
+// flops (0.1 s for n = 500).
 func MeasureGemmGFLOPS(n int) float64 {
 	if n < 1 {
 		panic("secondorder: MeasureGemmGFLOPS: n < 1")
