@@ -23,11 +23,18 @@ func startStopwatch() stopwatch {
 	return stopwatch{wall: time.Now(), cpu: cpu}
 }
 
+// minCPU is the least CPU time a reading must span to be used: the process
+// CPU clock counts microseconds (scheduler ticks on some systems), so a
+// shorter span could read 0. Below it the wall clock, exact to the
+// nanosecond, is read instead (a single run of a tiny operation, MinTime 0).
+const minCPU = time.Millisecond
+
 // elapsed is the CPU time since the start, or the wall time without a
-// process CPU clock.
+// process CPU clock or when less than minCPU of CPU time has passed.
 func (s stopwatch) elapsed() time.Duration {
-	if cpu, ok := processCPU(); ok {
+	wall := time.Since(s.wall)
+	if cpu, ok := processCPU(); ok && cpu-s.cpu >= minCPU {
 		return cpu - s.cpu
 	}
-	return time.Since(s.wall)
+	return wall
 }
