@@ -1,9 +1,13 @@
 package secondorder
 
-import "time"
+import (
+	"time"
+
+	"github.com/descentlab/descent/internal/cpuclock"
+)
 
 // stopwatch times an operation by the CPU time the process spends on it
-// (user + system), where the system has a process CPU clock (processCPU;
+// (user + system), where the system has a process CPU clock (internal/cpuclock;
 // getrusage on Unix), so that other programs do not count: on a busy
 // machine, or in a container held to one CPU and throttled, a timing reads
 // about what it reads on an idle machine. The wall clock would count every
@@ -19,7 +23,7 @@ type stopwatch struct {
 }
 
 func startStopwatch() stopwatch {
-	cpu, _ := processCPU()
+	cpu, _ := cpuclock.Process()
 	return stopwatch{wall: time.Now(), cpu: cpu}
 }
 
@@ -33,7 +37,7 @@ const minCPU = time.Millisecond
 // process CPU clock or when less than minCPU of CPU time has passed.
 func (s stopwatch) elapsed() time.Duration {
 	wall := time.Since(s.wall)
-	if cpu, ok := processCPU(); ok && cpu-s.cpu >= minCPU {
+	if cpu, ok := cpuclock.Process(); ok && cpu-s.cpu >= minCPU {
 		return cpu - s.cpu
 	}
 	return wall

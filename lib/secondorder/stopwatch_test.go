@@ -4,6 +4,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/cpuclock"
 )
 
 // TestTimeOpCountsCPUNotWaiting: with a process CPU clock, the time an
@@ -11,7 +13,7 @@ import (
 // does not count, the time it computes does, and an operation too short
 // for that clock reads the wall clock rather than 0.
 func TestTimeOpCountsCPUNotWaiting(t *testing.T) {
-	if _, ok := processCPU(); !ok {
+	if _, ok := cpuclock.Process(); !ok {
 		t.Skipf("no process CPU clock on %s: timings read the wall clock", runtime.GOOS)
 	}
 	spinFor := func(d time.Duration) {

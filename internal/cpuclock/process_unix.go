@@ -1,15 +1,15 @@
 //go:build unix
 
-package secondorder
+package cpuclock
 
 import (
 	"syscall"
 	"time"
 )
 
-// processCPU is the CPU time, user and system, that this process has used
+// Process is the CPU time, user and system, that this process has used
 // (getrusage), to the microsecond.
-func processCPU() (time.Duration, bool) {
+func Process() (time.Duration, bool) {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0, false
