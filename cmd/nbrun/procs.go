@@ -30,13 +30,11 @@ package main
 // the kernel and the cells that stay in it.
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"syscall"
@@ -83,60 +81,19 @@ func (p procInfo) String() string {
 // readStat reads the process's /proc/<pid>/stat.
 func readStat(pid int) (procInfo, bool) {
 	st, ok := procfs.ReadStat(pid)
-	if !ok {
-		return procInfo{}, false
-	}
-	return procInfo{PID: pid, State: st.State, PPID: st.PPID, PGID: st.PGID, SID: st.SID, Start: st.Start, Comm: st.Comm}, true
+	return fromStat(st), ok
 }
 
-// environValue returns the value of key in the environment of pid.
-func environValue(pid int, key string) (string, bool) {
-	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "environ"))
-	if err != nil {
-		return "", false
-	}
-	prefix := []byte(key + "=")
-	for _, kv := range bytes.Split(b, []byte{0}) {
-		if v, ok := bytes.CutPrefix(kv, prefix); ok {
-			return string(v), true
-		}
-	}
-	return "", false
-}
-
-func cmdline(pid int) string {
-	b, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "cmdline"))
-	return strings.TrimSpace(string(bytes.ReplaceAll(b, []byte{0}, []byte{' '})))
-}
-
-// pids lists the processes in /proc, newest (highest) pid first: a scan
-// that reads them in this order reaches a process that was just started
-// while it still runs (until pids wrap around).
-func pids() []int {
-	f, err := os.Open("/proc")
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	names, _ := f.Readdirnames(-1)
-	var out []int
-	for _, name := range names {
-		if pid, err := strconv.Atoi(name); err == nil {
-			out = append(out, pid)
-		}
-	}
-	sort.Sort(sort.Reverse(sort.IntSlice(out)))
-	return out
+func fromStat(st procfs.Stat) procInfo {
+	return procInfo{PID: st.PID, State: st.State, PPID: st.PPID, PGID: st.PGID, SID: st.SID, Start: st.Start, Comm: st.Comm}
 }
 
 // procTable reads every process in /proc, zombies included, newest first.
 // Without /proc it is empty.
 func procTable() []procInfo {
 	var out []procInfo
-	for _, pid := range pids() {
-		if p, ok := readStat(pid); ok {
-			out = append(out, p)
-		}
+	for _, st := range procfs.Table() {
+		out = append(out, fromStat(st))
 	}
 	return out
 }
@@ -150,7 +107,7 @@ func procTable() []procInfo {
 // the orphans of its descendants, and nothing else waits for them.
 func eachChild(f func(procInfo), waited []int) {
 	self := os.Getpid()
-	for _, pid := range pids() {
+	for _, pid := range procfs.PIDs() {
 		p, ok := readStat(pid)
 		switch {
 		case !ok || p.PPID != self:
@@ -184,20 +141,12 @@ func descendants(pid int) []procInfo {
 }
 
 // markedProcs lists the live processes whose environment holds key=value for
-// a value that keep accepts. Processes of other users, whose environment
-// cannot be read, are not listed.
+// a value that keep accepts (procfs.Marked).
 func markedProcs(key string, keep func(value string) bool) []procInfo {
-	self := os.Getpid()
 	var out []procInfo
-	for _, p := range procTable() {
-		if p.PID == self || p.dead() {
-			continue
-		}
-		v, ok := environValue(p.PID, key)
-		if !ok || !keep(v) {
-			continue
-		}
-		p.Session, p.Args = v, cmdline(p.PID)
+	for _, m := range procfs.Marked(key, keep) {
+		p := fromStat(m.Stat)
+		p.Session, p.Args = m.Mark, m.Args
 		out = append(out, p)
 	}
 	return out
@@ -244,7 +193,7 @@ func endProcs(list func() []procInfo, own bool, waited ...int) []procInfo {
 				return
 			}
 			if !seen {
-				p.Args = cmdline(p.PID)
+				p.Args = procfs.Cmdline(p.PID)
 			}
 			if syscall.Kill(p.PID, sig) == nil {
 				sent[key] = sig

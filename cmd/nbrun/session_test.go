@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/procfs"
 )
 
 // These tests need no kernel: plain processes (sleep, sh) stand in for the
@@ -229,7 +231,7 @@ func TestGuardEndsWhatTheKernelLeaves(t *testing.T) {
 	tagged := func() []procInfo {
 		var out []procInfo
 		for _, p := range procTable() {
-			if !p.dead() && strings.Contains(cmdline(p.PID), tag) {
+			if !p.dead() && strings.Contains(procfs.Cmdline(p.PID), tag) {
 				out = append(out, p)
 			}
 		}

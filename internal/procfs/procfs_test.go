@@ -2,8 +2,11 @@ package procfs
 
 import (
 	"os"
+	"os/exec"
 	"runtime"
+	"strconv"
 	"testing"
+	"time"
 )
 
 func TestParseStat(t *testing.T) {
@@ -44,5 +47,41 @@ func TestReadStatSelf(t *testing.T) {
 	}
 	if _, ok := ReadStat(-1); ok {
 		t.Error("ReadStat(-1) succeeded")
+	}
+}
+
+func TestMarkedFindsAChildByItsEnvironment(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc on", runtime.GOOS)
+	}
+	mark := "descent-procfs-test-" + strconv.Itoa(os.Getpid())
+	cmd := exec.Command("sleep", "30")
+	cmd.Env = append(os.Environ(), "DESCENT_PROCFS_TEST="+mark)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	var found []MarkedProc
+	for range 100 { // the child's environment is readable once it has exec'd
+		found = Marked("DESCENT_PROCFS_TEST", func(v string) bool { return v == mark })
+		if len(found) > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if len(found) != 1 || found[0].PID != cmd.Process.Pid || found[0].Args != "sleep 30" {
+		t.Fatalf("Marked = %+v, want the one child %d running sleep 30", found, cmd.Process.Pid)
+	}
+	if !Same(found[0].Stat) {
+		t.Error("Same: the running child reported gone")
+	}
+	if Same(Stat{PID: found[0].PID, Start: found[0].Start + 1}) {
+		t.Error("Same: a different start time (a reused pid) reported the same process")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if Same(found[0].Stat) {
+		t.Error("Same: a reaped child reported running")
 	}
 }

@@ -1,7 +1,6 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -36,49 +35,39 @@ func NewMarker() (string, error) {
 
 // Proc is a running process.
 type Proc struct {
-	PID  int
-	Cmd  string // base name of the executable and of its first argument
-	Mark string // its MarkerEnv value
+	PID   int
+	Start uint64 // its start time (procfs.Stat.Start): with PID, names it
+	Cmd   string // base name of the executable and of its first argument
+	Mark  string // its MarkerEnv value
 }
 
 func (p Proc) String() string { return fmt.Sprintf("%d %s", p.PID, p.Cmd) }
 
 // procs lists the live (non-zombie) processes whose environment holds
-// MarkerEnv with a value for which keep returns true.
+// MarkerEnv with a value for which keep returns true, lowest pid first.
 func procs(keep func(mark string) bool) []Proc {
-	entries, _ := os.ReadDir("/proc")
 	var out []Proc
-	key := []byte(MarkerEnv + "=")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() {
-			continue
+	for _, m := range procfs.Marked(MarkerEnv, keep) {
+		args := strings.Fields(m.Args)
+		cmd := m.Comm
+		if len(args) > 0 {
+			cmd = filepath.Base(args[0])
 		}
-		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		if err != nil {
-			continue
-		}
-		var mark string
-		found := false
-		for _, kv := range bytes.Split(env, []byte{0}) {
-			if v, ok := bytes.CutPrefix(kv, key); ok {
-				mark, found = string(v), true
-				break
-			}
-		}
-		if !found || !keep(mark) || Zombie(pid) {
-			continue
-		}
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		args := strings.Split(strings.TrimRight(string(cmdline), "\x00"), "\x00")
-		cmd := filepath.Base(args[0])
 		if len(args) > 1 {
 			cmd += " " + filepath.Base(args[1])
 		}
-		out = append(out, Proc{PID: pid, Cmd: cmd, Mark: mark})
+		out = append(out, Proc{PID: m.PID, Start: m.Start, Cmd: cmd, Mark: m.Mark})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].PID < out[j].PID })
 	return out
+}
+
+// kill sends sig to p unless its pid now names another process.
+func (p Proc) kill(sig syscall.Signal) error {
+	if !procfs.Same(procfs.Stat{PID: p.PID, Start: p.Start}) {
+		return syscall.ESRCH
+	}
+	return syscall.Kill(p.PID, sig)
 }
 
 // Zombie reports whether pid is gone, a zombie or dead.
@@ -104,7 +93,7 @@ func KillMarked(marker string, timeout time.Duration) []Proc {
 		}
 		for _, p := range left {
 			seen[p.PID] = p
-			syscall.Kill(p.PID, syscall.SIGKILL)
+			p.kill(syscall.SIGKILL)
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
@@ -153,7 +142,7 @@ func Orphans() []Proc {
 func KillOrphans() []Proc {
 	var out []Proc
 	for _, p := range Orphans() {
-		if syscall.Kill(p.PID, syscall.SIGKILL) == nil {
+		if p.kill(syscall.SIGKILL) == nil {
 			out = append(out, p)
 		}
 	}
