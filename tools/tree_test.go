@@ -19,8 +19,8 @@ var committedLarge = map[string]string{
 
 const maxTracked = 2 << 20 // 2 MiB
 
-// TestNothingBuiltIsCommitted: no tracked file is a compiled program (an ELF or
-// Mach-O header) and none is over 2 MiB but the ones listed above. A
+// TestNothingBuiltIsCommitted: no tracked file is a compiled program (an ELF,
+// Mach-O, Windows PE or WebAssembly header) and none is over 2 MiB but the ones listed above. A
 // clone should not download what `go build` makes (benchreport, 15.7 MB,
 // was committed at the root).
 func TestNothingBuiltIsCommitted(t *testing.T) {
@@ -29,7 +29,10 @@ func TestNothingBuiltIsCommitted(t *testing.T) {
 	if err != nil {
 		t.Skipf("not a git checkout (%v): nothing to check", err)
 	}
-	magics := map[string][]byte{"ELF": []byte("\x7fELF"), "Mach-O": {0xcf, 0xfa, 0xed, 0xfe}, "Mach-O 32-bit": {0xce, 0xfa, 0xed, 0xfe}}
+	magics := map[string][]byte{
+		"ELF": []byte("\x7fELF"), "Mach-O": {0xcf, 0xfa, 0xed, 0xfe}, "Mach-O 32-bit": {0xce, 0xfa, 0xed, 0xfe},
+		"WebAssembly": []byte("\x00asm"), "Windows PE": []byte("MZ\x90\x00"),
+	}
 	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
 		path := filepath.Join(root, name)
 		info, err := os.Lstat(path)
