@@ -8,7 +8,7 @@
 //
 // compare runs descent's L-BFGS, BFGS and Newton and gonum's LBFGS and BFGS
 // on the comparison test's problems (the names in -ref, problems from
-// problems.GonumSet) with its stopping rule, timing each whole
+// gonumset.Problems) with its stopping rule, timing each whole
 // minimisation; -scipy joins scipy's timed runs. report reads raw/ (go test
 // -bench outputs, numpy's and scipy's JSON, nbrun's outputs and executed
 // notebooks, /proc/cpuinfo, run.sh's meta.env) and writes the report. It

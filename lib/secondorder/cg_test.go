@@ -9,13 +9,14 @@ import (
 	"github.com/descentlab/descent/internal/num"
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
+	"github.com/descentlab/descent/lib/problems/gonumset"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
 func TestNonlinearCG(t *testing.T) {
 	set := map[string]problems.Problem{}
-	for _, p := range problems.GonumSet() {
+	for _, p := range gonumset.Problems() {
 		set[p.Name] = p
 	}
 	cases := []struct {

@@ -1,41 +1,43 @@
-//go:build !descent_explore && !descentcell
-
-// This file is left out of the explorables' WebAssembly (descent_explore)
-// and of notebook cells (descentcell, the course kernel's build): gonum's
-// optimize/functions imports package testing, and with it flag, which
-// every cell that imports lib/optim would otherwise link, at about
-// 0.03 s of build per cell. GonumSet is for comparisons run with go test
-// or go run (cmd/benchreport), not for the lessons.
-
-package problems
+// Package gonumset adapts the unconstrained test problems of
+// gonum.org/v1/gonum/optimize/functions to problems.Problem and lists the
+// standard set the course compares its optimizers on (against gonum's
+// optimize and scipy's L-BFGS-B, in tests and cmd/benchreport).
+//
+// It is a package of its own because gonum's optimize/functions imports
+// package testing, and with it flag: a notebook cell that imports lib/optim
+// or lib/problems does not link it. The lessons use lib/problems' surfaces.
+package gonumset
 
 import (
+	"fmt"
+
+	"github.com/descentlab/descent/lib/problems"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/functions"
 )
 
-// GonumFunction is the method set of the test problems in
+// Function is the method set of the test problems in
 // gonum.org/v1/gonum/optimize/functions (functions.Beale{},
 // functions.Watson{}, …). Some of them also have
 // Hess(*mat.SymDense, []float64) and Minima() []functions.Minimum, which
-// FromGonum picks up when present.
-type GonumFunction interface {
+// From picks up when present.
+type Function interface {
 	Func(x []float64) float64
 	Grad(grad, x []float64)
 }
 
-// FromGonum adapts a gonum test function to a Problem of dimension
+// From adapts a gonum test function to a problems.Problem of dimension
 // len(start), with Start a copy of start. Hess is f's Hess method when it has
 // one and nil otherwise; Minima are those of f's Minima method whose
 // dimension is len(start). The closures check lengths (panicking with a
-// "problems: " message) and then call f; they allocate nothing more than f
-// does. FromGonum panics if start is empty.
-func FromGonum(name string, f GonumFunction, start []float64) Problem {
+// "gonumset: " message) and then call f; they allocate nothing more than f
+// does. From panics if start is empty.
+func From(name string, f Function, start []float64) problems.Problem {
 	n := len(start)
 	if n == 0 {
-		panic("problems: FromGonum: empty start")
+		panic("gonumset: From: empty start")
 	}
-	p := Problem{
+	p := problems.Problem{
 		Name:  name,
 		Dim:   n,
 		Start: append([]float64(nil), start...),
@@ -59,14 +61,14 @@ func FromGonum(name string, f GonumFunction, start []float64) Problem {
 	if m, ok := f.(interface{ Minima() []functions.Minimum }); ok {
 		for _, v := range m.Minima() {
 			if len(v.X) == n {
-				p.Minima = append(p.Minima, Minimum{X: append([]float64(nil), v.X...), F: v.F, Global: v.Global})
+				p.Minima = append(p.Minima, problems.Minimum{X: append([]float64(nil), v.X...), F: v.F, Global: v.Global})
 			}
 		}
 	}
 	return p
 }
 
-// GonumSet returns the standard unconstrained test set, built fresh, for
+// Problems returns the standard unconstrained test set, built fresh, for
 // comparing optimizers in one table: gonum's optimize/functions problems at
 // their literature starting points (Moré, Garbow and Hillstrom, "Testing
 // unconstrained optimization software", ACM TOMS 7, 1981, and scipy's docs),
@@ -92,9 +94,9 @@ func FromGonum(name string, f GonumFunction, start []float64) Problem {
 //
 // Hess is gonum's where gonum has a correct one (Wood, BrownBadlyScaled,
 // PowellBadlyScaled, BrownAndDennis, Watson), the tridiagonal one of
-// RosenbrockND for the Rosenbrock entries, that of Beale() for Beale (gonum's
-// is wrong off the diagonal x = y), and written here for PenaltyI and
-// VariablyDimensioned; it is nil for HelicalValley, Gaussian, Box3D,
+// problems.RosenbrockND for the Rosenbrock entries, that of problems.Beale()
+// for Beale (gonum's is wrong off the diagonal x = y), and written here for
+// PenaltyI and VariablyDimensioned; it is nil for HelicalValley, Gaussian, Box3D,
 // BiggsEXP6 and Trigonometric, for which a Newton table needs finite
 // differences. Note that gonum lists the minimum of a problem where its
 // documentation knows it: the locations are accurate to about 1e-7 and some
@@ -102,9 +104,7 @@ func FromGonum(name string, f GonumFunction, start []float64) Problem {
 // there with a tolerance, not against zero.
 // Building the set costs O(Σ n) time and memory; evaluation costs what
 // gonum's methods cost (O(n) for most, O(n²) for the Hessians).
-// GonumSet and FromGonum are not in a notebook cell's build (the
-// descentcell tag): run comparisons with go test or go run.
-func GonumSet() []Problem {
+func Problems() []problems.Problem {
 	alternate := func(n int) []float64 {
 		x := make([]float64, n)
 		for i := range x {
@@ -122,11 +122,11 @@ func GonumSet() []Problem {
 		}
 		return x
 	}
-	rosen := func(name string, start []float64) Problem {
-		p := FromGonum(name, functions.ExtendedRosenbrock{}, start)
-		p.Hess = RosenbrockND(len(start)).Hess
+	rosen := func(name string, start []float64) problems.Problem {
+		p := From(name, functions.ExtendedRosenbrock{}, start)
+		p.Hess = problems.RosenbrockND(len(start)).Hess
 		if len(p.Minima) == 0 {
-			p.Minima = []Minimum{{X: ones(len(start)), F: 0, Global: true}}
+			p.Minima = []problems.Minimum{{X: ones(len(start)), F: 0, Global: true}}
 		}
 		return p
 	}
@@ -149,35 +149,35 @@ func GonumSet() []Problem {
 	// gonum v0.17.0's Beale.Hess has x[1] where its residuals need x[0]
 	// (f1 := 1.5 - x[1]*t1, …), so it is off by a few percent wherever
 	// x ≠ y; the analytic Hessian of Beale() replaces it.
-	beale := FromGonum("Beale", functions.Beale{}, []float64{1, 1})
-	beale.Hess = Beale().Hess
-	pen4 := FromGonum("PenaltyI n=4", functions.PenaltyI{}, penaltyStart(4))
+	beale := From("Beale", functions.Beale{}, []float64{1, 1})
+	beale.Hess = problems.Beale().Hess
+	pen4 := From("PenaltyI n=4", functions.PenaltyI{}, penaltyStart(4))
 	pen4.Hess = penaltyIHess(pen4.Name, 4)
-	pen10 := FromGonum("PenaltyI n=10", functions.PenaltyI{}, penaltyStart(10))
+	pen10 := From("PenaltyI n=10", functions.PenaltyI{}, penaltyStart(10))
 	pen10.Hess = penaltyIHess(pen10.Name, 10)
-	vd := FromGonum("VariablyDimensioned n=10", functions.VariablyDimensioned{}, vdStart)
+	vd := From("VariablyDimensioned n=10", functions.VariablyDimensioned{}, vdStart)
 	vd.Hess = variablyDimensionedHess(vd.Name, 10)
 
-	return []Problem{
+	return []problems.Problem{
 		rosen("Rosenbrock 2-D", []float64{-1.2, 1}),
 		rosen("ExtendedRosenbrock n=5", []float64{1.3, 0.7, 0.8, 1.9, 1.2}),
 		rosen("ExtendedRosenbrock n=100", alternate(100)),
 		rosen("ExtendedRosenbrock n=1000", alternate(1000)),
 		beale,
-		FromGonum("Wood", functions.Wood{}, []float64{-3, -1, -3, -1}),
-		FromGonum("BrownBadlyScaled", functions.BrownBadlyScaled{}, []float64{1, 1}),
-		FromGonum("PowellBadlyScaled", functions.PowellBadlyScaled{}, []float64{0, 1}),
-		FromGonum("HelicalValley", functions.HelicalValley{}, []float64{-1, 0, 0}),
-		FromGonum("Gaussian", functions.Gaussian{}, []float64{0.4, 1, 0}),
-		FromGonum("Box3D", functions.Box3D{}, []float64{0, 10, 20}),
-		FromGonum("BrownAndDennis", functions.BrownAndDennis{}, []float64{25, 5, -5, -1}),
-		FromGonum("Watson n=6", functions.Watson{}, make([]float64, 6)),
-		FromGonum("Watson n=9", functions.Watson{}, make([]float64, 9)),
-		FromGonum("BiggsEXP6", functions.BiggsEXP6{}, []float64{1, 2, 1, 1, 1, 1}),
+		From("Wood", functions.Wood{}, []float64{-3, -1, -3, -1}),
+		From("BrownBadlyScaled", functions.BrownBadlyScaled{}, []float64{1, 1}),
+		From("PowellBadlyScaled", functions.PowellBadlyScaled{}, []float64{0, 1}),
+		From("HelicalValley", functions.HelicalValley{}, []float64{-1, 0, 0}),
+		From("Gaussian", functions.Gaussian{}, []float64{0.4, 1, 0}),
+		From("Box3D", functions.Box3D{}, []float64{0, 10, 20}),
+		From("BrownAndDennis", functions.BrownAndDennis{}, []float64{25, 5, -5, -1}),
+		From("Watson n=6", functions.Watson{}, make([]float64, 6)),
+		From("Watson n=9", functions.Watson{}, make([]float64, 9)),
+		From("BiggsEXP6", functions.BiggsEXP6{}, []float64{1, 2, 1, 1, 1, 1}),
 		pen4,
 		pen10,
 		vd,
-		FromGonum("Trigonometric n=10", functions.Trigonometric{}, trigStart),
+		From("Trigonometric n=10", functions.Trigonometric{}, trigStart),
 	}
 }
 
@@ -222,5 +222,31 @@ func variablyDimensionedHess(name string, n int) func(*mat.SymDense, []float64) 
 				hess.SetSym(i, j, h)
 			}
 		}
+	}
+}
+
+// checkX panics unless len(x) == n.
+func checkX(name string, x []float64, n int) {
+	if len(x) != n {
+		panic(fmt.Sprintf("gonumset: %s: len(x) = %d, want %d", name, len(x), n))
+	}
+}
+
+// checkGrad panics unless len(grad) == len(x) == n.
+func checkGrad(name string, grad, x []float64, n int) {
+	checkX(name, x, n)
+	if len(grad) != len(x) {
+		panic(fmt.Sprintf("gonumset: %s: len(grad) = %d, want len(x) = %d", name, len(grad), len(x)))
+	}
+}
+
+// checkHess panics unless hess is n×n and len(x) == n.
+func checkHess(name string, hess *mat.SymDense, x []float64, n int) {
+	checkX(name, x, n)
+	if hess == nil {
+		panic(fmt.Sprintf("gonumset: %s: nil Hessian destination", name))
+	}
+	if d := hess.SymmetricDim(); d != n {
+		panic(fmt.Sprintf("gonumset: %s: Hessian is %d×%d, want %d×%d", name, d, d, n, n))
 	}
 }

@@ -1,15 +1,13 @@
-//go:build !descentcell
-
-package problems_test
+package gonumset_test
 
 import (
 	"fmt"
 
-	"github.com/descentlab/descent/lib/problems"
+	"github.com/descentlab/descent/lib/problems/gonumset"
 )
 
-func ExampleGonumSet() {
-	for _, p := range problems.GonumSet()[:5] {
+func ExampleProblems() {
+	for _, p := range gonumset.Problems()[:5] {
 		fmt.Printf("%-26s n=%-4d f(x0)=%.4g\n", p.Name, p.Dim, p.Func(p.Start))
 	}
 	// Output:
