@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/descentlab/descent/internal/compare"
-	"github.com/descentlab/descent/lib/secondorder"
+	"github.com/descentlab/descent/lib/measure"
 	"github.com/descentlab/descent/lib/viz"
 )
 
@@ -32,7 +32,7 @@ func secs(v float64) string {
 	if math.IsNaN(v) || v <= 0 {
 		return "—"
 	}
-	return secondorder.FormatSeconds(v)
+	return measure.FormatSeconds(v)
 }
 
 // Command is how the report is regenerated.
@@ -82,7 +82,7 @@ func Markdown(rep *Report) string {
 
 	nw := rep.Newton
 	b.WriteString("\n## Newton: assembly, factorisation, solve\n\n")
-	fmt.Fprintf(&b, "`%s` (gonum's mat.Cholesky on the SPD kernel Hessian of `AssembleKernelHessian`). GFLOP/s: factorisation d³/3 flops, solve 2d² flops. Assembly writes the d(d+1)/2 entries of the upper triangle.\n\n", m["secondorder_command"])
+	fmt.Fprintf(&b, "`%s` (gonum's mat.Cholesky on the SPD kernel Hessian hᵢⱼ = 1/(1 + |i − j|) + d·δᵢⱼ of lib/secondorder/cost). GFLOP/s: factorisation d³/3 flops, solve 2d² flops. Assembly writes the d(d+1)/2 entries of the upper triangle.\n\n", m["secondorder_command"])
 	b.WriteString("| d | assemble | ns/entry | Cholesky | GFLOP/s | solve | GFLOP/s |\n|---|---|---|---|---|---|---|\n")
 	for _, r := range nw.Rows {
 		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s |\n", r.D, secs(r.Assemble), f2(r.AssembleNsElem), secs(r.Factor), f2(r.FactorGFLOPS), secs(r.Solve), f2(r.SolveGFLOPS))

@@ -14,7 +14,7 @@ import (
 	"strings"
 
 	"github.com/descentlab/descent/internal/compare"
-	"github.com/descentlab/descent/lib/secondorder"
+	"github.com/descentlab/descent/lib/measure"
 )
 
 // Sizes of the first-order benchmarks (lib/optim's benchSizes).
@@ -208,7 +208,7 @@ func FirstOrder(lines []BenchLine, np *numpyFile) ([]TriadRow, []StepRow) {
 	return triad, steps
 }
 
-// Dense builds the Newton section from lib/secondorder's benchmarks.
+// Dense builds the Newton section from lib/secondorder/cost's benchmarks.
 func Dense(lines []BenchLine, cpu CPU) Newton {
 	lines = Best(lines)
 	nw := Newton{Gemm: map[string]float64{}, Slopes: map[string]float64{}, CPU: cpu}
@@ -252,7 +252,7 @@ func Dense(lines []BenchLine, cpu CPU) Newton {
 	nw.AssembleSlope, nw.FactorSlope, nw.SolveSlope = nan(), nan(), nan()
 	if len(xd) >= 2 {
 		slope := func(y []float64) float64 {
-			s, _, err := secondorder.FitLogLog(xd, y)
+			s, _, err := measure.FitLogLog(xd, y)
 			if err != nil {
 				return nan()
 			}

@@ -7,13 +7,14 @@ import (
 	"math"
 	"time"
 
-	"github.com/descentlab/descent/lib/secondorder"
+	"github.com/descentlab/descent/lib/measure"
+	"github.com/descentlab/descent/lib/secondorder/cost"
 )
 
 // cost (notebook 05): the cost of one step at a chosen dimension d,
 // extrapolated from timings measured by the notebook
-// (secondorder.MeasureCostMin, handed over as Data with CostData) with
-// secondorder.FitCost and secondorder.Extrapolate, the notebook's own
+// (cost.MeasureMin, handed over as Data with CostData) with
+// cost.FitRows and cost.Extrapolate, the notebook's own
 // functions. Panels: the time of one Newton step, one L-BFGS direction
 // (m = the measurement's memory) and one CG iteration against d — the
 // measured points and the fitted rates — and the memory of a dense Hessian,
@@ -31,11 +32,11 @@ func init() {
 	})
 }
 
-// CostData turns measured rows (secondorder.MeasureCost, with L-BFGS
+// CostData turns measured rows (cost.Measure, with L-BFGS
 // memory m) into the Data of the "cost" explorable: times in nanoseconds,
 // exactly as the rows hold them, so that the explorable refits exactly what
 // the notebook fitted.
-func CostData(rows []secondorder.CostRow, m int) Data {
+func CostData(rows []cost.Row, m int) Data {
 	d := Data{"m": {float64(m)}}
 	for _, r := range rows {
 		d["d"] = append(d["d"], float64(r.D))
@@ -51,7 +52,7 @@ func CostData(rows []secondorder.CostRow, m int) Data {
 
 // costRows reads the rows back; it panics, naming what is missing, on data
 // that CostData did not write.
-func costRows(d Data) ([]secondorder.CostRow, int) {
+func costRows(d Data) ([]cost.Row, int) {
 	keys := []string{"d", "assembleNs", "factorNs", "solveNs", "factorGFLOPS", "twoLoopNs", "cgNs"}
 	n := len(d["d"])
 	for _, k := range keys {
@@ -63,10 +64,10 @@ func costRows(d Data) ([]secondorder.CostRow, int) {
 		panic("explore: cost needs the L-BFGS memory of the measurement (explore.CostData's m)")
 	}
 	m := int(d["m"][0])
-	rows := make([]secondorder.CostRow, n)
+	rows := make([]cost.Row, n)
 	for i := range rows {
 		dim := d["d"][i]
-		rows[i] = secondorder.CostRow{D: int(dim), HessianBytes: 8 * dim * dim, LBFGSBytes: 16 * float64(m) * dim,
+		rows[i] = cost.Row{D: int(dim), HessianBytes: 8 * dim * dim, LBFGSBytes: 16 * float64(m) * dim,
 			Assemble: time.Duration(d["assembleNs"][i]), Factor: time.Duration(d["factorNs"][i]),
 			Solve: time.Duration(d["solveNs"][i]), FactorGFLOPS: d["factorGFLOPS"][i],
 			TwoLoop: time.Duration(d["twoLoopNs"][i]), CGIter: time.Duration(d["cgNs"][i])}
@@ -76,22 +77,22 @@ func costRows(d Data) ([]secondorder.CostRow, int) {
 
 func runCost(v Values, data Data) *Figure {
 	rows, m := costRows(data)
-	fit := secondorder.FitCost(rows)
+	fit := cost.FitRows(rows)
 	var ds []float64
 	for e := 2.0; e <= 9+1e-9; e += 0.25 {
 		ds = append(ds, math.Pow(10, e))
 	}
-	ext := secondorder.Extrapolate(fit, m, ds)
+	ext := cost.Extrapolate(fit, m, ds)
 	var newton, lbfgs, cg, hess, pairs, params []float64
 	for _, e := range ext {
 		newton, lbfgs, cg = append(newton, e.NewtonSeconds), append(lbfgs, e.LBFGSSeconds), append(cg, e.CGIterSeconds)
 		hess, pairs, params = append(hess, e.HessianBytes), append(pairs, e.LBFGSBytes), append(params, 8*e.D)
 	}
-	dFactor, tFactor := secondorder.Timings(rows, secondorder.Cholesky)
-	dLoop, tLoop := secondorder.Timings(rows, secondorder.TwoLoop)
-	dCG, tCG := secondorder.Timings(rows, secondorder.CGIteration)
+	dFactor, tFactor := cost.Timings(rows, cost.Cholesky)
+	dLoop, tLoop := cost.Timings(rows, cost.TwoLoop)
+	dCG, tCG := cost.Timings(rows, cost.CGIteration)
 	d := v["d"]
-	at := secondorder.Extrapolate(fit, m, []float64{d})[0]
+	at := cost.Extrapolate(fit, m, []float64{d})[0]
 	lbfgsName := fmt.Sprintf("L-BFGS direction, m = %d", m)
 	return &Figure{
 		Panels: []Panel{{
@@ -117,11 +118,11 @@ func runCost(v Values, data Data) *Figure {
 			},
 		}},
 		Readout: []Reading{
-			{Label: "Hessian", Value: at.HessianBytes, Unit: "B", Text: secondorder.FormatBytes(at.HessianBytes)},
-			{Label: "Newton step", Value: at.NewtonSeconds, Unit: "s", Text: secondorder.FormatSeconds(at.NewtonSeconds)},
-			{Label: "L-BFGS pairs", Value: at.LBFGSBytes, Unit: "B", Text: secondorder.FormatBytes(at.LBFGSBytes)},
-			{Label: "L-BFGS direction", Value: at.LBFGSSeconds, Unit: "s", Text: secondorder.FormatSeconds(at.LBFGSSeconds)},
-			{Label: "CG iteration", Value: at.CGIterSeconds, Unit: "s", Text: secondorder.FormatSeconds(at.CGIterSeconds)},
+			{Label: "Hessian", Value: at.HessianBytes, Unit: "B", Text: measure.FormatBytes(at.HessianBytes)},
+			{Label: "Newton step", Value: at.NewtonSeconds, Unit: "s", Text: measure.FormatSeconds(at.NewtonSeconds)},
+			{Label: "L-BFGS pairs", Value: at.LBFGSBytes, Unit: "B", Text: measure.FormatBytes(at.LBFGSBytes)},
+			{Label: "L-BFGS direction", Value: at.LBFGSSeconds, Unit: "s", Text: measure.FormatSeconds(at.LBFGSSeconds)},
+			{Label: "CG iteration", Value: at.CGIterSeconds, Unit: "s", Text: measure.FormatSeconds(at.CGIterSeconds)},
 		},
 	}
 }

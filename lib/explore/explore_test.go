@@ -8,14 +8,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/descentlab/descent/lib/secondorder"
+	"github.com/descentlab/descent/lib/secondorder/cost"
 )
 
 // costData is a small measurement for the "cost" explorable.
 func costData(t *testing.T) Data {
 	t.Helper()
-	rows := secondorder.MeasureCost([]int{100, 200, 10_000},
-		secondorder.CostSettings{MaxDense: 200, Memory: 10, MinTime: time.Millisecond, Seed: 1})
+	rows := cost.Measure([]int{100, 200, 10_000},
+		cost.Settings{MaxDense: 200, Memory: 10, MinTime: time.Millisecond, Seed: 1})
 	d := CostData(rows, 10)
 	d["teacher"] = CompressStart()
 	return d
@@ -183,8 +183,8 @@ func TestContourCircle(t *testing.T) {
 
 // TestCostDataRoundTrip: the rows CostData writes read back exactly.
 func TestCostDataRoundTrip(t *testing.T) {
-	rows := secondorder.MeasureCost([]int{100, 10_000},
-		secondorder.CostSettings{MaxDense: 100, Memory: 5, MinTime: time.Millisecond, Seed: 1})
+	rows := cost.Measure([]int{100, 10_000},
+		cost.Settings{MaxDense: 100, Memory: 5, MinTime: time.Millisecond, Seed: 1})
 	back, m := costRows(CostData(rows, 5))
 	if m != 5 || len(back) != len(rows) {
 		t.Fatalf("m = %d, %d rows", m, len(back))

@@ -2,9 +2,9 @@
 // (exact or finite-difference Hessian, pure or modified), BFGS and L-BFGS,
 // nonlinear and linear conjugate gradient, the Armijo and strong-Wolfe line
 // searches they share, the closed-form Lagrange/KKT solution of
-// equality-constrained quadratics, tools that compare curvature models and
-// convergence rates, and a measurement of what curvature costs as the
-// dimension d grows.
+// equality-constrained quadratics, and tools that compare curvature models
+// and convergence rates. What curvature costs as the dimension d grows is
+// measured by the subpackage cost.
 //
 // Every minimizer implements Method and returns an optim.Result whose Trace
 // has the same shape as lib/optim's, so one chart draws first- and

@@ -91,10 +91,10 @@ go test ./lib/optim -run '^$' -bench 'Step/^Adam$/d=1e\+07' -benchtime 30x -o "$
 go tool pprof -top -nodecount=12 "$RAW/optim.test" "$RAW/adam.prof" 2>/dev/null | sed -n '1,20p' > "$RAW/adam-pprof.txt" || true
 
 # 2. Newton: assembly, factorisation, solve over d, and gemm for the peak.
-SO_CMD="go test ./lib/secondorder -run '^\$' -bench '^Benchmark(Assemble|Cholesky|CholeskySolve|Gemm)\$' -benchtime $DENSE_TIME"
+SO_CMD="go test ./lib/secondorder/cost -run '^\$' -bench '^Benchmark(Assemble|Cholesky|CholeskySolve|Gemm)\$' -benchtime $DENSE_TIME"
 meta secondorder_command "$SO_CMD"
 say "$SO_CMD"
-go test ./lib/secondorder -run '^$' -bench '^Benchmark(Assemble|Cholesky|CholeskySolve|Gemm)$' -benchtime "$DENSE_TIME" | tee "$RAW/secondorder.txt" >&2
+go test ./lib/secondorder/cost -run '^$' -bench '^Benchmark(Assemble|Cholesky|CholeskySolve|Gemm)$' -benchtime "$DENSE_TIME" | tee "$RAW/secondorder.txt" >&2
 
 # 3. L-BFGS, BFGS, Newton beside gonum (same process) and scipy (same run).
 SCIPY_ARG=()

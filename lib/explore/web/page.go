@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/descentlab/descent/lib/explore"
-	"github.com/descentlab/descent/lib/secondorder"
+	"github.com/descentlab/descent/lib/secondorder/cost"
 	"github.com/descentlab/descent/lib/viz"
 )
 
@@ -48,7 +48,7 @@ func WritePage(w io.Writer, title string, assets []*Asset, items ...Item) error 
 
 // AllItems returns every explorable at its defaults, with the data those
 // that need it take: for "cost", timings measured now on this machine
-// (secondorder.MeasureCost at d = 100 … 10⁵, dense up to 400: a second or
+// (cost.Measure at d = 100 … 10⁵, dense up to 400: a second or
 // two), as notebook 05 measures them; for "compress", the network at its He
 // initialization (notebook 08 hands over the teacher it trained).
 func AllItems() []Item {
@@ -57,8 +57,8 @@ func AllItems() []Item {
 		it := Item{Name: n}
 		if n == "cost" {
 			const m = 10
-			rows := secondorder.MeasureCost([]int{100, 200, 400, 10_000, 100_000},
-				secondorder.CostSettings{MaxDense: 400, Memory: m, MinTime: 5 * time.Millisecond, Seed: 1})
+			rows := cost.Measure([]int{100, 200, 400, 10_000, 100_000},
+				cost.Settings{MaxDense: 400, Memory: m, MinTime: 5 * time.Millisecond, Seed: 1})
 			it.Options.Data = explore.CostData(rows, m)
 		}
 		if n == "compress" {

@@ -1,4 +1,14 @@
-package secondorder
+// Package cost measures what curvature costs as the dimension d grows: one
+// Newton step (assembling, factoring and solving with a dense d×d Hessian)
+// beside one L-BFGS direction and one matrix-free CG iteration, the log-log
+// fit of their growth, and its extrapolation to the sizes of modern
+// networks (notebook 05). Timings are the process's CPU time where the
+// system has a process CPU clock (see Row).
+//
+// It is apart from lib/secondorder, whose methods it times, because a
+// minimizer's user has no need of a stopwatch; byte counts and durations
+// are written by lib/measure.
+package cost
 
 import (
 	"fmt"
@@ -6,16 +16,17 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/descentlab/descent/internal/num"
+	"github.com/descentlab/descent/lib/measure"
+	"github.com/descentlab/descent/lib/secondorder"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
-// CostSettings configure MeasureCost. Every field means what it says.
-type CostSettings struct {
+// Settings configure Measure. Every field means what it says.
+type Settings struct {
 	// MaxDense is the largest d for which the dense steps (assembly,
 	// Cholesky, solve) are timed; above it they are left zero (0: none).
 	// A factorisation at d = 2000 takes about a second; d = 4000 takes
@@ -38,8 +49,8 @@ type CostSettings struct {
 	OneCore bool
 }
 
-// CostRow is the measured cost of curvature at dimension D.
-type CostRow struct {
+// Row is the measured cost of curvature at dimension D.
+type Row struct {
 	D int
 	// HessianBytes is the memory of a dense Hessian, 8d² bytes.
 	HessianBytes float64
@@ -62,35 +73,35 @@ type CostRow struct {
 	CGIter time.Duration
 }
 
-// MeasureCost times, for each d in dims, what one Newton step costs
+// Measure times, for each d in dims, what one Newton step costs
 // (assembling, factoring and solving with a dense d×d Hessian) beside what
 // one L-BFGS direction and one matrix-free CG iteration cost, so that the
 // notebook can show O(d²) memory and O(d³) time against O(md). It panics on
 // a d < 2. Total time is dominated by the largest dense factorisation
 // (about (MaxDense³/3)/(rate) seconds; ~1 s for d = 2000 at 3 GFLOP/s).
-func MeasureCost(dims []int, s CostSettings) []CostRow {
+func Measure(dims []int, s Settings) []Row {
 	maxDense, memory, minTime := s.MaxDense, s.Memory, s.MinTime
 	if memory < 1 || maxDense < 0 || minTime < 0 {
-		panic(fmt.Sprintf("secondorder: %+v: need Memory ≥ 1 (10 is usual), MaxDense ≥ 0 and MinTime ≥ 0", s))
+		panic(fmt.Sprintf("cost: %+v: need Memory ≥ 1 (10 is usual), MaxDense ≥ 0 and MinTime ≥ 0", s))
 	}
 	if s.OneCore {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
 	}
-	rows := make([]CostRow, 0, len(dims))
+	rows := make([]Row, 0, len(dims))
 	for _, d := range dims {
 		if d < 2 {
-			panic("secondorder: MeasureCost: dimension " + itoa(d) + " < 2")
+			panic("cost: Measure: dimension " + strconv.Itoa(d) + " < 2")
 		}
 		fd := float64(d)
-		row := CostRow{D: d, HessianBytes: 8 * fd * fd, LBFGSBytes: 16 * float64(memory) * fd}
+		row := Row{D: d, HessianBytes: 8 * fd * fd, LBFGSBytes: 16 * float64(memory) * fd}
 		rng := rand.New(rand.NewPCG(s.Seed, uint64(d)))
 		if d <= maxDense {
 			h := mat.NewSymDense(d, nil)
-			row.Assemble = timeOp(minTime, func() { AssembleKernelHessian(h) })
+			row.Assemble = timeOp(minTime, func() { assembleKernelHessian(h) })
 			var chol mat.Cholesky
 			row.Factor = timeOp(minTime, func() {
 				if !chol.Factorize(h) {
-					panic("secondorder: MeasureCost: the kernel Hessian did not factor")
+					panic("cost: Measure: the kernel Hessian did not factor")
 				}
 			})
 			row.FactorGFLOPS = fd * fd * fd / 3 / row.Factor.Seconds() / 1e9
@@ -101,7 +112,7 @@ func MeasureCost(dims []int, s CostSettings) []CostRow {
 			x := mat.NewVecDense(d, nil)
 			row.Solve = timeOp(minTime, func() { _ = chol.SolveVecTo(x, b) })
 		}
-		hist := NewHistory(d, memory)
+		hist := secondorder.NewHistory(d, memory)
 		sv, yv := make([]float64, d), make([]float64, d)
 		for range memory {
 			for i := range sv {
@@ -121,11 +132,11 @@ func MeasureCost(dims []int, s CostSettings) []CostRow {
 	return rows
 }
 
-// AssembleKernelHessian fills h with the dense SPD matrix
+// assembleKernelHessian fills h with the dense SPD matrix
 // hᵢⱼ = 1/(1 + |i − j|) + d·δᵢⱼ (diagonally dominant, so positive
 // definite): the model "Hessian" of the cost demonstration. Cost d²/2
 // writes.
-func AssembleKernelHessian(h *mat.SymDense) {
+func assembleKernelHessian(h *mat.SymDense) {
 	d := h.SymmetricDim()
 	raw := h.RawSymmetric()
 	for i := range d {
@@ -164,7 +175,9 @@ func newCGIterBench(d int, rng *rand.Rand) func() {
 	return func() {
 		// Hp ≈ (∇f(x + εp) − ∇f(x))/ε
 		eps := 1e-7 / math.Max(1, floats.Norm(p, 2))
-		axpy(xp, x, eps, p)
+		for i := range xp {
+			xp[i] = x[i] + eps*p[i]
+		}
 		grad(gp, xp)
 		for i := range ap {
 			ap[i] = (gp[i] - g0[i]) / eps
@@ -210,38 +223,9 @@ func timeOp(minTime time.Duration, op func()) time.Duration {
 	return sw.elapsed() / time.Duration(n)
 }
 
-// MeasureGemmGFLOPS times gonum's dense matrix product C = AB for n×n
-// matrices (2n³ flops) and returns the rate in 10⁹ flop/s: the practical
-// peak of the linear algebra the dense steps use on this machine, per
-// CPU-second where there is a process CPU clock (stopwatch). Cost about 2n³
-// flops (0.1 s for n = 500).
-func MeasureGemmGFLOPS(n int) float64 {
-	if n < 1 {
-		panic("secondorder: MeasureGemmGFLOPS: n < 1")
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	a, b, c := mat.NewDense(n, n, nil), mat.NewDense(n, n, nil), mat.NewDense(n, n, nil)
-	for i := range n {
-		for j := range n {
-			a.Set(i, j, rng.Float64())
-			b.Set(i, j, rng.Float64())
-		}
-	}
-	t := timeOp(50*time.Millisecond, func() { c.Mul(a, b) })
-	return 2 * math.Pow(float64(n), 3) / t.Seconds() / 1e9
-}
-
-// FitLogLog fits log₁₀ y = slope·log₁₀ x + intercept by least squares, so
-// that y ≈ 10^intercept · x^slope: the exponent of a cost's growth. It
-// returns an error, and no fit, unless len(xs) == len(ys) ≥ 2, every value
-// is finite and positive, and two x differ. Cost O(len(xs)).
-func FitLogLog(xs, ys []float64) (slope, intercept float64, err error) {
-	return num.FitLogLog(xs, ys)
-}
-
-// CostFit summarises a cost measurement: log-log slopes over the measured
+// Fit summarises a cost measurement: log-log slopes over the measured
 // range and the rates used to extrapolate.
-type CostFit struct {
+type Fit struct {
 	// FactorSlope, SolveSlope, AssembleSlope, TwoLoopSlope and CGSlope are
 	// the fitted exponents p in t ≈ c·dᵖ (expect 3, 2, 2, 1, 1).
 	FactorSlope, SolveSlope, AssembleSlope, TwoLoopSlope, CGSlope float64
@@ -255,11 +239,11 @@ type CostFit struct {
 	MaxDenseD, MaxD int
 }
 
-// FitCost fits the rows of MeasureCost (dense slopes over the rows that
+// FitRows fits the rows of Measure (dense slopes over the rows that
 // have dense timings; at least two are needed for each slope, else it is
 // NaN).
-func FitCost(rows []CostRow) CostFit {
-	var fit CostFit
+func FitRows(rows []Row) Fit {
+	var fit Fit
 	var dd, fac, sol, asm, all, tl, cg []float64
 	for _, r := range rows {
 		all = append(all, float64(r.D))
@@ -284,11 +268,11 @@ func FitCost(rows []CostRow) CostFit {
 	}
 	slope := func(x, y []float64) float64 {
 		if len(x) < 2 {
-			return nan
+			return math.NaN()
 		}
-		s, _, err := FitLogLog(x, y)
+		s, _, err := measure.FitLogLog(x, y)
 		if err != nil {
-			return nan
+			return math.NaN()
 		}
 		return s
 	}
@@ -311,7 +295,7 @@ type ExtrapRow struct {
 // Extrapolate projects the fitted costs to the dimensions ds (modern
 // networks: d ~ 10⁷ … 10⁹; notebook 05) at the rates measured, with memory
 // exact: 8d² bytes for a dense Hessian, 16md for L-BFGS (m = memory).
-func Extrapolate(fit CostFit, memory int, ds []float64) []ExtrapRow {
+func Extrapolate(fit Fit, memory int, ds []float64) []ExtrapRow {
 	out := make([]ExtrapRow, len(ds))
 	for i, d := range ds {
 		out[i] = ExtrapRow{
@@ -324,82 +308,4 @@ func Extrapolate(fit CostFit, memory int, ds []float64) []ExtrapRow {
 		}
 	}
 	return out
-}
-
-// FormatBytes writes a byte count with a decimal (SI) unit (kB, MB, GB,
-// TB, PB, EB).
-func FormatBytes(b float64) string {
-	units := []string{"B", "kB", "MB", "GB", "TB", "PB", "EB"}
-	i := 0
-	for b >= 1000 && i < len(units)-1 {
-		b /= 1000
-		i++
-	}
-	return fmt.Sprintf("%.3g %s", b, units[i])
-}
-
-// FormatSeconds writes a duration in seconds in the largest fitting unit,
-// up to years.
-func FormatSeconds(s float64) string {
-	switch {
-	case s < 1e-3:
-		return fmt.Sprintf("%.3g µs", s*1e6)
-	case s < 1:
-		return fmt.Sprintf("%.3g ms", s*1e3)
-	case s < 120:
-		return fmt.Sprintf("%.3g s", s)
-	case s < 7200:
-		return fmt.Sprintf("%.3g min", s/60)
-	case s < 2*86400:
-		return fmt.Sprintf("%.3g h", s/3600)
-	case s < 2*365.25*86400:
-		return fmt.Sprintf("%.3g days", s/86400)
-	}
-	return fmt.Sprintf("%s years", threeDigits(s/(365.25*86400)))
-}
-
-// threeDigits writes v ≥ 1 to three significant digits without an
-// exponent below a million ("2510", not "2.51e+03") and as m×10ⁿ above.
-func threeDigits(v float64) string {
-	if v < 1e6 {
-		r, _ := strconv.ParseFloat(fmt.Sprintf("%.3g", v), 64)
-		return strconv.FormatFloat(r, 'f', -1, 64)
-	}
-	e := math.Floor(math.Log10(v))
-	m, _ := strconv.ParseFloat(fmt.Sprintf("%.3g", v/math.Pow(10, e)), 64)
-	if m >= 10 {
-		m, e = m/10, e+1
-	}
-	sup := strings.NewReplacer("-", "⁻", "0", "⁰", "1", "¹", "2", "²", "3", "³", "4", "⁴", "5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹")
-	return strconv.FormatFloat(m, 'f', -1, 64) + "×10" + sup.Replace(strconv.Itoa(int(e)))
-}
-
-// CostMarkdown renders measured rows, the fit and an extrapolation as
-// markdown tables for a notebook or a report.
-func CostMarkdown(rows []CostRow, fit CostFit, ext []ExtrapRow) string {
-	var b strings.Builder
-	dur := func(t time.Duration) string {
-		if t == 0 {
-			return "—"
-		}
-		return FormatSeconds(t.Seconds())
-	}
-	b.WriteString("| d | Hessian memory | assemble | Cholesky | solve | GFLOP/s | L-BFGS memory | L-BFGS two-loop | CG iteration |\n|---|---|---|---|---|---|---|---|---|\n")
-	for _, r := range rows {
-		gf := "—"
-		if r.FactorGFLOPS > 0 {
-			gf = fmt.Sprintf("%.2f", r.FactorGFLOPS)
-		}
-		fmt.Fprintf(&b, "| %d | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.D, FormatBytes(r.HessianBytes),
-			dur(r.Assemble), dur(r.Factor), dur(r.Solve), gf, FormatBytes(r.LBFGSBytes), dur(r.TwoLoop), dur(r.CGIter))
-	}
-	fmt.Fprintf(&b, "\nFitted exponents t ∝ dᵖ: assemble %.2f, Cholesky %.2f, solve %.2f, two-loop %.2f, CG iteration %.2f.\n",
-		fit.AssembleSlope, fit.FactorSlope, fit.SolveSlope, fit.TwoLoopSlope, fit.CGSlope)
-	fmt.Fprintf(&b, "Cholesky at d = %d: %.2f GFLOP/s.\n\n", fit.MaxDenseD, fit.FactorGFLOPS)
-	b.WriteString("| d | Hessian memory | one Newton step | L-BFGS memory | one two-loop | one CG iteration |\n|---|---|---|---|---|---|\n")
-	for _, e := range ext {
-		fmt.Fprintf(&b, "| %.0e | %s | %s | %s | %s | %s |\n", e.D, FormatBytes(e.HessianBytes), FormatSeconds(e.NewtonSeconds),
-			FormatBytes(e.LBFGSBytes), FormatSeconds(e.LBFGSSeconds), FormatSeconds(e.CGIterSeconds))
-	}
-	return b.String()
 }

@@ -1,14 +1,16 @@
-package secondorder
+package cost
 
 import (
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/internal/num"
 )
 
 func TestTimings(t *testing.T) {
-	rows := []CostRow{
+	rows := []Row{
 		{D: 10, Assemble: 1 * time.Millisecond, Factor: 2 * time.Millisecond, Solve: 3 * time.Millisecond,
 			TwoLoop: 4 * time.Microsecond, CGIter: 5 * time.Microsecond},
 		{D: 20, Assemble: 6 * time.Millisecond, Factor: 7 * time.Millisecond, Solve: 8 * time.Millisecond,
@@ -16,7 +18,7 @@ func TestTimings(t *testing.T) {
 		{D: 1000, TwoLoop: 11 * time.Microsecond, CGIter: 12 * time.Microsecond}, // above MaxDense
 	}
 	for _, tc := range []struct {
-		op   CostOp
+		op   Op
 		d, s []float64
 	}{
 		{Assembly, []float64{10, 20}, []float64{1e-3, 6e-3}},
@@ -36,31 +38,31 @@ func TestTimings(t *testing.T) {
 }
 
 // TestTimingsFitsLikeFitCost checks that the series Timings returns give
-// the slopes FitCost reports, on a real (small) measurement.
+// the slopes FitRows reports, on a real (small) measurement.
 func TestTimingsFitsLikeFitCost(t *testing.T) {
-	rows := MeasureCost([]int{20, 40, 80, 400}, CostSettings{MaxDense: 80, Memory: 3, Seed: 1})
-	fit := FitCost(rows)
-	for op, want := range map[CostOp]float64{Cholesky: fit.FactorSlope, TwoLoop: fit.TwoLoopSlope,
+	rows := Measure([]int{20, 40, 80, 400}, Settings{MaxDense: 80, Memory: 3, Seed: 1})
+	fit := FitRows(rows)
+	for op, want := range map[Op]float64{Cholesky: fit.FactorSlope, TwoLoop: fit.TwoLoopSlope,
 		CGIteration: fit.CGSlope, TriangularSolve: fit.SolveSlope, Assembly: fit.AssembleSlope} {
 		d, s := Timings(rows, op)
-		got, _, err := FitLogLog(d, s)
+		got, _, err := num.FitLogLog(d, s)
 		if err != nil || got != want {
-			t.Errorf("%v: slope of Timings %v (err %v), FitCost %v", op, got, err, want)
+			t.Errorf("%v: slope of Timings %v (err %v), FitRows %v", op, got, err, want)
 		}
 	}
 }
 
 func TestTimingsUnknownOpPanics(t *testing.T) {
 	defer func() {
-		if r := recover(); r == nil || !strings.HasPrefix(r.(string), "secondorder: ") {
-			t.Errorf("recover() = %v; want a secondorder: panic", r)
+		if r := recover(); r == nil || !strings.HasPrefix(r.(string), "cost: ") {
+			t.Errorf("recover() = %v; want a cost: panic", r)
 		}
 	}()
-	Timings([]CostRow{{D: 2}}, CostOp(99))
+	Timings([]Row{{D: 2}}, Op(99))
 }
 
-func TestCostOpString(t *testing.T) {
-	if Cholesky.String() != "Cholesky" || CostOp(99).String() != "CostOp(99)" {
-		t.Errorf("String: %q, %q", Cholesky.String(), CostOp(99).String())
+func TestOpString(t *testing.T) {
+	if Cholesky.String() != "Cholesky" || Op(99).String() != "Op(99)" {
+		t.Errorf("String: %q, %q", Cholesky.String(), Op(99).String())
 	}
 }

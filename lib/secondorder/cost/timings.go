@@ -1,13 +1,13 @@
-package secondorder
+package cost
 
 import "fmt"
 
-// CostOp names one operation that MeasureCost times.
-type CostOp int
+// Op names one operation that Measure times.
+type Op int
 
 const (
 	// Assembly writes the d² entries of a dense Hessian.
-	Assembly CostOp = iota
+	Assembly Op = iota
 	// Cholesky factors it: d³/3 flops.
 	Cholesky
 	// TriangularSolve is the two triangular solves of a Newton step: 2d² flops.
@@ -19,7 +19,7 @@ const (
 )
 
 // String returns the operation's name, as chart legends show it.
-func (op CostOp) String() string {
+func (op Op) String() string {
 	switch op {
 	case Assembly:
 		return "Hessian assembly"
@@ -32,16 +32,16 @@ func (op CostOp) String() string {
 	case CGIteration:
 		return "CG iteration"
 	}
-	return fmt.Sprintf("CostOp(%d)", int(op))
+	return fmt.Sprintf("Op(%d)", int(op))
 }
 
 // Timings returns the dimensions at which op was measured in rows and its
 // times in seconds, in the order of rows: the series that a log-log chart
-// (viz.Scaling) or fit (FitLogLog) takes. The dense operations (Assembly,
-// Cholesky, TriangularSolve) are timed only up to CostSettings.MaxDense, so
+// (viz.Scaling) or fit (measure.FitLogLog) takes. The dense operations (Assembly,
+// Cholesky, TriangularSolve) are timed only up to Settings.MaxDense, so
 // rows without them are left out. It panics on an unknown op.
 // Cost O(len(rows)).
-func Timings(rows []CostRow, op CostOp) (d, seconds []float64) {
+func Timings(rows []Row, op Op) (d, seconds []float64) {
 	for _, r := range rows {
 		var t float64
 		switch op {
@@ -56,7 +56,7 @@ func Timings(rows []CostRow, op CostOp) (d, seconds []float64) {
 		case CGIteration:
 			t = r.CGIter.Seconds()
 		default:
-			panic(fmt.Sprintf("secondorder: Timings: unknown %v", op))
+			panic(fmt.Sprintf("cost: Timings: unknown %v", op))
 		}
 		if t > 0 {
 			d, seconds = append(d, float64(r.D)), append(seconds, t)

@@ -1,4 +1,4 @@
-package secondorder
+package cost
 
 import (
 	"runtime"

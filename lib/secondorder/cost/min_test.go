@@ -1,16 +1,16 @@
-package secondorder
+package cost
 
 import (
 	"testing"
 	"time"
 )
 
-// MeasureCostMin has MeasureCost's shape and never reports more time than
+// MeasureMin has Measure's shape and never reports more time than
 // a single measurement could (each entry is one of the repetitions'); minDur
 // ignores unmeasured zeros.
 func TestMeasureCostMin(t *testing.T) {
 	dims := []int{50, 100, 5000}
-	rows := MeasureCostMin(dims, CostSettings{MaxDense: 100, Memory: 10, MinTime: time.Millisecond}, 3)
+	rows := MeasureMin(dims, Settings{MaxDense: 100, Memory: 10, MinTime: time.Millisecond}, 3)
 	if len(rows) != len(dims) {
 		t.Fatalf("%d rows", len(rows))
 	}
@@ -23,5 +23,5 @@ func TestMeasureCostMin(t *testing.T) {
 	if minDur(0, 5) != 5 || minDur(5, 0) != 5 || minDur(3, 5) != 3 || minDur(5, 3) != 3 {
 		t.Errorf("minDur")
 	}
-	mustPanic(t, "reps 0", func() { MeasureCostMin(dims, CostSettings{Memory: 10}, 0) })
+	mustPanic(t, "reps 0", func() { MeasureMin(dims, Settings{Memory: 10}, 0) })
 }

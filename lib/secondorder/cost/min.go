@@ -1,20 +1,23 @@
-package secondorder
+package cost
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
-// MeasureCostMin runs MeasureCost reps times and keeps, for each d and each
+// MeasureMin runs Measure reps times and keeps, for each d and each
 // timed operation, the fastest of the repetitions (and the factorisation
 // rate of that fastest Cholesky). The minimum is the robust statistic for
 // timings on a shared machine: interference only ever adds time. Use it
 // where a fitted slope is asserted. It panics when reps < 1 (and as
-// MeasureCost does). Cost: reps × MeasureCost.
-func MeasureCostMin(dims []int, s CostSettings, reps int) []CostRow {
+// Measure does). Cost: reps × Measure.
+func MeasureMin(dims []int, s Settings, reps int) []Row {
 	if reps < 1 {
-		panic("secondorder: MeasureCostMin: reps " + itoa(reps) + " < 1")
+		panic("cost: MeasureMin: reps " + strconv.Itoa(reps) + " < 1")
 	}
-	best := MeasureCost(dims, s)
+	best := Measure(dims, s)
 	for r := 1; r < reps; r++ {
-		for i, row := range MeasureCost(dims, s) {
+		for i, row := range Measure(dims, s) {
 			b := &best[i]
 			b.Assemble = minDur(b.Assemble, row.Assemble)
 			b.Solve = minDur(b.Solve, row.Solve)
