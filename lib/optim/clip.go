@@ -1,0 +1,125 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+)
+
+// Clipped runs another optimizer on the gradient rescaled to a Euclidean
+// norm of at most MaxNorm: gradient norm clipping (Pascanu, Mikolov &
+// Bengio 2013), as torch.nn.utils.clip_grad_norm_ computes it before
+// optimizer.step():
+//
+//	c ← MaxNorm / (‖g‖₂ + 10⁻⁶),   g ← c·g when c < 1,   Opt.Step(x, g).
+//
+// The direction is kept and only the length is capped, so a step taken on
+// a cliff of the loss (a gradient far larger than the ones around it, as
+// recurrent and deep networks produce) moves x by at most about α·MaxNorm
+// with plain SGD. A gradient with a NaN or infinite entry is passed on
+// unchanged (its norm is not finite); Run stops such a run with NonFinite
+// before the Step.
+//
+// Cost per Step: the wrapped Step plus one pass over grad for the norm and
+// one to copy it; it allocates nothing after the first Step. Clipped
+// implements LearningRater and Stateful by passing them on to the wrapped
+// optimizer, so schedules and checkpoints work as with the bare optimizer.
+// Clipped reports the factor of its last Step (LastFactor), 1 when it did
+// not clip.
+type Clipped struct {
+	opt     Optimizer
+	maxNorm float64
+	g       []float64
+	factor  float64
+}
+
+// NewClipped wraps opt so that every gradient it receives has a Euclidean
+// norm of at most maxNorm. It panics if opt is nil or maxNorm is not
+// positive and finite.
+func NewClipped(opt Optimizer, maxNorm float64) *Clipped {
+	if opt == nil {
+		panic("optim: NewClipped: nil optimizer")
+	}
+	if !(maxNorm > 0) || math.IsInf(maxNorm, 0) {
+		panic(fmt.Sprintf("optim: NewClipped: MaxNorm = %v must be positive and finite", maxNorm))
+	}
+	return &Clipped{opt: opt, maxNorm: maxNorm, factor: 1}
+}
+
+// Optimizer returns the wrapped optimizer.
+func (o *Clipped) Optimizer() Optimizer { return o.opt }
+
+// MaxNorm returns the largest gradient norm passed on.
+func (o *Clipped) MaxNorm() float64 { return o.maxNorm }
+
+// LastFactor returns the factor c by which the last Step scaled the
+// gradient (1 when it was not clipped, or before any Step).
+func (o *Clipped) LastFactor() float64 { return o.factor }
+
+// Step scales grad to a norm of at most MaxNorm into a buffer of its own
+// (grad itself is not written) and steps the wrapped optimizer with it. It
+// panics if len(grad) differs from len(x).
+func (o *Clipped) Step(x, grad []float64) {
+	if len(grad) != len(x) {
+		panic(fmt.Sprintf("optim: Clipped.Step: len(x) = %d, len(grad) = %d", len(x), len(grad)))
+	}
+	norm := 0.0
+	for _, v := range grad {
+		norm += v * v
+	}
+	norm = math.Sqrt(norm)
+	o.factor = 1
+	if c := o.maxNorm / (norm + 1e-6); c < 1 {
+		o.factor = c
+	}
+	o.g = grow(o.g, len(grad))
+	for i, v := range grad {
+		if o.factor == 1 {
+			o.g[i] = v
+		} else {
+			o.g[i] = v * o.factor
+		}
+	}
+	o.opt.Step(x, o.g)
+}
+
+// Reset resets the wrapped optimizer and the last factor.
+func (o *Clipped) Reset() { o.opt.Reset(); o.factor = 1 }
+
+// LearningRate is the wrapped optimizer's rate, or NaN when it has none.
+func (o *Clipped) LearningRate() float64 {
+	if l, ok := o.opt.(LearningRater); ok {
+		return l.LearningRate()
+	}
+	return math.NaN()
+}
+
+// SetLearningRate sets the wrapped optimizer's rate. It panics if the
+// wrapped optimizer is not a LearningRater.
+func (o *Clipped) SetLearningRate(lr float64) {
+	l, ok := o.opt.(LearningRater)
+	if !ok {
+		panic(fmt.Sprintf("optim: Clipped.SetLearningRate: %T has no learning rate to set", o.opt))
+	}
+	l.SetLearningRate(lr)
+}
+
+// SaveState returns the wrapped optimizer's state. It panics if the
+// wrapped optimizer is not Stateful.
+func (o *Clipped) SaveState() State {
+	s, ok := o.opt.(Stateful)
+	if !ok {
+		panic(fmt.Sprintf("optim: Clipped.SaveState: %T is not Stateful", o.opt))
+	}
+	return s.SaveState()
+}
+
+// RestoreState restores the wrapped optimizer's state. It returns an error
+// if the wrapped optimizer is not Stateful, or what its RestoreState
+// returns.
+func (o *Clipped) RestoreState(st State) error {
+	s, ok := o.opt.(Stateful)
+	if !ok {
+		return fmt.Errorf("optim: Clipped.RestoreState: %T is not Stateful", o.opt)
+	}
+	return s.RestoreState(st)
+}
