@@ -221,6 +221,25 @@ func (rc *recorder) observe(r Record) (st Status, err error) {
 	return NotTerminated, nil
 }
 
+// record is the Record of iterate k at x, with the evaluation counts so far.
+func (rc *recorder) record(k int, x []float64, f, gn, step float64, full bool) Record {
+	return Record{Iter: k, X: x, F: f, GradNorm: gn, Full: full, StepSize: step,
+		FuncEvals: rc.res.Stats.FuncEvals, GradEvals: rc.res.Stats.GradEvals, Elapsed: time.Since(rc.start)}
+}
+
+// limit returns the limit reached before step k, or NotTerminated:
+// IterationLimit when epochsDone (a stochastic run's Epochs) or at
+// MaxIter, else EvaluationLimit at MaxEvals.
+func (rc *recorder) limit(k int, epochsDone bool) Status {
+	switch {
+	case epochsDone || (rc.s.MaxIter > 0 && k >= rc.s.MaxIter):
+		return IterationLimit
+	case rc.s.MaxEvals > 0 && rc.res.Stats.GradEvals >= rc.s.MaxEvals:
+		return EvaluationLimit
+	}
+	return NotTerminated
+}
+
 // tests returns the status of the full-objective tests at f, ‖g‖.
 func (rc *recorder) tests(f, gn float64) Status {
 	switch {
@@ -263,8 +282,7 @@ func runFull(p problems.Problem, x0 []float64, m Searcher, lrr LearningRater, s 
 	}
 	record := func(k int, gn, step float64, final bool) Record {
 		sync()
-		r := Record{Iter: k, X: loc.X, F: loc.F, GradNorm: gn, Full: true, StepSize: step,
-			FuncEvals: rc.res.Stats.FuncEvals, GradEvals: rc.res.Stats.GradEvals, Elapsed: time.Since(rc.start)}
+		r := rc.record(k, loc.X, loc.F, gn, step, true)
 		if final {
 			rc.res.Trace.Final(r)
 		} else {
@@ -307,12 +325,7 @@ func runFull(p problems.Problem, x0 []float64, m Searcher, lrr LearningRater, s 
 			st = obs
 		}
 		if st == NotTerminated {
-			switch {
-			case s.MaxIter > 0 && k >= s.MaxIter:
-				st = IterationLimit
-			case s.MaxEvals > 0 && rc.res.Stats.GradEvals >= s.MaxEvals:
-				st = EvaluationLimit
-			}
+			st = rc.limit(k, false)
 		}
 		if st != NotTerminated {
 			return end(st, obsErr, k, gn, step)

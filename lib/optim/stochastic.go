@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/descentlab/descent/internal/num"
 	"github.com/descentlab/descent/lib/problems"
@@ -58,179 +57,252 @@ func (o Order) String() string {
 // A NaN or ±Inf batch loss or gradient ends the run with NonFinite before
 // the optimizer sees it.
 func runStochastic(p problems.Problem, x0 []float64, opt Optimizer, lrr LearningRater, s Settings) Result {
+	r := newStochasticRun(p, x0, opt, lrr, s)
+	if st, err := r.evaluate(0); st != NotTerminated {
+		return r.end(st, err, 0)
+	}
+	for k := 0; ; k++ {
+		if st := r.limit(k); st != NotTerminated {
+			// The closing evaluation gives Result its F = f(X); its own
+			// ending (a failure, a tolerance met) takes precedence.
+			if cst, err := r.closing(k); cst != NotTerminated && cst != Stopped {
+				return r.end(cst, err, k)
+			}
+			return r.end(st, nil, k)
+		}
+		idx := r.draw()
+		r.schedule(k)
+		rec, st, err := r.batch(k, idx)
+		if st != NotTerminated {
+			return r.end(st, err, k)
+		}
+		if st, err := r.rc.observe(rec); st != NotTerminated {
+			// As at a limit, but only a failure of the closing evaluation
+			// (f(x) not finite, diverged) replaces the observer's ending.
+			if cst, cerr := r.closing(k); cst.Failed() {
+				st, err = cst, cerr
+			}
+			return r.end(st, err, k)
+		}
+		if st, err := r.step(k, rec.F, len(idx)); st != NotTerminated {
+			return r.end(st, err, k)
+		}
+		if r.due(k, len(idx)) {
+			if st, err := r.evaluate(k + 1); st != NotTerminated {
+				return r.end(st, err, k+1)
+			}
+		}
+	}
+}
+
+// stochasticRun is the state of one stochastic run: the iterate, the
+// sampling of batches and the last full-data evaluation. Its methods are
+// the steps of runStochastic's loop.
+type stochasticRun struct {
+	data    problems.Stochastic
+	measure func(grad, x []float64, idx []int) float64 // the full-data loss
+	opt     Optimizer
+	lrr     LearningRater
+	s       Settings
+	rc      *recorder
+	rng     *rand.Rand
+
+	n       int     // examples
+	maxSeen int     // examples to see (⌈Epochs·n⌉; 0: no epoch limit)
+	base    float64 // the learning rate at the start, for the Schedule
+
+	x, g, full, prev []float64 // iterate, batch gradient, full gradient, x before the step
+	perm, all, buf   []int     // the epoch's order, 0…n−1, a with-replacement batch
+	pos, seen        int       // position in perm; examples used
+	stepSize         float64   // the learning rate of the last step
+
+	// lastEval is the step of the last full-data evaluation, lastF and
+	// lastG the full f and ‖∇f‖ there.
+	lastEval     int
+	lastF, lastG float64
+}
+
+func newStochasticRun(p problems.Problem, x0 []float64, opt Optimizer, lrr LearningRater, s Settings) *stochasticRun {
 	data := p.Data
-	n, b, dim := data.Len(), s.Batch, len(x0)
+	n, dim := data.Len(), len(x0)
 	if d := data.Dim(); d != dim {
 		panic(fmt.Sprintf("optim: Run: len(x0) = %d, but the Data of %q has Dim() = %d", dim, p.Name, d))
 	}
-	rc := newRecorder(s, dim)
-	rng := rand.New(rand.NewPCG(s.Seed, 0x5eed5eed5eed5eed))
-	var base float64
-	if lrr != nil {
-		base = lrr.LearningRate()
+	r := &stochasticRun{
+		data: data, measure: data.Loss, opt: opt, lrr: lrr, s: s,
+		rc:  newRecorder(s, dim),
+		rng: rand.New(rand.NewPCG(s.Seed, 0x5eed5eed5eed5eed)),
+		n:   n,
+		x:   append([]float64(nil), x0...), g: make([]float64, dim), full: make([]float64, dim), prev: make([]float64, dim),
+		perm: problems.All(n), all: problems.All(n), buf: make([]int, s.Batch),
+		lastEval: -1, lastF: math.NaN(), lastG: math.NaN(),
 	}
-	x := append([]float64(nil), x0...)
-	g := make([]float64, dim)    // batch gradient
-	full := make([]float64, dim) // full-data gradient
-	prev := make([]float64, dim) // x before the step
-	perm := problems.All(n)
-	all := problems.All(n)
-	batch := make([]int, b)
-	if s.Order == Reshuffle || s.Order == ShuffleOnce {
-		rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-	}
-	pos, seen := 0, 0 // position in perm; examples used
-	var limit int
-	if s.Epochs > 0 {
-		limit = int(math.Ceil(s.Epochs * float64(n)))
-	}
-	stats := &rc.res.Stats
-	epoch := func() float64 { return float64(seen) / float64(n) }
-	lr := func() float64 {
-		if l, ok := opt.(LearningRater); ok {
-			return l.LearningRate()
-		}
-		return math.NaN()
-	}
-	// lastEval is the step of the last full-data evaluation, lastF and
-	// lastG the full f and ‖∇f‖ there.
-	lastEval, lastF, lastG := -1, math.NaN(), math.NaN()
-	end := func(st Status, err error, k int) Result {
-		stats.Epochs = epoch()
-		if lastEval != k {
-			lastF = math.NaN() // not evaluated at x: only a failure ends so
-		}
-		return rc.finish(st, err, k, x, lastF, lastG)
-	}
-	// evaluate measures the full objective at x and applies its tests.
-	measure := data.Loss
 	if m, ok := data.(problems.Measurer); ok {
-		measure = m.Measure
+		r.measure = m.Measure
 	}
-	evaluate := func(k int, step float64) (Status, error) {
-		lastEval = k
-		f := measure(full, x, all)
-		stats.FuncEvals += n
-		gn := floats.Norm(full, 2)
-		lastF, lastG = f, gn // a non-finite f sends Result to the best point (recorder.finish)
-		r := Record{Iter: k, Epoch: epoch(), X: x, F: f, GradNorm: gn, Full: true, StepSize: step,
-			FuncEvals: stats.FuncEvals, GradEvals: stats.GradEvals, Elapsed: time.Since(rc.start)}
-		if !rc.hasBest && (!num.Finite(f) || !num.Finite(gn)) { // at x₀: X = x₀, F = f(x₀)
-			rc.consider(x, f, math.NaN())
-		}
-		if !num.Finite(f) {
-			return NonFinite, &NumericalError{Step: k, Index: -1, Value: f, What: "full-data loss"}
-		}
-		if i := num.FirstNonFinite(full); i >= 0 {
-			return NonFinite, &NumericalError{Step: k, Index: i, Value: full[i], What: "full-data gradient"}
-		}
-		rc.consider(x, f, gn)
-		tr := &rc.res.Trace
-		rec := r
-		if len(x) <= tr.xdim() {
-			rec.X = append([]float64(nil), x...)
-		} else {
-			rec.X = nil
-		}
-		tr.Evals = append(tr.Evals, rec)
-		obs, obsErr := rc.observe(r)
-		if k == 0 {
-			rc.setBound(f)
-		}
-		switch {
-		case f > rc.bound:
-			return Diverged, &NumericalError{Step: k, Index: -1, Value: f, What: "full-data loss (diverged)"}
-		case obsErr != nil:
-			return obs, obsErr
-		}
-		if st := rc.tests(f, gn); st != NotTerminated {
-			return st, nil
-		}
-		return obs, nil
+	if lrr != nil {
+		r.base = lrr.LearningRate()
 	}
+	if s.Order == Reshuffle || s.Order == ShuffleOnce {
+		r.shuffle()
+	}
+	if s.Epochs > 0 {
+		r.maxSeen = int(math.Ceil(s.Epochs * float64(n)))
+	}
+	return r
+}
 
-	if st, err := evaluate(0, 0); st != NotTerminated {
-		return end(st, err, 0)
+func (r *stochasticRun) shuffle() {
+	r.rng.Shuffle(r.n, func(i, j int) { r.perm[i], r.perm[j] = r.perm[j], r.perm[i] })
+}
+
+func (r *stochasticRun) epoch() float64 { return float64(r.seen) / float64(r.n) }
+
+// limit returns the limit reached before step k, or NotTerminated:
+// IterationLimit for Epochs or MaxIter, else EvaluationLimit for MaxEvals.
+func (r *stochasticRun) limit(k int) Status {
+	return r.rc.limit(k, r.maxSeen > 0 && r.seen >= r.maxSeen)
+}
+
+// draw returns the indices of the next batch: the next b of the epoch's
+// order (the last batch of an epoch may be shorter; a new epoch reshuffles
+// under Reshuffle), or b independent uniform draws under WithReplacement.
+func (r *stochasticRun) draw() []int {
+	if r.s.Order == WithReplacement {
+		for j := range r.buf {
+			r.buf[j] = r.rng.IntN(r.n)
+		}
+		return r.buf
 	}
-	step := 0.0
-	for k := 0; ; k++ {
-		if (limit > 0 && seen >= limit) || (s.MaxIter > 0 && k >= s.MaxIter) || (s.MaxEvals > 0 && stats.GradEvals >= s.MaxEvals) {
-			st := IterationLimit
-			if s.MaxEvals > 0 && stats.GradEvals >= s.MaxEvals && !(limit > 0 && seen >= limit) && !(s.MaxIter > 0 && k >= s.MaxIter) {
-				st = EvaluationLimit
-			}
-			if lastEval != k {
-				if est, err := evaluate(k, step); est != NotTerminated && est != Stopped {
-					return end(est, err, k)
-				}
-			}
-			return end(st, nil, k)
-		}
-		// Draw the batch.
-		var idx []int
-		if s.Order == WithReplacement {
-			for j := range batch {
-				batch[j] = rng.IntN(n)
-			}
-			idx = batch
-		} else {
-			if pos == n {
-				pos = 0
-				if s.Order == Reshuffle {
-					rng.Shuffle(n, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-				}
-			}
-			stop := min(pos+b, n)
-			idx = perm[pos:stop]
-			pos = stop
-		}
-		if s.Schedule != nil {
-			t := k
-			if s.SchedulePerEpoch {
-				t = seen / n
-			}
-			lrr.SetLearningRate(s.Schedule.Rate(base, t))
-		}
-		fb := data.Loss(g, x, idx)
-		stats.GradEvals += len(idx)
-		if !num.Finite(fb) {
-			return end(NonFinite, &NumericalError{Step: k, Index: -1, Value: fb, What: "batch loss"}, k)
-		}
-		if i := num.FirstNonFinite(g); i >= 0 {
-			return end(NonFinite, &NumericalError{Step: k, Index: i, Value: g[i], What: "batch gradient"}, k)
-		}
-		r := Record{Iter: k, Epoch: epoch(), X: x, F: fb, GradNorm: floats.Norm(g, 2), StepSize: step,
-			FuncEvals: stats.FuncEvals, GradEvals: stats.GradEvals, Elapsed: time.Since(rc.start)}
-		rc.res.Trace.Add(r)
-		if st, err := rc.observe(r); st != NotTerminated {
-			// The closing evaluation gives Result its F = f(X); when it
-			// fails (f(x) not finite, diverged), that failure is the status.
-			if lastEval != k {
-				if est, eerr := evaluate(k, step); est.Failed() {
-					st, err = est, eerr
-				}
-			}
-			return end(st, err, k)
-		}
-		if fb > rc.bound {
-			return end(Diverged, &NumericalError{Step: k, Index: -1, Value: fb, What: "batch loss (diverged)"}, k)
-		}
-		step = lr()
-		copy(prev, x)
-		opt.Step(x, g)
-		before := seen
-		seen += len(idx)
-		if i := num.FirstNonFinite(x); i >= 0 {
-			// Finite inputs overflowed: keep the last finite x.
-			err := &NumericalError{Step: k + 1, Index: i, Value: x[i], What: "x"}
-			copy(x, prev)
-			return end(NonFinite, err, k)
-		}
-		measure := (s.EvalEvery > 0 && (k+1)%s.EvalEvery == 0) || seen/n > before/n
-		if measure {
-			if st, err := evaluate(k+1, step); st != NotTerminated {
-				return end(st, err, k+1)
-			}
+	if r.pos == r.n {
+		r.pos = 0
+		if r.s.Order == Reshuffle {
+			r.shuffle()
 		}
 	}
+	stop := min(r.pos+r.s.Batch, r.n)
+	idx := r.perm[r.pos:stop]
+	r.pos = stop
+	return idx
+}
+
+// schedule sets the learning rate of step k (or of the current epoch).
+func (r *stochasticRun) schedule(k int) {
+	if r.s.Schedule == nil {
+		return
+	}
+	t := k
+	if r.s.SchedulePerEpoch {
+		t = r.seen / r.n
+	}
+	r.lrr.SetLearningRate(r.s.Schedule.Rate(r.base, t))
+}
+
+// batch evaluates the batch loss and mean gradient at x into g and
+// records them (Full false); a non-finite value ends the run.
+func (r *stochasticRun) batch(k int, idx []int) (Record, Status, error) {
+	fb := r.data.Loss(r.g, r.x, idx)
+	r.rc.res.Stats.GradEvals += len(idx)
+	if !num.Finite(fb) {
+		return Record{}, NonFinite, &NumericalError{Step: k, Index: -1, Value: fb, What: "batch loss"}
+	}
+	if i := num.FirstNonFinite(r.g); i >= 0 {
+		return Record{}, NonFinite, &NumericalError{Step: k, Index: i, Value: r.g[i], What: "batch gradient"}
+	}
+	rec := r.record(k, fb, floats.Norm(r.g, 2), false)
+	r.rc.res.Trace.Add(rec)
+	return rec, NotTerminated, nil
+}
+
+// step takes step k: Step(x, g), unless the batch loss fb diverged. When
+// finite inputs overflow it keeps the last finite x.
+func (r *stochasticRun) step(k int, fb float64, b int) (Status, error) {
+	if fb > r.rc.bound {
+		return Diverged, &NumericalError{Step: k, Index: -1, Value: fb, What: "batch loss (diverged)"}
+	}
+	r.stepSize = math.NaN()
+	if l, ok := r.opt.(LearningRater); ok {
+		r.stepSize = l.LearningRate()
+	}
+	copy(r.prev, r.x)
+	r.opt.Step(r.x, r.g)
+	r.seen += b
+	if i := num.FirstNonFinite(r.x); i >= 0 {
+		err := &NumericalError{Step: k + 1, Index: i, Value: r.x[i], What: "x"}
+		copy(r.x, r.prev)
+		return NonFinite, err
+	}
+	return NotTerminated, nil
+}
+
+// due reports whether the full objective is measured after step k, which
+// used b examples: every EvalEvery steps and when an epoch ends.
+func (r *stochasticRun) due(k, b int) bool {
+	return (r.s.EvalEvery > 0 && (k+1)%r.s.EvalEvery == 0) || r.seen/r.n > (r.seen-b)/r.n
+}
+
+// record is the Record of iterate k with loss f and gradient norm gn.
+func (r *stochasticRun) record(k int, f, gn float64, full bool) Record {
+	rec := r.rc.record(k, r.x, f, gn, r.stepSize, full)
+	rec.Epoch = r.epoch()
+	return rec
+}
+
+// evaluate measures the full objective at x (iterate k) into Trace.Evals,
+// shows it to the observer and applies its tests: the ending, or
+// NotTerminated.
+func (r *stochasticRun) evaluate(k int) (Status, error) {
+	rc, x := r.rc, r.x
+	r.lastEval = k
+	f := r.measure(r.full, x, r.all)
+	rc.res.Stats.FuncEvals += r.n
+	gn := floats.Norm(r.full, 2)
+	r.lastF, r.lastG = f, gn // a non-finite f sends Result to the best point (recorder.finish)
+	rec := r.record(k, f, gn, true)
+	if !rc.hasBest && (!num.Finite(f) || !num.Finite(gn)) { // at x₀: X = x₀, F = f(x₀)
+		rc.consider(x, f, math.NaN())
+	}
+	if !num.Finite(f) {
+		return NonFinite, &NumericalError{Step: k, Index: -1, Value: f, What: "full-data loss"}
+	}
+	if i := num.FirstNonFinite(r.full); i >= 0 {
+		return NonFinite, &NumericalError{Step: k, Index: i, Value: r.full[i], What: "full-data gradient"}
+	}
+	rc.consider(x, f, gn)
+	rc.res.Trace.addEval(rec)
+	obs, obsErr := rc.observe(rec)
+	if k == 0 {
+		rc.setBound(f)
+	}
+	switch {
+	case f > rc.bound:
+		return Diverged, &NumericalError{Step: k, Index: -1, Value: f, What: "full-data loss (diverged)"}
+	case obsErr != nil:
+		return obs, obsErr
+	}
+	if st := rc.tests(f, gn); st != NotTerminated {
+		return st, nil
+	}
+	return obs, nil
+}
+
+// closing evaluates the full objective at the final iterate k, unless it
+// was evaluated there already, so that Result.F is f(Result.X).
+func (r *stochasticRun) closing(k int) (Status, error) {
+	if r.lastEval == k {
+		return NotTerminated, nil
+	}
+	return r.evaluate(k)
+}
+
+// end finishes the run at iterate k. Result holds x and the full loss
+// there when the last full-data evaluation was at k and finite, else (only
+// a failure ends a run without one) the best point.
+func (r *stochasticRun) end(st Status, err error, k int) Result {
+	r.rc.res.Stats.Epochs = r.epoch()
+	f := r.lastF
+	if r.lastEval != k {
+		f = math.NaN()
+	}
+	return r.rc.finish(st, err, k, r.x, f, r.lastG)
 }

@@ -125,6 +125,16 @@ func (t *Trace) Final(r Record) {
 	t.add(r)
 }
 
+// addEval appends r to Evals, copying r.X when within XDim.
+func (t *Trace) addEval(r Record) {
+	if len(r.X) <= t.xdim() {
+		r.X = append([]float64(nil), r.X...)
+	} else {
+		r.X = nil
+	}
+	t.Evals = append(t.Evals, r)
+}
+
 // xdim is the largest dimension whose x the trace copies.
 func (t *Trace) xdim() int {
 	if t.XDim == 0 {
