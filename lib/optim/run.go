@@ -26,7 +26,9 @@ import (
 // apart from the trace's copies of x; the driver's own work is O(n) per
 // step. For stochastic runs see Settings.Batch and Trace.Evals.
 //
-// x0 is not modified. m is Reset first, so one value may run many times.
+// x0 is not modified; a nil x0 means p.Start, so that a problem built by a
+// call is built once: Run(problems.Rosenbrock(), nil, m, s). m is Reset
+// first, so one value may run many times.
 // Endings (Result.Status):
 //   - GradientThreshold, FunctionThreshold, IterationLimit,
 //     EvaluationLimit: as Settings say;
@@ -40,13 +42,20 @@ import (
 // Whatever the ending, Result.X, F and GradNorm are the best point met and
 // are finite. Run panics, with a message starting "optim:", on programmer
 // errors: settings out of range or contradictory (see Settings), an empty
-// or non-finite x0 or one whose length differs from p.Dim, a problem
+// or non-finite x0 or one whose length differs from p.Dim (a nil x0 with a
+// nil p.Start), a problem
 // without Func and Grad, a Method that is neither Optimizer nor Searcher, a
 // Schedule for a Searcher or for an Optimizer that is not a LearningRater,
 // Batch > 0 for a Searcher or without p.Data, or a batch larger than the data.
 func Run(p problems.Problem, x0 []float64, m Method, s Settings) Result {
 	stochastic := s.Batch > 0
 	s.check(stochastic)
+	if x0 == nil {
+		if p.Start == nil {
+			panic(fmt.Sprintf("optim: Run: x0 is nil and problem %q has no Start to begin from", p.Name))
+		}
+		x0 = p.Start
+	}
 	checkStart(p, x0)
 	var (
 		opt    Optimizer

@@ -176,7 +176,7 @@ func TestNewtonBeta(t *testing.T) {
 
 func TestProgrammerErrorsPanic(t *testing.T) {
 	p := problems.Rosenbrock()
-	mustPanic(t, "empty start", func() { run(NewLBFGS(10), p, nil, tight) })
+	mustPanic(t, "empty start", func() { run(NewLBFGS(10), p, []float64{}, tight) })
 	mustPanic(t, "wrong length", func() { run(NewBFGS(), p, []float64{1, 2, 3}, tight) })
 	mustPanic(t, "nil Func", func() { run(NewNewton(), problems.Problem{}, []float64{1}, tight) })
 	mustPanic(t, "nil Grad", func() { run(NewCG(), problems.Problem{Func: p.Func}, []float64{1, 2}, tight) })

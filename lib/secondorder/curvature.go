@@ -26,7 +26,7 @@ type CurvatureRow struct {
 	EigExact, EigBFGS, EigLBFGS []float64
 }
 
-// CompareCurvature runs BFGS (strong-Wolfe search) from x0 until
+// CompareCurvature runs BFGS (strong-Wolfe search) from x0 (nil: p.Start) until
 // ‖∇f‖₂ ≤ 1e-8 or maxIter iterations and, at each iterate, compares the curvature models (see
 // CurvatureRow). An L-BFGS History of the given memory is fed the same
 // (s, y) pairs, so the two approximations are compared on one path. The
@@ -37,6 +37,9 @@ type CurvatureRow struct {
 // O(m·d²) to form the L-BFGS matrix. It panics when len(x0) > 200 or
 // memory < 1.
 func CompareCurvature(p problems.Problem, x0 []float64, memory, maxIter int) ([]CurvatureRow, optim.Result) {
+	if x0 == nil {
+		x0 = p.Start
+	}
 	if len(x0) > 200 {
 		panic("secondorder: CompareCurvature is for d ≤ 200, got " + itoa(len(x0)))
 	}
