@@ -82,16 +82,16 @@ func scheduleOf(shape int, alpha, end float64, warmup int) optim.Schedule {
 	var s optim.Schedule = optim.Constant{}
 	switch {
 	case shape == 0:
-		s = optim.StepDecay{Size: (t + 3) / 4, Gamma: math.Pow(end, 1.0/3)}
+		s = optim.StepDecay{Steps: (t + 3) / 4, Gamma: math.Pow(end, 1.0/3)}
 	case shape == 1:
 		s = optim.Exponential{Gamma: math.Pow(end, 1/float64(t))}
 	case shape == 2:
-		s = optim.Cosine{TMax: t, Min: alpha * end}
+		s = optim.Cosine{Steps: t, MinRate: alpha * end}
 	case shape == 3 && end < 1: // α√(T₀/(t + T₀)) = end·α at t
 		s = optim.InvSqrt{T0: float64(t) * end * end / (1 - end*end)}
 	}
 	if warmup > 0 {
-		s = optim.Sequential{Schedules: []optim.Schedule{optim.Linear{Start: 0, End: 1, Iters: warmup}, s},
+		s = optim.Sequential{Schedules: []optim.Schedule{optim.Linear{StartFactor: 0, EndFactor: 1, Steps: warmup}, s},
 			Milestones: []int{warmup}}
 	}
 	return s

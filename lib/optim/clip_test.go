@@ -54,7 +54,7 @@ func TestClippedScalesAsTorch(t *testing.T) {
 func TestClippedRunsUnderRunWithSchedulesAndState(t *testing.T) {
 	p := problems.Quadratic2D(10, 0.5)
 	c := NewClipped(NewMomentum(0.05, 0.9), 1)
-	r := Run(p, p.Start, c, Settings{MaxIter: 2000, GradTol: 1e-8, Schedule: Linear{Start: 1, End: 0.5, Iters: 100}})
+	r := Run(p, p.Start, c, Settings{MaxIter: 2000, GradTol: 1e-8, Schedule: Linear{StartFactor: 1, EndFactor: 0.5, Steps: 100}})
 	if r.Status != GradientThreshold {
 		t.Fatalf("clipped momentum ended %v at f = %v, want GradientThreshold", r.Status, r.F)
 	}

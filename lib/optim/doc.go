@@ -13,7 +13,9 @@
 // offers it as a named option and a test shows where the two part.
 //
 // No hyperparameter has a hidden default: a zero field means zero, and the
-// constructors (NewAdam, NewRMSProp, …) spell torch's defaults.
+// constructors (NewAdam, NewRMSProp, …) spell torch's defaults. The few
+// zero values that stand for something else (a trace's size, a default line
+// search) are listed in one place, Settings' doc.
 package optim
 
 import "math"

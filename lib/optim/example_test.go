@@ -42,7 +42,7 @@ func ExampleRun_batchSizes() {
 }
 
 func ExampleWarmupCosine() {
-	s := optim.WarmupCosine{Warmup: 2, Total: 6, Start: 0.5}
+	s := optim.WarmupCosine{Warmup: 2, Steps: 6, StartFactor: 0.5}
 	for t := range 7 {
 		fmt.Printf("%.3f ", s.Rate(0.1, t))
 	}

@@ -46,7 +46,7 @@ func trainTeacher08(train problems.Dataset) (*problems.MLP, []float64) {
 	x := make([]float64, net.Dim())
 	net.Init(x, problems.He, 1)
 	r := Run(problems.FullBatch("teacher", net), x, NewAdam(0.01), Settings{Batch: 64, Epochs: lessons08TeacherEpochs, Seed: 1,
-		Schedule: Cosine{TMax: lessons08TeacherEpochs}, SchedulePerEpoch: true})
+		Schedule: Cosine{Steps: lessons08TeacherEpochs}, SchedulePerEpoch: true})
 	return net, r.X
 }
 

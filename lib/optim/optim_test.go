@@ -99,7 +99,7 @@ func TestConventionsPart(t *testing.T) {
 	p := quad([]float64{1, 10, 0.1})
 	x0 := []float64{1, -1, 2}
 	exact := func(_ int, g, x []float64) { p.Grad(g, x) }
-	changing := func(k int) float64 { return StepDecay{Size: 5, Gamma: 0.3}.Rate(0.05, k) }
+	changing := func(k int) float64 { return StepDecay{Steps: 5, Gamma: 0.3}.Rate(0.05, k) }
 	pairs := []struct {
 		name       string
 		torch, alt func() Optimizer
@@ -220,7 +220,7 @@ func TestStateResume(t *testing.T) {
 		grads[k] = randVec(r, n, 1)
 	}
 	x0 := randVec(r, n, 1)
-	lrs := func(k int) float64 { return Cosine{TMax: total}.Rate(0.05, k) }
+	lrs := func(k int) float64 { return Cosine{Steps: total}.Rate(0.05, k) }
 	for name, mk := range allOptimizers() {
 		ref := append([]float64(nil), x0...)
 		o := mk()
@@ -365,12 +365,12 @@ func TestBadInput(t *testing.T) {
 	for _, c := range cases {
 		expectPanic(t, c.want, func() { c.opt.Step(x, g) })
 	}
-	expectPanic(t, "Cosine.TMax = 0", func() { Cosine{}.Rate(1, 0) })
+	expectPanic(t, "Cosine.Steps = 0", func() { Cosine{}.Rate(1, 0) })
 	expectPanic(t, "Exponential.Gamma = 0", func() { Exponential{}.Rate(1, 0) })
-	expectPanic(t, "StepDecay.Gamma = 0: γ must be finite and > 0 (torch's usual value is 0.1)", func() { StepDecay{Size: 2}.Rate(1, 0) })
+	expectPanic(t, "StepDecay.Gamma = 0: γ must be finite and > 0 (torch's usual value is 0.1)", func() { StepDecay{Steps: 2}.Rate(1, 0) })
 	expectPanic(t, "MultiStep.Gamma = 0", func() { MultiStep{Milestones: []int{1}}.Rate(1, 0) })
-	expectPanic(t, "Linear{Start: 0.5, End: 1, Iters: 0}", func() { Linear{Start: 0.5, End: 1}.Rate(1, 0) })
-	expectPanic(t, "Polynomial{Iters: 0", func() { Polynomial{Power: 1}.Rate(1, 0) })
+	expectPanic(t, "Linear{StartFactor: 0.5, EndFactor: 1, Steps: 0}", func() { Linear{StartFactor: 0.5, EndFactor: 1}.Rate(1, 0) })
+	expectPanic(t, "Polynomial{Steps: 0", func() { Polynomial{Power: 1}.Rate(1, 0) })
 	expectPanic(t, "InvSqrt.T0 = 0", func() { InvSqrt{}.Rate(1, 0) })
 	expectPanic(t, "step t = -1", func() { Constant{}.Rate(1, -1) })
 	expectPanic(t, "2 schedules and 2 milestones", func() {
@@ -387,19 +387,19 @@ func TestSchedules(t *testing.T) {
 		{Constant{}, 100, 1},
 		{InvSqrt{T0: 1}, 3, 0.5},
 		{InvSqrt{T0: 4}, 12, 0.5},
-		{Polynomial{Iters: 10, Power: 2}, 5, 0.25},
-		{Polynomial{Iters: 10, Power: 2}, 20, 0},
-		{Cosine{TMax: 10}, 10, 0},
-		{Cosine{TMax: 10, Min: 0.1}, 5, 0.55},
-		{WarmupCosine{Warmup: 10, Total: 20, Start: 0.1}, 0, 0.1},
-		{WarmupCosine{Warmup: 10, Total: 20, Start: 0.1}, 10, 1},
-		{WarmupCosine{Warmup: 10, Total: 20, Start: 0.1, Min: 0.01}, 25, 0.01},
+		{Polynomial{Steps: 10, Power: 2}, 5, 0.25},
+		{Polynomial{Steps: 10, Power: 2}, 20, 0},
+		{Cosine{Steps: 10}, 10, 0},
+		{Cosine{Steps: 10, MinRate: 0.1}, 5, 0.55},
+		{WarmupCosine{Warmup: 10, Steps: 20, StartFactor: 0.1}, 0, 0.1},
+		{WarmupCosine{Warmup: 10, Steps: 20, StartFactor: 0.1}, 10, 1},
+		{WarmupCosine{Warmup: 10, Steps: 20, StartFactor: 0.1, MinRate: 0.01}, 25, 0.01},
 		{MultiStep{Milestones: []int{2, 4}, Gamma: 0.5}, 4, 0.25},
-		{Linear{Start: 0.5, End: 1, Iters: 4}, 2, 0.75},
-		{Linear{Start: 0, End: 1, Iters: 4}, 1, 0.25},
-		{Linear{Start: 0, End: 1, Iters: 4}, 9, 1},
-		{WarmupCosine{Warmup: 4, Total: 8}, 0, 0},
-		{Polynomial{Iters: 10, Power: 0}, 5, 1},
+		{Linear{StartFactor: 0.5, EndFactor: 1, Steps: 4}, 2, 0.75},
+		{Linear{StartFactor: 0, EndFactor: 1, Steps: 4}, 1, 0.25},
+		{Linear{StartFactor: 0, EndFactor: 1, Steps: 4}, 9, 1},
+		{WarmupCosine{Warmup: 4, Steps: 8}, 0, 0},
+		{Polynomial{Steps: 10, Power: 0}, 5, 1},
 	}
 	for _, c := range cases {
 		if got := c.s.Rate(1, c.t); math.Abs(got-c.want) > 1e-15 {

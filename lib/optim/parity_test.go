@@ -189,7 +189,7 @@ func scheduleFor(t testing.TB, c schedCase) Schedule {
 		if _, ok := c.Params["gamma"]; ok {
 			g = p("gamma")
 		}
-		return StepDecay{Size: int(p("step_size")), Gamma: g}
+		return StepDecay{Steps: int(p("step_size")), Gamma: g}
 	case "MultiStepLR":
 		var ms []int
 		for _, m := range c.Params["milestones"].([]any) {
@@ -199,17 +199,17 @@ func scheduleFor(t testing.TB, c schedCase) Schedule {
 	case "ExponentialLR":
 		return Exponential{Gamma: p("gamma")}
 	case "CosineAnnealingLR":
-		return Cosine{TMax: int(p("T_max")), Min: p("eta_min")}
+		return Cosine{Steps: int(p("T_max")), MinRate: p("eta_min")}
 	case "LinearLR":
-		return Linear{Start: p("start_factor"), End: p("end_factor"), Iters: int(p("total_iters"))}
+		return Linear{StartFactor: p("start_factor"), EndFactor: p("end_factor"), Steps: int(p("total_iters"))}
 	case "PolynomialLR":
-		return Polynomial{Iters: int(p("total_iters")), Power: p("power")}
+		return Polynomial{Steps: int(p("total_iters")), Power: p("power")}
 	case "SequentialLR/warmup-cosine":
 		w := int(p("warmup"))
-		return WarmupCosine{Warmup: w, Total: w + int(p("T_max")), Start: p("start_factor"), Min: p("eta_min")}
+		return WarmupCosine{Warmup: w, Steps: w + int(p("T_max")), StartFactor: p("start_factor"), MinRate: p("eta_min")}
 	case "SequentialLR/linear-step-exp":
 		return Sequential{
-			Schedules:  []Schedule{Linear{Start: 0.5, End: 1, Iters: 4}, StepDecay{Size: 5, Gamma: 0.5}, Exponential{Gamma: 0.9}},
+			Schedules:  []Schedule{Linear{StartFactor: 0.5, EndFactor: 1, Steps: 4}, StepDecay{Steps: 5, Gamma: 0.5}, Exponential{Gamma: 0.9}},
 			Milestones: []int{8, 25},
 		}
 	}
@@ -228,7 +228,7 @@ func TestTorchParitySchedules(t *testing.T) {
 		t.Run(fmt.Sprintf("%d-%s", i, c.Kind), func(t *testing.T) {
 			s := scheduleFor(t, c)
 			for k, want := range c.LRs {
-				if ws, ok := s.(WarmupCosine); ok && k > ws.Total {
+				if ws, ok := s.(WarmupCosine); ok && k > ws.Steps {
 					break // torch's cosine rises again past T_max; WarmupCosine holds Min
 				}
 				got := s.Rate(c.Base, k)

@@ -28,7 +28,7 @@ func TestRun(t *testing.T) {
 		{problems.Rosenbrock(), []float64{-1.2, 1}, NewMomentum(1e-3, 0.9), Settings{MaxIter: 50000, GradTol: 1e-7}, 1e-5, []float64{1, 1}},
 		{quad([]float64{1, 100}), []float64{3, -2}, NewRMSProp(0.01), Settings{MaxIter: 3000, Schedule: InvSqrt{T0: 100}}, 1e-3, []float64{0, 0}},
 		{quad([]float64{1, 100}), []float64{3, -2}, NewAdaGrad(0.5), Settings{MaxIter: 5000, GradTol: 1e-8}, 1e-6, []float64{0, 0}},
-		{quad([]float64{1, 100}), []float64{3, -2}, &AdamW{LR: 0.05, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 1e-3}, Settings{MaxIter: 3000, Schedule: WarmupCosine{Warmup: 50, Total: 3000, Start: 0.01}}, 1e-6, []float64{0, 0}},
+		{quad([]float64{1, 100}), []float64{3, -2}, &AdamW{LR: 0.05, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 1e-3}, Settings{MaxIter: 3000, Schedule: WarmupCosine{Warmup: 50, Steps: 3000, StartFactor: 0.01}}, 1e-6, []float64{0, 0}},
 	}
 	for _, c := range cases {
 		r := Run(c.p, c.x0, c.opt, c.s)
@@ -95,7 +95,7 @@ func TestZeroMeansZero(t *testing.T) {
 }
 
 func TestRunScheduleDrivesRate(t *testing.T) {
-	r := Run(quad([]float64{1}), []float64{1}, NewSGD(0.1), Settings{MaxIter: 10, Schedule: StepDecay{Size: 3, Gamma: 0.5}, TraceLimit: 100})
+	r := Run(quad([]float64{1}), []float64{1}, NewSGD(0.1), Settings{MaxIter: 10, Schedule: StepDecay{Steps: 3, Gamma: 0.5}, TraceLimit: 100})
 	for _, rec := range r.Trace.Records[1:10] {
 		// Record k holds the rate of the step that led to it, step k−1.
 		if want := 0.1 * math.Pow(0.5, float64((rec.Iter-1)/3)); math.Abs(rec.StepSize-want) > 1e-15 {

@@ -10,6 +10,10 @@ import (
 // a base rate. Schedules are pure functions of (base, t), so a run can be
 // resumed at any step and a chart can draw a schedule without running it.
 //
+// Every schedule's length is called Steps (for StepDecay, the length of
+// each stage), a rate it multiplies α by is a …Factor or Gamma, and a rate
+// it reaches whatever α is a …Rate.
+//
 // The values equal those of the torch.optim.lr_scheduler class named in
 // each type's comment when its scheduler.step() is called once after each
 // optimizer step (to within rounding: torch computes most of them
@@ -37,21 +41,22 @@ type Constant struct{}
 // Rate returns base.
 func (Constant) Rate(base float64, t int) float64 { checkT("Constant", t); return base }
 
-// StepDecay multiplies the rate by Gamma every Size steps (torch StepLR):
-// α_t = α γ^⌊t/Size⌋. Size and Gamma must be > 0 (torch's usual γ is 0.1).
+// StepDecay multiplies the rate by the factor Gamma every Steps steps
+// (torch StepLR, step_size): α_t = α γ^⌊t/Steps⌋. Steps and Gamma must be
+// > 0 (torch's usual γ is 0.1).
 type StepDecay struct {
-	Size  int
+	Steps int
 	Gamma float64
 }
 
-// Rate returns α γ^⌊t/Size⌋.
+// Rate returns α γ^⌊t/Steps⌋.
 func (s StepDecay) Rate(base float64, t int) float64 {
 	checkT("StepDecay", t)
-	if s.Size <= 0 {
-		panic(fmt.Sprintf("optim: StepDecay.Size = %d must be > 0", s.Size))
+	if s.Steps <= 0 {
+		panic(fmt.Sprintf("optim: StepDecay.Steps = %d must be > 0", s.Steps))
 	}
 	checkGamma("StepDecay", s.Gamma)
-	return base * math.Pow(s.Gamma, float64(t/s.Size))
+	return base * math.Pow(s.Gamma, float64(t/s.Steps))
 }
 
 func checkGamma(name string, g float64) {
@@ -93,68 +98,72 @@ func (s Exponential) Rate(base float64, t int) float64 {
 	return base * math.Pow(s.Gamma, float64(t))
 }
 
-// Cosine anneals the rate from α to Min along half a cosine over TMax steps
-// (torch CosineAnnealingLR, Loshchilov & Hutter 2017, without restarts):
+// Cosine anneals the rate from α to the rate MinRate (absolute, not a
+// factor of α) along half a cosine over Steps steps (torch
+// CosineAnnealingLR, T_max and eta_min; Loshchilov & Hutter 2017, without
+// restarts):
 //
-//	α_t = Min + (α − Min)(1 + cos(π t/TMax))/2
+//	α_t = MinRate + (α − MinRate)(1 + cos(π t/Steps))/2
 //
-// Past TMax the formula goes on, so the rate rises again (as in torch);
-// use it within a Sequential to hold it instead. TMax must be > 0.
+// Past Steps the formula goes on, so the rate rises again (as in torch);
+// use it within a Sequential to hold it instead. Steps must be > 0.
 type Cosine struct {
-	TMax int
-	Min  float64
+	Steps   int
+	MinRate float64
 }
 
-// Rate returns Min + (α − Min)(1 + cos(π t/TMax))/2.
+// Rate returns MinRate + (α − MinRate)(1 + cos(π t/Steps))/2.
 func (s Cosine) Rate(base float64, t int) float64 {
 	checkT("Cosine", t)
-	if s.TMax <= 0 {
-		panic(fmt.Sprintf("optim: Cosine.TMax = %d must be > 0", s.TMax))
+	if s.Steps <= 0 {
+		panic(fmt.Sprintf("optim: Cosine.Steps = %d must be > 0", s.Steps))
 	}
-	return s.Min + (base-s.Min)*(1+math.Cos(math.Pi*float64(t)/float64(s.TMax)))/2
+	return s.MinRate + (base-s.MinRate)*(1+math.Cos(math.Pi*float64(t)/float64(s.Steps)))/2
 }
 
-// Linear scales the rate by a factor going linearly from Start to End over
-// Iters steps, then holding End (torch LinearLR): a linear warm-up when
-// Start < End, a linear decay when Start > End.
+// Linear scales the rate by a factor going linearly from StartFactor to
+// EndFactor over Steps steps, then holding EndFactor (torch LinearLR,
+// start_factor, end_factor and total_iters): a linear warm-up when
+// StartFactor < EndFactor, a linear decay when StartFactor > EndFactor.
 //
-//	α_t = α (Start + (End − Start) min(t, Iters)/Iters)
+//	α_t = α (StartFactor + (EndFactor − StartFactor) min(t, Steps)/Steps)
 //
-// Start and End must be finite and ≥ 0 and Iters > 0 (torch's defaults
-// are 1/3, 1 and 5; torch refuses Start 0, this allows a warm-up from 0).
+// The factors must be finite and ≥ 0 and Steps > 0 (torch's defaults are
+// 1/3, 1 and 5; torch refuses StartFactor 0, this allows a warm-up from 0).
 type Linear struct {
-	Start, End float64
-	Iters      int
+	StartFactor, EndFactor float64
+	Steps                  int
 }
 
-// Rate returns α (Start + (End − Start) min(t, Iters)/Iters).
+// Rate returns α (StartFactor + (EndFactor − StartFactor) min(t, Steps)/Steps).
 func (s Linear) Rate(base float64, t int) float64 {
 	checkT("Linear", t)
-	start, end, iters := s.Start, s.End, s.Iters
-	if !(start >= 0) || !(end >= 0) || iters <= 0 || math.IsInf(start+end, 0) {
-		panic(fmt.Sprintf("optim: Linear{Start: %v, End: %v, Iters: %d} out of range", s.Start, s.End, s.Iters))
+	start, end, steps := s.StartFactor, s.EndFactor, s.Steps
+	if !(start >= 0) || !(end >= 0) || steps <= 0 || math.IsInf(start+end, 0) {
+		panic(fmt.Sprintf("optim: Linear{StartFactor: %v, EndFactor: %v, Steps: %d} out of range", s.StartFactor, s.EndFactor, s.Steps))
 	}
-	return base * (start + (end-start)*float64(min(t, iters))/float64(iters))
+	return base * (start + (end-start)*float64(min(t, steps))/float64(steps))
 }
 
-// Polynomial decays the rate to zero over Iters steps (torch PolynomialLR):
+// Polynomial decays the rate to zero over Steps steps (torch PolynomialLR,
+// total_iters):
 //
-//	α_t = α (1 − min(t, Iters)/Iters)^Power
+//	α_t = α (1 − min(t, Steps)/Steps)^Power
 //
-// Iters must be > 0 and Power ≥ 0 (torch's defaults are 5 and 1).
+// Steps must be > 0 and Power ≥ 0 (torch's defaults are 5 and 1).
 type Polynomial struct {
-	Iters int
+	Steps int
 	Power float64
 }
 
-// Rate returns α (1 − min(t, Iters)/Iters)^Power.
+// Rate returns α (1 − min(t, Steps)/Steps)^Power.
 func (s Polynomial) Rate(base float64, t int) float64 {
 	checkT("Polynomial", t)
-	iters, p := s.Iters, s.Power
-	if iters <= 0 || !(p >= 0) || math.IsInf(p, 0) {
-		panic(fmt.Sprintf("optim: Polynomial{Iters: %d, Power: %v} out of range", s.Iters, s.Power))
+	steps, p := s.Steps, s.Power
+	if steps <= 0 || !(p >= 0) || math.IsInf(p, 0) {
+		panic(fmt.Sprintf("optim: Polynomial{Steps: %d, Power: %v} out of range", s.Steps, s.Power))
 	}
-	return base * math.Pow(1-float64(min(t, iters))/float64(iters), p)
+	return base * math.Pow(1-float64(min(t, steps))/float64(steps), p)
 }
 
 // InvSqrt decays the rate like 1/√t: α_t = α √(T0/(t + T0)); T0 > 0 is
@@ -204,25 +213,27 @@ func (s Sequential) Rate(base float64, t int) float64 {
 	return s.Schedules[i].Rate(base, t-start)
 }
 
-// WarmupCosine warms the rate up linearly from Start·α to α over Warmup
-// steps, then anneals it along a cosine to Min at step Total, and holds Min
-// after that: torch's SequentialLR([LinearLR(start_factor=Start,
-// total_iters=Warmup), CosineAnnealingLR(T_max=Total−Warmup, eta_min=Min)],
-// milestones=[Warmup]) up to step Total. Start ∈ [0, 1] is the factor at
-// step 0 (0: warm up from zero). Total must exceed Warmup.
+// WarmupCosine warms the rate up linearly from StartFactor·α to α over
+// Warmup steps, then anneals it along a cosine to the rate MinRate
+// (absolute) at step Steps, the whole schedule's length, and holds MinRate
+// after that: torch's SequentialLR([LinearLR(start_factor=StartFactor,
+// total_iters=Warmup), CosineAnnealingLR(T_max=Steps−Warmup,
+// eta_min=MinRate)], milestones=[Warmup]) up to step Steps. StartFactor ∈
+// [0, 1] is the factor at step 0 (0: warm up from zero). Steps must exceed
+// Warmup.
 type WarmupCosine struct {
-	Warmup, Total int
-	Start, Min    float64
+	Warmup, Steps        int
+	StartFactor, MinRate float64
 }
 
 // Rate returns the warm-up rate for t < Warmup, then the cosine's.
 func (s WarmupCosine) Rate(base float64, t int) float64 {
 	checkT("WarmupCosine", t)
-	if s.Warmup < 0 || s.Total <= s.Warmup {
-		panic(fmt.Sprintf("optim: WarmupCosine{Warmup: %d, Total: %d}: need 0 ≤ Warmup < Total", s.Warmup, s.Total))
+	if s.Warmup < 0 || s.Steps <= s.Warmup {
+		panic(fmt.Sprintf("optim: WarmupCosine{Warmup: %d, Steps: %d}: need 0 ≤ Warmup < Steps", s.Warmup, s.Steps))
 	}
 	if t < s.Warmup {
-		return Linear{Start: s.Start, End: 1, Iters: s.Warmup}.Rate(base, t)
+		return Linear{StartFactor: s.StartFactor, EndFactor: 1, Steps: s.Warmup}.Rate(base, t)
 	}
-	return Cosine{TMax: s.Total - s.Warmup, Min: s.Min}.Rate(base, min(t, s.Total)-s.Warmup)
+	return Cosine{Steps: s.Steps - s.Warmup, MinRate: s.MinRate}.Rate(base, min(t, s.Steps)-s.Warmup)
 }

@@ -19,6 +19,23 @@ const DivergenceFactor = 1e10
 // number. A run needs at least one limit (MaxIter, MaxEvals or Epochs).
 // Run panics, naming the field, on a negative, NaN or infinite value and on
 // settings that contradict each other or the method.
+//
+// The exceptions to the zero-value rule, here and in the rest of the
+// library, are these, each documented at its field too:
+//   - TraceLimit 0 keeps DefaultTraceLimit records and TraceXDim 0 copies x
+//     up to DefaultTraceXDim coordinates (so do Trace.Limit and Trace.XDim):
+//     a trace that kept nothing would be no trace;
+//   - EarlyStopping.Patience 0 stops at the first evaluation that does not
+//     improve, as Patience 1 does (Keras counts so);
+//   - CheckGradient's step 0 is gonum's diff/fd default step;
+//   - in lib/secondorder, a nil LineSearch of BFGS, LBFGS and CG is the
+//     strong-Wolfe search (c₁ = 1e-4, c₂ = 0.9, 0.1 for CG; 25 trials),
+//     CG.RestartEvery 0 restarts every n iterations (n the dimension), and
+//     Backtracking.Shrink 0 chooses each trial by interpolation rather than
+//     by a fixed factor. (Newton's nil LineSearch is literal: no search,
+//     unit steps.)
+//
+// A nil x0 in Run means p.Start.
 type Settings struct {
 	// MaxIter is the most iterations, i.e. steps (0: no iteration limit).
 	// The run then ends with IterationLimit.

@@ -10,9 +10,9 @@ import (
 )
 
 func TestPlotSchedule(t *testing.T) {
-	s := optim.StepDecay{Size: 10, Gamma: 0.5}
+	s := optim.StepDecay{Steps: 10, Gamma: 0.5}
 	p := NewPlot("schedules", LogY()).Schedule("step", s, 0.1, 30).
-		Schedule("cosine", optim.Cosine{TMax: 30, Min: 0.001}, 0.1, 30, Dashed())
+		Schedule("cosine", optim.Cosine{Steps: 30, MinRate: 0.001}, 0.1, 30, Dashed())
 	if p.X.Label != "step t" || p.Y.Label != "learning rate α_t" {
 		t.Errorf("labels %q, %q; want the schedule's axes", p.X.Label, p.Y.Label)
 	}
