@@ -54,7 +54,7 @@ import (
 // and one with several charts of different kinds.
 var liveNotebooks = []string{
 	"notebooks/00-getting-started.ipynb",
-	"notebooks/06-learning-rate-schedules.ipynb",
+	"notebooks/07-learning-rate-schedules.ipynb",
 }
 
 // benignConsole lists console messages JupyterLab itself may log that say
