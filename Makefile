@@ -47,16 +47,10 @@ test: setup test-go test-arm64 test-notebooks test-lab test-hub test-site test-d
 
 # go build first fills the build cache: the hub test starts several gonb
 # kernels at once, and on a cold cache each would compile the library.
-# The second vet and test build lib/viz as notebook cells are built (the
-# kernel's -tags=descentcell): without its renderers, every chart drawn by
-# the helper process of lib/viz/nb/internal/render (and lib/problems
-# without the gonum comparison set).
 test-go:
 	cd $(ROOT) && go vet ./...
-	cd $(ROOT) && go vet -tags descentcell ./lib/viz/... ./lib/optim/... ./lib/problems/...
 	cd $(ROOT) && go build ./...
 	cd $(ROOT) && go test -count=1 ./...
-	cd $(ROOT) && go test -count=1 -tags descentcell ./lib/viz/...
 
 # The library's tests built for linux/arm64 (Apple Silicon under Linux, arm64
 # servers) and run under qemu-user-static: Go fuses x*y+z into an FMA there,

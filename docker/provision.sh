@@ -213,6 +213,10 @@ step_course() {
   say "course: go build ./... (offline)"
   go build ./...
   go build -o .tools/bin/nbrun ./cmd/nbrun
+  # The chart helper the kernel spec names (DESCENT_VIZRENDER), as
+  # tools/setup.sh step 6 builds it: the deps stage had no sources.
+  go build -o .tools/bin/descent-vizrender ./cmd/vizrender
+  .tools/bin/descent-vizrender -stamp "$DESCENT_HOME" > .tools/bin/descent-vizrender.stamp
   out=$(mktemp -d)
   say "course: executing every notebook once (offline) to warm the build cache"
   .tools/bin/nbrun -root "$DESCENT_HOME" -out "$out" notebooks/*.ipynb

@@ -10,7 +10,11 @@
 #      with its go.work pointing at this checkout, so that notebooks import
 #      github.com/descentlab/descent/... without a setup cell;
 #   5. installs KaTeX (tools/site/package-lock.json) into tools/site/node_modules
-#      with `npm ci`: the site builder renders formulas with it under node.
+#      with `npm ci`: the site builder renders formulas with it under node;
+#   6. builds the chart helper (cmd/vizrender) into .tools/bin/descent-vizrender,
+#      with the stamp of the sources it was built from beside it: notebook
+#      cells hand their charts to it (lib/viz/nb), and refuse a helper built
+#      from other sources, naming `make setup`.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -77,11 +81,10 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 #   A cell's program runs once and is thrown away, and a chart cell links
 #   in about half the CPU time (panics still name main.go:line, which GoNB
 #   maps to the cell).
-# - GOFLAGS gains -tags=descentcell: lib/viz leaves out its renderers and
-#   lib/viz/nb has a helper process draw the charts (built from the same
-#   sources at a session's first chart; see lib/viz/nb/internal/render), so a
-#   cell that shows charts no longer links gonum/plot's backends, go-echarts
-#   and the echarts bundle: 116 packages instead of 247.
+# - DESCENT_VIZRENDER names the chart helper (step 6): a cell imports
+#   lib/viz's descriptions and lib/viz/nb, which hands each chart to the
+#   helper (see internal/vizrender), so a cell that shows charts does not link
+#   lib/viz/draw: gonum/plot's backends, go-echarts and the echarts bundle.
 # - GOPROXY asks the module cache first (a file:// proxy): GoNB runs `go
 #   get` before every cell, which asks the proxy for the latest version of
 #   every module the cell imports: half a second of waiting on the network
@@ -92,24 +95,26 @@ spec="$JUPYTER_DATA_DIR/kernels/gonb/kernel.json"
 # DESCENT_KERNEL_GOPROXY when set (docker/provision.sh passes the
 # container's offline settings, which setup itself cannot run with).
 cellflags=${DESCENT_KERNEL_GOFLAGS-$(go env GOFLAGS)}
-cellflags="${cellflags:+$cellflags }-ldflags=-s -tags=descentcell"
+cellflags="${cellflags:+$cellflags }-ldflags=-s"
+helper="$root/.tools/bin/descent-vizrender"
 cellproxy=${DESCENT_KERNEL_GOPROXY:-$(go env GOPROXY)}
 if [[ "$cellproxy" != off ]]; then
   cellproxy="file://$(go env GOMODCACHE)/cache/download|$cellproxy"
 fi
-want="$root|$tools|$cellflags|$cellproxy"
+want="$root|$tools|$cellflags|$cellproxy|$helper"
 if [[ "$(cat "$JUPYTER_DATA_DIR/kernels/gonb/.stamp" 2>/dev/null)" != "$want" || ! -f "$spec" ]]; then
   say "installing the gonb kernel spec into .venv/share/jupyter (go.work -> $root)"
   PATH="$root/.tools/bin:$root/.venv/bin:$PATH" .tools/bin/gonb --install --force_deps --go_work="$root" >/dev/null 2>&1 \
     || PATH="$root/.tools/bin:$root/.venv/bin:$PATH" .tools/bin/gonb --install --force_deps --go_work="$root"
   # The kernel finds goimports through PATH; put the project's tools first.
-  .venv/bin/python - "$spec" "$root/.tools/bin" "$cellflags" "$cellproxy" <<'PY'
+  .venv/bin/python - "$spec" "$root/.tools/bin" "$cellflags" "$cellproxy" "$helper" <<'PY'
 import json, sys
-path, tools, goflags, goproxy = sys.argv[1:5]
+path, tools, goflags, goproxy, helper = sys.argv[1:6]
 spec = json.load(open(path))
 spec.setdefault("env", {})["PATH"] = tools + ":${PATH}"
 spec["env"]["GOFLAGS"] = goflags
 spec["env"]["GOPROXY"] = goproxy
+spec["env"]["DESCENT_VIZRENDER"] = helper
 spec["display_name"] = "Go (gonb)"
 json.dump(spec, open(path, "w"), indent=1)
 PY
@@ -122,5 +127,17 @@ if [[ -f "$site/package-lock.json" && "$(cat "$site/node_modules/.descent-stamp"
   say "installing KaTeX (tools/site/package-lock.json) into tools/site/node_modules"
   (cd "$site" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   echo "$katex" > "$site/node_modules/.descent-stamp"
+fi
+# --- 6. the chart helper ----------------------------------------------------
+# Built on every run (the build cache makes an unchanged one take a moment),
+# so that it always matches the sources; a copy without the sources (the
+# course image's deps stage) skips it, and docker/provision.sh builds it
+# with the course.
+if [[ -d cmd/vizrender ]]; then
+  say "building the chart helper (cmd/vizrender) into .tools/bin/descent-vizrender"
+  mkdir -p .tools/bin
+  go build -o "$helper" ./cmd/vizrender
+  "$helper" -stamp "$root" > "$helper.stamp.tmp"
+  mv "$helper.stamp.tmp" "$helper.stamp"
 fi
 say "ready ($(go version | cut -d' ' -f3), $(.venv/bin/python -V), gonb kernel in .venv/share/jupyter)"

@@ -12,6 +12,7 @@ import (
 	"github.com/descentlab/descent/internal/compare"
 	"github.com/descentlab/descent/lib/measure"
 	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 func f2(v float64) string {
@@ -211,7 +212,7 @@ func Charts(rep *Report, dir string) error {
 		if err != nil {
 			return err
 		}
-		if err := viz.SVG(f, c); err != nil {
+		if err := draw.SVG(f, c); err != nil {
 			f.Close()
 			return fmt.Errorf("%s: %v", name, err)
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/internal/explorecheck"
 	"github.com/descentlab/descent/internal/testenv"
-	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 // A PageCheck is one assertion about a loaded page. Its Script is evaluated
@@ -65,10 +65,10 @@ var Checks = []PageCheck{
 	{Name: "links", Scripts: Both, Script: linksJS},
 }
 
-// chartsJS: chart containers (lib/viz.ChartClass) hold a drawn chart (a
+// chartsJS: chart containers (lib/draw.ChartClass) hold a drawn chart (a
 // canvas or an svg) with scripts on, their static picture with scripts off.
 var chartsJS = `(() => {
-  const problems = [], charts = document.querySelectorAll('.` + viz.ChartClass + `');
+  const problems = [], charts = document.querySelectorAll('.` + draw.ChartClass + `');
   const shown = el => el && el.getBoundingClientRect().width > 10 && el.getBoundingClientRect().height > 10 && getComputedStyle(el).display !== 'none' && getComputedStyle(el).visibility !== 'hidden';
   charts.forEach((c, i) => {
     const id = c.id || ('#' + i);
@@ -113,8 +113,8 @@ const codeJS = `(() => {
 // spec, type application/json: 08's carries the trained teacher's weights)
 // is not shared code; it counts in the page's weight.
 var assetsJS = `(() => {
-  const problems = [], charts = document.querySelectorAll('.` + viz.ChartClass + `').length;
-  document.querySelectorAll('script[` + viz.LoaderAttr + `]').forEach(s => problems.push('the echarts bundle is inlined (' + Math.round(s.textContent.length / 1024) + ' KiB): reference assets/echarts-*.min.js instead'));
+  const problems = [], charts = document.querySelectorAll('.` + draw.ChartClass + `').length;
+  document.querySelectorAll('script[` + draw.LoaderAttr + `]').forEach(s => problems.push('the echarts bundle is inlined (' + Math.round(s.textContent.length / 1024) + ' KiB): reference assets/echarts-*.min.js instead'));
   document.querySelectorAll('script:not([src]):not([type="application/json"])').forEach(s => { if (s.textContent.length > 64 * 1024) problems.push('an inline script of ' + Math.round(s.textContent.length / 1024) + ' KiB: shared code belongs in assets/'); });
   document.querySelectorAll('style').forEach(s => { if (s.textContent.length > 4096) problems.push('an inlined stylesheet of ' + Math.round(s.textContent.length / 1024) + ' KiB: link a shared one in assets/'); });
   const hrefs = Array.from(document.querySelectorAll('link[rel=stylesheet]')).map(l => l.getAttribute('href'));
@@ -259,7 +259,7 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 	// seconds), or at most 25 s; the charts check reports any that
 	// never drew.
 	if scripts {
-		_ = chromedp.Run(ctx, chromedp.Poll(`Array.from(document.querySelectorAll('.`+viz.ChartClass+`'))`+
+		_ = chromedp.Run(ctx, chromedp.Poll(`Array.from(document.querySelectorAll('.`+draw.ChartClass+`'))`+
 			`.every(c => c.querySelector('.descent-viz-chart canvas, .descent-viz-chart svg'))`,
 			nil, chromedp.WithPollingTimeout(25*time.Second)))
 	}

@@ -1,10 +1,10 @@
 package main
 
-import "github.com/descentlab/descent/lib/viz"
+import "github.com/descentlab/descent/lib/viz/draw"
 
 // The chart layout check: every chart is drawn with echarts' SVG renderer
-// (viz.RendererOverride), so that each title, legend entry, axis name and
-// tick label is a DOM node, and viz.LayoutCheckJS looks for clipped or
+// (draw.RendererOverride), so that each title, legend entry, axis name and
+// tick label is a DOM node, and draw.LayoutCheckJS looks for clipped or
 // overlapping text, titles under the toolbox, log-axis labels that are not
 // powers of ten, a series name in two colours on one page, and paged or
 // hidden legend entries.
@@ -12,8 +12,8 @@ func init() {
 	Checks = append(Checks, PageCheck{
 		Name:    "chart layout",
 		Scripts: ScriptsOn,
-		Before:  viz.RendererOverride,
-		Script: `(() => { const r = JSON.parse(` + viz.LayoutCheckJS + `);
+		Before:  draw.RendererOverride,
+		Script: `(() => { const r = JSON.parse(` + draw.LayoutCheckJS + `);
   return {problems: r.problems.map(p => 'chart layout: ' + p), counts: {'chart texts': r.texts, 'axis labels': r.labels}}; })()`,
 	})
 }

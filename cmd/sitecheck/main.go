@@ -11,7 +11,7 @@
 //   - every code block is highlighted as Go (nbconvert's hl-go), not as
 //     IPython;
 //   - shared assets are referenced, not inlined: no inlined echarts bundle
-//     (lib/viz.LoaderAttr), no inlined stylesheet over 4 KiB, and the page
+//     (lib/viz/draw.LoaderAttr), no inlined stylesheet over 4 KiB, and the page
 //     links assets/notebook.css, assets/site.css and, with charts,
 //     assets/echarts-*.min.js;
 //   - the page's own file is at most -budget bytes (pages over the -goal are

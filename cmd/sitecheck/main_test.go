@@ -11,6 +11,7 @@ import (
 
 	"github.com/descentlab/descent/internal/testenv"
 	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 // checker returns a Checker (Missing when Chromium is absent).
@@ -28,7 +29,7 @@ func checker(t *testing.T) *Checker {
 func fixtureNotebook(t *testing.T) []byte {
 	t.Helper()
 	c := viz.NewPlot("test chart", viz.LogY()).Line("f", []float64{0, 1, 2, 3}, []float64{4, 2, 1, 0.5})
-	chart, err := viz.HTML(c, viz.WithLoader())
+	chart, err := draw.HTML(c, viz.WithLoader())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestBadPagesFail(t *testing.T) {
 		{"formula left as TeX (scripts off)", insert(markdownCell(`<p>raw $x^2 + y$ left</p>`)), "raw TeX", false},
 		{"display formula left as TeX", insert(markdownCell(`<p>$$\frac{1}{2}$$</p>`)), "raw TeX", true},
 		{"formula KaTeX rejected", insert(`<span class="katex-error" title="ParseError: Expected '}'">\frac{1</span>`), "formula KaTeX could not render", false},
-		{"echarts inlined", insert(viz.EChartsLoader()), "the echarts bundle is inlined", false},
+		{"echarts inlined", insert(draw.EChartsLoader()), "the echarts bundle is inlined", false},
 		{"stylesheet inlined", insert("<style>" + strings.Repeat(".a{color:red}", 400) + "</style>"), "inlined stylesheet", false},
 		{"shared stylesheet not linked", strings.Replace(page, `<link rel="stylesheet" href="assets/site.css">`, "", 1), "does not link assets/site.css", false},
 		{"page over budget", insert("<!--" + strings.Repeat("x", 401*1024) + "-->"), "over the budget", false},

@@ -37,7 +37,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
-	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 var debugMoves = os.Getenv("DESCENT_EXPLORE_DEBUG") != ""
@@ -413,12 +413,12 @@ var layoutJS = `(() => {
   const out = [];
   document.querySelectorAll('.` + web.Class + `').forEach(box => {
     const spec = JSON.parse(box.querySelector('script.descent-explore-spec').textContent);
-    const ids = Array.from(box.querySelectorAll('.' + '` + viz.ChartClass + `')).map(c => c.id + ':');
+    const ids = Array.from(box.querySelectorAll('.' + '` + draw.ChartClass + `')).map(c => c.id + ':');
     spec.controls.forEach(c => {
       const ends = c.choices ? [0, c.choices.length - 1] : [c.min, c.max];
       ends.forEach(v => {
         descentExplore.set(box, {[c.name]: v});
-        const r = JSON.parse(` + viz.LayoutCheckJS + `);
+        const r = JSON.parse(` + draw.LayoutCheckJS + `);
         r.problems.filter(p => ids.some(id => p.startsWith(id))).forEach(p => out.push(c.name + ' = ' + v + ': ' + p));
       });
       descentExplore.set(box, {[c.name]: spec.values[c.name]});
@@ -428,7 +428,7 @@ var layoutJS = `(() => {
 })()`
 
 // LayoutSweep runs layoutJS in the tab ctx, whose page draws with
-// viz.RendererOverride (echarts' SVG renderer, so that every text is a
+// draw.RendererOverride (echarts' SVG renderer, so that every text is a
 // node the layout check can measure): clipped or overlapping texts, log
 // axes not labelled 10ⁿ, at every control's ends. It returns the problems.
 func LayoutSweep(ctx context.Context) ([]string, error) {

@@ -3,7 +3,8 @@ package viz
 import (
 	"fmt"
 	"math"
-	"strings"
+
+	"github.com/descentlab/descent/lib/viz/internal/plotstate"
 )
 
 // Chart is a description of a figure that every renderer draws: a *Plot
@@ -106,17 +107,6 @@ type Plot struct {
 	// gridSource answers for contour functions left in another process
 	// (see ContoursFrom).
 	gridSource func(i int, xs, ys []float64) ([][]float64, error)
-}
-
-func (p *Plot) chart() (string, int, int) {
-	w, h := p.Width, p.Height
-	if w <= 0 {
-		w = DefaultWidth
-	}
-	if h <= 0 {
-		h = DefaultHeight
-	}
-	return p.Title, w, h
 }
 
 // Option sets a property of a Plot, in the style of go-echarts' global options.
@@ -266,27 +256,27 @@ type contourSpec struct {
 	levels []float64
 }
 
-// slug is s in lower case, letters and digits joined by single dashes,
-// at most about 40 bytes; "chart" if nothing is left.
-func slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-			dash = false
-		case !dash && b.Len() > 0:
-			b.WriteByte('-')
-			dash = true
-		}
-		if b.Len() >= 40 {
-			break
-		}
+func init() { plotstate.Of = func(p any) plotstate.State { return p.(*Plot).state() } }
+
+// state is what lib/viz/draw reads of p besides its exported fields.
+func (p *Plot) state() plotstate.State {
+	st := plotstate.State{Err: p.err, Paths: make([]bool, len(p.Series))}
+	for i, s := range p.Series {
+		st.Paths[i] = s.path
 	}
-	out := strings.TrimSuffix(b.String(), "-")
-	if out == "" {
-		return "chart"
+	for _, c := range p.contours {
+		st.Boxes = append(st.Boxes, c.box)
 	}
-	return out
+	st.Lines = func(i int, box [4]float64) ([]plotstate.Line, error) {
+		c := p.contours[i]
+		series, err := contourSeriesOf(func(xs, ys []float64) ([][]float64, error) {
+			return p.contourGrid(i, xs, ys)
+		}, box, c.n, c.levels)
+		lines := make([]plotstate.Line, len(series))
+		for k, s := range series {
+			lines[k] = plotstate.Line{Name: s.Name, X: s.X, Y: s.Y}
+		}
+		return lines, err
+	}
+	return st
 }

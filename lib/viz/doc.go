@@ -1,7 +1,10 @@
-// Package viz describes charts once and draws them twice: as a static
-// picture with gonum.org/v1/plot (SVG or PNG) and as an interactive chart
-// with go-echarts (echarts option JSON inside an HTML fragment). The
-// notebook helper lib/viz/nb shows them in GoNB cells.
+// Package viz describes charts: what a notebook builds to show a run, a
+// problem or a table of results. It holds the descriptions only (Plot,
+// HeatMaps, Table, the chart kinds and their looks); drawing them is
+// lib/viz/draw's job (a static picture with gonum.org/v1/plot, SVG or
+// PNG, and an interactive chart with go-echarts), and lib/viz/nb shows them
+// in GoNB cells. A notebook cell imports this package and lib/viz/nb, so
+// its program links the descriptions but not the renderers.
 //
 // # Charts
 //
@@ -32,75 +35,34 @@
 // colour and a dash) bound to its name in Default, so a method keeps one
 // look in every chart of a notebook; contours are grey.
 //
-// # Layout
+// # Drawing
 //
-// Both renderers draw from one layout computed here: titles wrapped clear
-// of the toolbox, notes, legends in as many rows as their entries need,
-// the y-axis name above the axis, margins that fit the widest tick label,
-// log axes labelled 10ⁿ, no thousands separators. LayoutCheckJS checks the
-// result in a browser.
+// lib/viz/draw draws a chart deterministically (the same chart gives the
+// same bytes): SVG and PNG for the picture, Options for the echarts option
+// object, HTML for a fragment that shows the interactive chart where
+// scripts run and the picture elsewhere, WritePage for a standalone page.
+// HTMLOption values (StaticFormat, StaticOnly, WithLoader) say how a
+// chart's HTML is made; lib/viz/nb takes them too.
 //
-// # Renderers
-//
-// SVG and PNG write the static picture; Options returns the echarts option
-// object; HTML returns a fragment for a page or a notebook; WritePage writes
-// a standalone page with echarts inlined once. All are deterministic: the
-// same chart gives the same bytes (numbers with 6 significant digits,
-// sorted keys, no animation, no random ids). ID(c) is a fixed identifier
-// made of the title's slug and a hash of the chart's content.
-//
-// # Where the chart is read
-//
-// The HTML fragment is a <div class="descent-viz"> holding the static
-// picture as an <img> with a data: URI, then a <script> that, once
-// window.echarts exists, draws the interactive chart inside the div and
-// hides the picture. This single text/html output therefore shows:
-//   - in JupyterLab, live: the interactive chart (outputs made in the
-//     session are trusted, so scripts run);
-//   - in JupyterLab, an executed notebook reopened (untrusted): the picture,
-//     because the sanitizer removes scripts but keeps <img> with data: URIs;
-//   - in an exported HTML page: the interactive chart, with no request
-//     to any host (echarts travels inside the page);
-//   - on GitHub or nbviewer, or with JavaScript off: the picture.
-//
-// The script finds its div as its previous sibling, so the same chart
-// shown twice works; it waits for echarts (the "descent-echarts" event,
-// or polling for up to 30 s) and otherwise leaves the picture in place.
-//
-// # echarts
-//
-// echarts 5.6.0 (assets/echarts.min.js, from the npm registry, Apache-2.0,
-// checksum in assets/README.md and EChartsSHA256) is embedded with
-// go:embed, never fetched from a CDN. EChartsLoader returns a <script>
-// carrying it gzip-compressed in base64 (about 450 kB rather than 1 MB),
-// unpacked by the browser's DecompressionStream and evaluated with define,
-// module and exports shadowed: with require.js on the page (nbconvert's
-// classic templates load it) the UMD header would otherwise register an
-// AMD module and leave window.echarts undefined. The bundle belongs once
-// per page: WritePage puts it at the top; lib/viz/nb puts it in the first
-// chart of each kernel session.
-//
-// # Notebook cells: the descentcell build tag
+// # Notebook cells
 //
 // A notebook cell is a program of its own, built and linked anew each time
-// it runs, and the renderers are most of what it links: gonum/plot's root
-// package imports every one of its backends (PDF, EPS, TeX, raster), and
-// go-echarts, the fonts and the echarts bundle come with them. The course
-// kernel therefore builds cells with -tags=descentcell. In that build this
-// package holds the chart descriptions and their constructors but not the
-// drawing code: SVG, PNG, Options, HTML, ID and EChartsLoader ask a helper
-// process, built from the same sources, which lib/viz/nb installs (see
-// SetCellDrawer and lib/viz/nb/internal/render), and return the same bytes.
-// A *Plot crosses with encoding/gob; the functions given to Contours stay
-// in the cell, and the helper asks for their values on the grid it draws
-// (ContourGrid, ContoursFrom). Outside the kernel nothing changes: go test,
-// go run and the tools draw in process.
+// it runs, and the renderers would be most of what it links: gonum/plot's
+// root package imports every one of its backends, and go-echarts, the
+// fonts and the echarts bundle come with them. So lib/viz/nb hands each
+// chart to a helper process (cmd/vizrender, built by make setup) that
+// draws it with lib/viz/draw and gives the same bytes. A *Plot crosses with
+// encoding/gob; the functions given to Contours stay in the cell, and the
+// helper asks for their values on the grid it draws (ContourGrid,
+// ContoursFrom).
 //
 // # Bad data
 //
-// Rendering returns an error naming the chart and the series for
+// Drawing returns an error naming the chart and the series for
 // mismatched x/y lengths, ragged matrices, table rows of the wrong width,
 // and values ≤ 0 on a log axis. NaN and ±Inf points are skipped and an
 // empty series is dropped, each with a note shown under the title in both
-// renderers; a lone point is drawn as a marker.
+// renderers; a lone point is drawn as a marker. A constructor that is given
+// bad input (a 3-D problem to Trajectories, say) records it, and drawing
+// reports it.
 package viz

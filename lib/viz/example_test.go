@@ -1,60 +1,21 @@
-//go:build !descentcell
-
 package viz_test
 
 import (
 	"fmt"
-	"math"
-	"os"
-	"strings"
 
-	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/viz"
 )
 
-// Loss curves of two runs, drawn as SVG and as an HTML fragment.
+// A chart is a description: build it, style it with options, and hand it
+// to lib/viz/nb (in a notebook) or lib/viz/draw (in a program) to draw.
 func Example() {
-	runs := []optim.Result{{Trace: optim.Trace{Label: "SGD"}}, {Trace: optim.Trace{Label: "Adam"}}}
-	for i := 0; i <= 100; i++ {
-		runs[0].Trace.Add(optim.Record{Iter: i, F: math.Exp(-0.02 * float64(i))})
-		runs[1].Trace.Add(optim.Record{Iter: i, F: math.Exp(-0.05 * float64(i))})
-	}
-	c := viz.LossCurves("Loss", viz.ByIter, runs...).With(viz.YLabel("f(x) − f* "))
-
-	var svg strings.Builder
-	if err := viz.SVG(&svg, c); err != nil {
-		fmt.Println(err)
-		return
-	}
-	frag, err := viz.HTML(c)
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	fmt.Println(strings.HasPrefix(svg.String(), "<?xml"))
-	fmt.Println(viz.ID(c) == viz.ID(viz.LossCurves("Loss", viz.ByIter, runs...).With(viz.YLabel("f(x) − f* "))))
-	fmt.Println(strings.Contains(frag, `<img alt="Loss"`), strings.Contains(frag, "echarts.init"))
-	// Output:
-	// true
-	// true
-	// true true
-}
-
-// A value ≤ 0 on a log axis is an error that names the series.
-func ExamplePlot_badInput() {
-	p := viz.NewPlot("Loss", viz.LogY()).Line("SGD", []float64{0, 1, 2}, []float64{1, 0.1, 0})
-	_, err := viz.Options(p)
-	fmt.Println(err)
-	// Output:
-	// viz: plot "Loss": series "SGD": y = 0 at index 2 cannot be drawn on a log y axis (values must be > 0)
-}
-
-// A standalone page, viewable offline, with echarts inlined once.
-func ExampleWritePage() {
 	p := viz.NewPlot("Parabola", viz.XLabel("x"), viz.YLabel("x²")).
-		Line("x²", []float64{-1, 0, 1}, []float64{1, 0, 1})
-	t := viz.NewTable("Minimum", []string{"x", "f"}, []string{"0", "0"})
-	if err := viz.WritePage(os.Stdout, "Demo", p, t); err != nil {
-		fmt.Println(err)
+		Line("x²", []float64{-1, 0, 1}, []float64{1, 0, 1}, viz.Dashed()).
+		Points("minimum", []float64{0}, []float64{0}, viz.Marker(viz.Square, 9))
+	for _, s := range p.Series {
+		fmt.Println(s.Name, s.Kind == viz.LineKind, s.Dashed, len(s.X))
 	}
+	// Output:
+	// x² true true 3
+	// minimum false false 1
 }

@@ -1,23 +1,7 @@
 package viz
 
-// EChartsVersion is the version of the echarts copy embedded in this
-// package (assets/echarts.min.js, from the npm package echarts@5.6.0,
-// Apache-2.0; see assets/README.md for its checksum).
-const EChartsVersion = "5.6.0"
-
-// ChartClass is the class of the <div> that holds each chart in HTML
-// output, and LoaderAttr the attribute that marks the <script> carrying
-// echarts. A checker of executed notebooks or exported pages can count
-// them: a page with charts needs LoaderAttr exactly once.
-const (
-	ChartClass = "descent-viz"
-	LoaderAttr = "data-descent-echarts"
-)
-
-// EChartsSHA256 is the SHA-256 of assets/echarts.min.js.
-const EChartsSHA256 = "bf4a223524e40b77c304bec67e1222cf551f14880cf42c69dc046558e11c07b1"
-
-// HTMLOption sets how HTML renders a chart.
+// HTMLOption sets how lib/viz/draw.HTML renders a chart (and lib/viz/nb
+// shows it).
 type HTMLOption func(*HTMLConfig)
 
 // HTMLConfig is what HTMLOptions set. It is plain data, so that

@@ -1,10 +1,5 @@
 package viz
 
-import (
-	"fmt"
-	"image/color"
-)
-
 // Palette is the Okabe–Ito colour-blind-safe palette, in the order series
 // are coloured (yellow last: a thin yellow line on white is hard to see).
 // Source: M. Okabe and K. Ito, "Color Universal Design" (2002),
@@ -22,15 +17,3 @@ var Palette = []string{
 
 // Gray is the colour of contour lines and other context drawn behind data.
 const Gray = "#9A9A9A"
-
-// paletteColor returns the i-th palette colour, cycling.
-func paletteColor(i int) string { return Palette[i%len(Palette)] }
-
-// rgba parses "#RRGGBB" into a color.RGBA; other strings give black.
-func rgba(hex string) color.RGBA {
-	var r, g, b uint8
-	if _, err := fmt.Sscanf(hex, "#%02x%02x%02x", &r, &g, &b); err != nil {
-		return color.RGBA{A: 255}
-	}
-	return color.RGBA{R: r, G: g, B: b, A: 255}
-}

@@ -2,9 +2,7 @@ package viz
 
 import (
 	"fmt"
-	"html"
 	"strconv"
-	"strings"
 
 	"github.com/descentlab/descent/lib/optim"
 )
@@ -47,48 +45,4 @@ func RunTable(title string, runs ...optim.Result) *Table {
 		t.AddRow(r.Trace.Label, r.Status, r.Stats.Iterations, r.F, r.GradNorm, r.Stats.FuncEvals, r.Stats.GradEvals, r.Stats.HessEvals)
 	}
 	return t
-}
-
-func (t *Table) chart() (string, int, int) {
-	return t.Title, DefaultWidth, 50 + 22*(len(t.Rows)+1)
-}
-
-func (t *Table) check() error {
-	for i, r := range t.Rows {
-		if len(r) != len(t.Header) {
-			return fmt.Errorf("viz: table %q: row %d has %d cells, the header has %d", t.Title, i, len(r), len(t.Header))
-		}
-	}
-	return nil
-}
-
-func numeric(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
-	return err == nil
-}
-
-func (t *Table) html() (string, error) {
-	if err := t.check(); err != nil {
-		return "", err
-	}
-	var b strings.Builder
-	b.WriteString(`<table class="descent-viz-table" style="border-collapse:collapse;font-variant-numeric:tabular-nums">`)
-	fmt.Fprintf(&b, `<caption style="font-weight:bold;padding:4px">%s</caption><thead><tr>`, html.EscapeString(t.Title))
-	for _, h := range t.Header {
-		fmt.Fprintf(&b, `<th style="border-bottom:1px solid #888;padding:2px 8px">%s</th>`, html.EscapeString(h))
-	}
-	b.WriteString("</tr></thead><tbody>")
-	for _, r := range t.Rows {
-		b.WriteString("<tr>")
-		for _, c := range r {
-			align := "left"
-			if numeric(c) {
-				align = "right"
-			}
-			fmt.Fprintf(&b, `<td style="padding:2px 8px;text-align:%s">%s</td>`, align, html.EscapeString(c))
-		}
-		b.WriteString("</tr>")
-	}
-	b.WriteString("</tbody></table>")
-	return b.String(), nil
 }

@@ -47,7 +47,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/internal/testenv"
 	"github.com/descentlab/descent/lib/explore/web"
-	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 // liveNotebooks are run cell by cell in the browser: the first, short one,
@@ -393,7 +393,7 @@ var stateJS = `(function(){const w=` + panelJS + `;const s=w.sessionContext.sess
 	`const e=[];let charts=0;for(const o of c.model.outputs.toJSON()){` +
 	`if(o.output_type==="error")e.push((o.ename||"error")+": "+(o.evalue||""));` +
 	`else if(o.output_type==="stream"&&o.name==="stderr"){const tx=[].concat(o.text).join("");if(/panic:|exit status/.test(tx))e.push("stderr: "+tx.slice(0,300));}` +
-	`else if(o.data&&o.data["text/html"])charts+=[].concat(o.data["text/html"]).join("").split('class="` + viz.ChartClass + `"').length-1;}` +
+	`else if(o.data&&o.data["text/html"])charts+=[].concat(o.data["text/html"]).join("").split('class="` + draw.ChartClass + `"').length-1;}` +
 	`c.node.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]').forEach(function(n){` +
 	`if(/panic:|exit status/.test(n.textContent)&&!e.some(function(x){return x.indexOf("stderr")===0}))e.push("stderr (shown): "+n.textContent.slice(0,300));});` +
 	`r.cells.push({index:i,count:c.model.executionCount,running:running,errors:e,charts:charts,trusted:!!c.model.trusted});});return r;})()`
@@ -414,7 +414,7 @@ type chartState struct {
 // chartsJS scrolls every chart of the panel into view in turn (JupyterLab
 // skips drawing cells out of view) and reports what it shows.
 var chartsJS = `(async function(){const w=` + panelJS + `;const out=[];` +
-	`const boxes=Array.from(w.content.node.querySelectorAll(".jp-OutputArea-output .` + viz.ChartClass + `"));` +
+	`const boxes=Array.from(w.content.node.querySelectorAll(".jp-OutputArea-output .` + draw.ChartClass + `"));` +
 	`const shown=function(el){if(!el)return false;const cs=getComputedStyle(el),b=el.getBoundingClientRect();return cs.display!=="none"&&cs.visibility!=="hidden"&&b.width>10&&b.height>10;};` +
 	`for(const b of boxes){b.scrollIntoView({block:"center"});await new Promise(function(r){requestAnimationFrame(function(){requestAnimationFrame(r);});});` +
 	`const cell=b.closest(".jp-Cell");const idx=w.content.widgets.findIndex(function(c){return c.node===cell;});` +
@@ -578,7 +578,7 @@ func chartsInFile(t *testing.T, path string) int {
 	for _, c := range nbk.Cells {
 		for _, o := range c.Outputs {
 			if h, ok := o.Data["text/html"]; ok {
-				n += strings.Count(string(h), `class=\"`+viz.ChartClass+`\"`) // an explorable has one per panel
+				n += strings.Count(string(h), `class=\"`+draw.ChartClass+`\"`) // an explorable has one per panel
 			}
 		}
 	}
@@ -596,7 +596,7 @@ func reopened(t *testing.T, browser context.Context, s *Server, nb, shots string
 	}
 	p := openPage(t, browser, s, "reopened-"+regexp.MustCompile(`[^A-Za-z0-9-]`).ReplaceAllString(base(nb), "-"), nb)
 	shot := filepath.Join(shots, "lab-reopened-"+base(nb)+".png")
-	ready := fmt.Sprintf(`(function(){const w=%s;return !!(w&&w.context.isReady&&w.content.widgets.length===w.content.model.cells.length&&w.content.node.querySelectorAll(".jp-OutputArea-output .%s").length>=%d);})()`, panelJS, viz.ChartClass, want)
+	ready := fmt.Sprintf(`(function(){const w=%s;return !!(w&&w.context.isReady&&w.content.widgets.length===w.content.model.cells.length&&w.content.node.querySelectorAll(".jp-OutputArea-output .%s").length>=%d);})()`, panelJS, draw.ChartClass, want)
 	if err := poll(p.ctx, js(ready, nb), 90*time.Second); err != nil {
 		screenshot(t, p, filepath.Join(shots, "lab-reopened-"+base(nb)+"-failed.png"))
 		t.Fatalf("%s: the %d charts did not appear: %v\nconsole: %v", nb, want, err, p.problems())

@@ -68,8 +68,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # a runaway output. The goal is 400 KiB (cmd/sitecheck -goal reports pages
 # over it); a page's own charts (pictures and data) decide whether it meets it.
 PAGE_BUDGET = int(os.environ.get("DESCENT_PAGE_BUDGET", 2 * 1024 * 1024))
-CHART_CLASS = "descent-viz"  # lib/viz.ChartClass
-LOADER_ATTR = "data-descent-echarts"  # lib/viz.LoaderAttr
+CHART_CLASS = "descent-viz"  # lib/viz/draw.ChartClass
+LOADER_ATTR = "data-descent-echarts"  # lib/viz/draw.LoaderAttr
 EXPLORE_ATTR = "data-descent-explore"  # lib/explore/web.LoaderAttr
 EXPLORE_CLASS = "descent-explore"  # lib/explore/web.Class
 CLAIM_PREFIX = "✔ claim: "  # lib/viz/nb.ClaimPrefix
@@ -364,7 +364,7 @@ def strip_loaders(body, bundles):
         if version not in bundles:
             data = LOADER_DATA.search(m.group(2))
             if not data:
-                fail(f"the echarts loader {version} holds no bundle (lib/viz.EChartsLoader changed?)")
+                fail(f"the echarts loader {version} holds no bundle (lib/viz/draw.EChartsLoader changed?)")
             bundles[version] = gzip.decompress(base64.b64decode(data.group(1)))
         return ""
 
@@ -628,7 +628,7 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
         fail(f"the notebooks carry different echarts versions ({', '.join(sorted(bundles))}): re-run them (make notes)")
     echarts = next(iter(bundles), None)
     if any(e["charts"] for e in notebooks) and echarts is None:
-        fail("the pages have charts but no notebook carries the echarts bundle (lib/viz.EChartsLoader): re-run them (make notes)")
+        fail("the pages have charts but no notebook carries the echarts bundle (lib/viz/draw.EChartsLoader): re-run them (make notes)")
 
     assets = os.path.join(tmp, "assets")
     os.makedirs(assets)
@@ -666,7 +666,7 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
         head = css_links
         if e["charts"]:
             # Deferred, so the page's text shows before echarts is parsed; the
-            # charts' scripts (lib/viz.HTML) draw on the "descent-echarts" event.
+            # charts' scripts (lib/viz/draw.HTML) draw on the "descent-echarts" event.
             head += (f'<script defer src="assets/echarts-{echarts}.min.js" '
                      f'onload="window.dispatchEvent(new Event(\'descent-echarts\'))"></script>\n')
         for module in sorted(e["explore"]):

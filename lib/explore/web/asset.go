@@ -15,7 +15,7 @@
 // and instantiated with wasm_exec.js, the glue of the Go toolchain that
 // builds it (copied from $(go env GOROOT)/lib/wasm at build time, never
 // committed). The script also holds the front-end (explore.js, committed)
-// and lib/viz's number formatters (viz.FormattersJS). Several assets on one
+// and lib/viz's number formatters (draw.FormattersJS). Several assets on one
 // page share the glue and the front-end; one loaded twice does nothing the
 // second time.
 //
@@ -59,7 +59,7 @@ import (
 	"syscall"
 
 	"github.com/descentlab/descent/lib/explore"
-	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 // LoaderAttr marks the <script> element that carries an asset; its value
@@ -360,8 +360,8 @@ func assemble(root, module string, gz []byte) (*Asset, error) {
 	b.WriteString("(function(){\"use strict\";\nif(!globalThis.Go){\n")
 	b.WriteString("// wasm_exec.js of the Go toolchain (" + runtime.Version() + "), BSD-style license: https://go.dev/LICENSE\n")
 	b.WriteString(glue)
-	b.WriteString("\n}\nif(!(window.descentExplore&&window.descentExplore.mount)){\n(function(){\n// lib/viz.FormattersJS\n")
-	b.WriteString(viz.FormattersJS)
+	b.WriteString("\n}\nif(!(window.descentExplore&&window.descentExplore.mount)){\n(function(){\n// lib/draw.FormattersJS\n")
+	b.WriteString(draw.FormattersJS)
 	b.WriteString("\nwindow.__descentFormatters=formatters;})();\n// lib/explore/web/explore.js\n")
 	b.WriteString(strings.ReplaceAll(frontEnd, "</script", `<\/script`))
 	b.WriteString("\n}\nwindow.descentExplore.boot(\"" + module + "\",\"")

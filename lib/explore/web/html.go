@@ -11,6 +11,7 @@ import (
 
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 // Options say how HTML shows an explorable.
@@ -116,7 +117,7 @@ func HTML(name string, o Options) (string, error) {
 		// takes over has no line for it.
 		quiet := p
 		quiet.Message = ""
-		opt, err := viz.Options(plotOf(quiet, e.Width, e.Height, s.Looks))
+		opt, err := draw.Options(plotOf(quiet, e.Width, e.Height, s.Looks))
 		if err != nil {
 			return "", fmt.Errorf("web: %s panel %d: %w", name, i+1, err)
 		}
@@ -128,12 +129,12 @@ func HTML(name string, o Options) (string, error) {
 		base, _ := json.Marshal(m) // decoded JSON always encodes
 		s.Panels = append(s.Panels, panelSpec{Width: e.Width, Height: e.Height, Base: string(base)})
 		// The picture as lib/viz shows a chart without scripts: a box of
-		// class viz.ChartClass holding an <img>, where the live chart goes.
+		// class draw.ChartClass holding an <img>, where the live chart goes.
 		format := o.Format
 		if format == "" {
 			format = "svg"
 		}
-		pic, err := viz.HTML(plotOf(p, e.Width, e.Height, s.Looks), viz.StaticOnly(), viz.StaticFormat(format))
+		pic, err := draw.HTML(plotOf(p, e.Width, e.Height, s.Looks), viz.StaticOnly(), viz.StaticFormat(format))
 		if err != nil {
 			return "", fmt.Errorf("web: %s panel %d: %w", name, i+1, err)
 		}

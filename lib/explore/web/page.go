@@ -9,7 +9,7 @@ import (
 
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/secondorder/cost"
-	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 // Item is one explorable of a page, with its options.
@@ -27,7 +27,7 @@ func WritePage(w io.Writer, title string, assets []*Asset, items ...Item) error 
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>%s</title>\n</head>\n"+
 		"<body style=\"font-family:sans-serif;max-width:60rem;margin:0 auto\">\n<h1>%s</h1>\n",
 		html.EscapeString(title), html.EscapeString(title))
-	b.WriteString(viz.EChartsLoader())
+	b.WriteString(draw.EChartsLoader())
 	b.WriteByte('\n')
 	for _, a := range assets {
 		b.WriteString(a.Loader())

@@ -14,7 +14,7 @@ import (
 	"github.com/descentlab/descent/internal/testenv"
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
-	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 )
 
 // TestExplorablesInChromium builds the module, writes a page with every
@@ -82,7 +82,7 @@ func TestExplorablesInChromium(t *testing.T) {
 	svg, cancelT2 := context.WithTimeout(svg, 5*time.Minute)
 	defer cancelT2()
 	if err := chromedp.Run(svg, chromedp.ActionFunc(func(ctx context.Context) error {
-		_, err := page.AddScriptToEvaluateOnNewDocument(viz.RendererOverride).Do(ctx)
+		_, err := page.AddScriptToEvaluateOnNewDocument(draw.RendererOverride).Do(ctx)
 		return err
 	}), chromedp.Navigate((&url.URL{Scheme: "file", Path: path}).String()),
 		chromedp.Poll(`Array.from(document.querySelectorAll('.`+web.Class+`')).every(b => +b.getAttribute('data-runs') >= 1)`,

@@ -19,3 +19,13 @@ func Example() {
 	nb.Show(viz.LossCurves("Adam on Rosenbrock", viz.ByIter, r))
 	// Output:
 }
+
+// The package's one line: the loss curves of two runs in one chart. In a
+// notebook cell the chart is shown below the cell.
+func ExampleShow() {
+	p := problems.Rosenbrock()
+	sgd := optim.Run(p, p.Start, optim.NewSGD(1e-3), optim.Settings{MaxIter: 500, Label: "SGD"})
+	adam := optim.Run(p, p.Start, optim.NewAdam(0.02), optim.Settings{MaxIter: 500, Label: "Adam"})
+	nb.Show(viz.LossCurves("Rosenbrock", viz.ByIter, sgd, adam))
+	// Output:
+}

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/descentlab/descent/lib/viz/nb/internal/render"
+	"github.com/descentlab/descent/internal/vizrender"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
@@ -71,14 +71,14 @@ func DisplayExplore(name string, opts ...ExploreOption) error {
 	}
 	restoreLooks()
 	defer saveLooks()
-	req := render.Request{Explore: name, Values: o.values, Data: o.data}
+	req := vizrender.Request{Explore: name, Values: o.values, Data: o.data}
 	// Outside a notebook the fragment is still drawn (it reports bad
 	// values), without the loaders.
 	if inNotebook {
 		req.Echarts = needLoader()
 		req.Module, req.Sent = true, sentModules()
 	}
-	out, err := draw(req, nil)
+	out, err := drawInHelper(req, nil)
 	if err != nil {
 		return fmt.Errorf("nb: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/descentlab/descent/lib/viz"
+	"github.com/descentlab/descent/lib/viz/draw"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
@@ -95,7 +96,7 @@ func TestDisplaySpeaksGoNBsProtocol(t *testing.T) {
 		if !strings.Contains(html, "descent-viz") || !strings.HasPrefix(plain, "chart: ") {
 			t.Fatalf("chart %d: html %.80q…, text %q: want the chart's fragment and its id", i, html, plain)
 		}
-		if carries := strings.Contains(html, viz.LoaderAttr); carries != (i == 0) {
+		if carries := strings.Contains(html, draw.LoaderAttr); carries != (i == 0) {
 			t.Errorf("chart %d carries the echarts loader: %v, want %v", i, carries, i == 0)
 		}
 		s := <-got

@@ -18,7 +18,17 @@ import (
 // into a folder of the process's temporary directory outside a notebook.
 // Keeping a name again replaces its value. It returns an error naming the
 // value when it cannot be encoded or written.
-func Keep(name string, v any) error {
+//
+// Keep and Kept are typed: keep a struct whose fields name what a later cell
+// reads (best.Iters, best.Status) rather than a positional map or slice
+// (p50[5] holding float64(r.Status)), and Kept fills a variable of that type:
+//
+//	type tuned struct{ LR float64; Iters int }
+//	err := nb.Keep("tuned", tuned{LR: 0.1, Iters: r.Stats.Iterations})
+//	…
+//	var t tuned
+//	err := nb.Kept("tuned", &t)
+func Keep[T any](name string, v T) error {
 	path, err := keptPath(name)
 	if err != nil {
 		return err
@@ -34,11 +44,12 @@ func Keep(name string, v any) error {
 	return os.Rename(tmp, path)
 }
 
-// Kept loads the value saved under name into ptr (a pointer to a value of
-// the type given to Keep). It returns an error saying which cell to run
+// Kept loads the value saved under name into *ptr, of the type given to Keep
+// (decoded with encoding/gob, so a struct with a subset of the kept fields
+// also works). It returns an error saying which cell to run
 // when nothing is kept under that name (a cell run out of order, or a
 // restarted kernel), or naming the type when the value does not decode.
-func Kept(name string, ptr any) error {
+func Kept[T any](name string, ptr *T) error {
 	path, err := keptPath(name)
 	if err != nil {
 		return err

@@ -1,34 +1,37 @@
-// Package nb shows lib/viz charts in a GoNB notebook cell, in one line:
+// Package nb shows lib/viz charts in a GoNB notebook cell, in one line
+// (see the example):
 //
-//	nb.Show(viz.LossCurves("Rosenbrock", viz.ByIter, []*optim.Trace{&sgd.Trace, &adam.Trace}))
+//	nb.Show(viz.LossCurves("Rosenbrock", viz.ByIter, sgd, adam))
 //
-// Each chart is one Jupyter display_data output whose text/html holds the
-// static picture (an <img> with a data: URI) followed by a script that
-// replaces it with the interactive echarts chart. So the reader sees the
-// interactive chart in a live JupyterLab and in an exported HTML page, and
-// the picture where scripts do not run: a reopened, untrusted notebook,
-// GitHub, nbviewer, or a page read with JavaScript off.
+// where sgd and adam are the optim.Results of two runs. Each chart is one
+// Jupyter display_data output whose text/html holds the static picture (an
+// <img> with a data: URI) followed by a script that replaces it with the
+// interactive echarts chart. So the reader sees the interactive chart in a
+// live JupyterLab and in an exported HTML page, and the picture where
+// scripts do not run: a reopened, untrusted notebook, GitHub, nbviewer, or
+// a page read with JavaScript off.
 //
 // The echarts bundle (about 450 kB) travels once per kernel session: the
-// first chart shown carries viz.EChartsLoader and leaves a marker file in
-// $GONB_TMP_DIR (which lives as long as the kernel); later charts wait for
-// window.echarts. An executed notebook therefore holds the bundle once, in
-// its first chart. If that output is later cleared and the page reloaded,
-// charts fall back to their pictures; Reload forces the bundle again.
+// first chart shown carries lib/viz/draw's EChartsLoader and leaves a
+// marker file in $GONB_TMP_DIR (which lives as long as the kernel); later
+// charts wait for window.echarts. An executed notebook therefore holds the
+// bundle once, in its first chart. If that output is later cleared and the
+// page reloaded, charts fall back to their pictures; Reload forces the
+// bundle again.
+//
+// nb does not draw: the chart helper does (cmd/vizrender, installed as
+// .tools/bin/descent-vizrender by make setup; see internal/vizrender), so
+// a cell links neither gonum/plot nor go-echarts, and a chart cell costs
+// about what a plain cell costs to build. The helper is started for each
+// chart and waited for. When it is missing, or was built from other
+// sources than the cell's library, Show fails with an error that says to
+// run make setup.
 //
 // Outside a notebook (go test, go run) nothing is displayed: Display
-// still renders, so it still reports bad data, and Progress is silent.
-// This is the only package of the project that talks to GoNB; it speaks
-// GoNB's display protocol itself (gonb.go) rather than importing gonbui,
-// whose dependencies would be linked into every cell.
-//
-// Built with the descentcell tag, as the course kernel builds every cell,
-// nb does not draw: a helper process does (internal/render), so the cell
-// links neither gonum/plot nor go-echarts, and a chart cell costs about
-// what a plain cell costs to build. The helper is built at the first chart
-// of a kernel session (which waits about a second for it) and again after
-// the library's sources change; it is started for each chart and waited
-// for, and it draws the same bytes as drawing in process.
+// still draws, through the helper, so it still reports bad data, and
+// Progress is silent. This is the only package of the project that talks
+// to GoNB; it speaks GoNB's display protocol itself (gonb.go) rather than
+// importing gonbui, whose dependencies would be linked into every cell.
 package nb
 
 import (
@@ -38,8 +41,8 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/descentlab/descent/internal/vizrender"
 	"github.com/descentlab/descent/lib/viz"
-	"github.com/descentlab/descent/lib/viz/nb/internal/render"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
 
@@ -73,7 +76,7 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 	if err != nil {
 		return err
 	}
-	out, err := draw(req, grid)
+	out, err := drawInHelper(req, grid)
 	if err != nil {
 		return err
 	}
@@ -98,15 +101,15 @@ func Display(c viz.Chart, opts ...viz.HTMLOption) error {
 }
 
 // chartRequest is the request that draws c as output (see
-// render.Request), and the answer to the helper's questions about c's
+// vizrender.Request), and the answer to the helper's questions about c's
 // contour values.
-func chartRequest(c viz.Chart, cfg viz.HTMLConfig, output string) (render.Request, render.GridFunc, error) {
-	req := render.ChartRequest(c, cfg)
+func chartRequest(c viz.Chart, cfg viz.HTMLConfig, output string) (vizrender.Request, vizrender.GridFunc, error) {
+	req := vizrender.ChartRequest(c, cfg)
 	req.Output = output
 	if req.Chart() == nil && output != "loader" {
 		return req, nil, fmt.Errorf("nb: nothing to show: %T(%v)", c, c)
 	}
-	var grid render.GridFunc
+	var grid vizrender.GridFunc
 	if p, ok := c.(*viz.Plot); ok {
 		grid = p.ContourGrid
 	}
@@ -140,7 +143,7 @@ func marker() string {
 	if dir == "" {
 		return ""
 	}
-	return filepath.Join(dir, "descent-viz-echarts-"+viz.EChartsVersion+".sent")
+	return filepath.Join(dir, "descent-viz-echarts.sent")
 }
 
 // wantsLoader reports whether c should carry the echarts bundle: the first
@@ -175,7 +178,7 @@ func markLoaded() {
 	if m := marker(); m != "" {
 		// Best effort: if the marker cannot be written, the next cell
 		// sends the bundle again, which costs size, not correctness.
-		_ = os.WriteFile(m, []byte(viz.EChartsSHA256+"\n"), 0o644)
+		_ = os.WriteFile(m, []byte("sent\n"), 0o644)
 	}
 }
 
