@@ -3,7 +3,8 @@
 // against d) into the exponent of a growth law, and byte counts and
 // durations written for a reader. It is its own package because first- and
 // second-order lessons both fit growth laws and neither should import the
-// other's optimizers to do it; it imports nothing from the course.
+// other's optimizers to do it; of the course's packages it imports only
+// internal/num, where the fit is implemented for the library's own use.
 package measure
 
 import (

@@ -170,7 +170,7 @@ func (s Polynomial) Rate(base float64, t int) float64 {
 // the step at which the rate has fallen by √2 (T0 = 1 gives α/√(t+1)).
 // With it, the average of the iterates of SGD on a convex Lipschitz
 // problem approaches the minimum at the rate O(1/√T) (Nemirovski et al.
-// 2009; notebook 06); Robbins & Monro's conditions Σα_t = ∞, Σα_t² < ∞
+// 2009; notebook 07); Robbins & Monro's conditions Σα_t = ∞, Σα_t² < ∞
 // need a faster decay, such as 1/t.
 type InvSqrt struct {
 	T0 float64

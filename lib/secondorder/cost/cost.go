@@ -2,7 +2,7 @@
 // Newton step (assembling, factoring and solving with a dense d×d Hessian)
 // beside one L-BFGS direction and one matrix-free CG iteration, the log-log
 // fit of their growth, and its extrapolation to the sizes of modern
-// networks (notebook 05). Timings are the process's CPU time where the
+// networks (notebook 06). Timings are the process's CPU time where the
 // system has a process CPU clock (see Row).
 //
 // It is apart from lib/secondorder, whose methods it times, because a
@@ -293,7 +293,7 @@ type ExtrapRow struct {
 }
 
 // Extrapolate projects the fitted costs to the dimensions ds (modern
-// networks: d ~ 10⁷ … 10⁹; notebook 05) at the rates measured, with memory
+// networks: d ~ 10⁷ … 10⁹; notebook 06) at the rates measured, with memory
 // exact: 8d² bytes for a dense Hessian, 16md for L-BFGS (m = memory).
 func Extrapolate(fit Fit, memory int, ds []float64) []ExtrapRow {
 	out := make([]ExtrapRow, len(ds))
