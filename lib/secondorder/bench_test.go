@@ -8,7 +8,6 @@ import (
 	"github.com/descentlab/descent/lib/problems"
 )
 
-
 func BenchmarkTwoLoop(b *testing.B) {
 	for _, d := range []int{1e3, 1e4, 1e5, 1e6} {
 		b.Run(fmt.Sprintf("d=%d/m=10", d), func(b *testing.B) {
