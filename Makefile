@@ -20,9 +20,10 @@ setup:
 	@$(ROOT)/tools/setup.sh
 
 ## notes: execute every notebook headlessly and export the HTML lecture notes into build/
-# The explorables' WebAssembly modules are built first (cmd/explore, cached
-# in build/explore): the notebooks' first explorables embed them, and a cold
-# build inside a cell would eat its time budget.
+# The explorables' WebAssembly modules are built first (cmd/explore, into
+# build/explore, rebuilt only when their sources changed): the notebooks'
+# first explorables embed them, and a cell only reads them (lib/viz/nb.Explore
+# fails, naming this command, when they are missing or stale).
 notes: setup
 	@cd $(ROOT) && go run ./cmd/explore
 	@cd $(ROOT) && go build -o .tools/bin/nbrun ./cmd/nbrun
@@ -69,9 +70,10 @@ test-notebooks:
 	.tools/bin/nbrun -root $(ROOT) -out $(ROOT)/build/notebooks -timeout $(CELL_TIMEOUT) $(NOTEBOOKS)
 
 # JupyterLab with the gonb kernel in headless Chromium: token required, a live
-# run-all of notebooks 00 and 06 with interactive charts, and the executed
+# run-all of notebooks 00 and 07 with interactive charts, and the executed
 # notebooks reopened untrusted showing their pictures (tests/lab).
 test-lab:
+	@cd $(ROOT) && go run ./cmd/explore
 	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -v -timeout 10m -run TestLab ./tests/lab
 
 # A real JupyterHub on 127.0.0.1, five students running a notebook at once.

@@ -19,7 +19,9 @@
 #                   (module and .pth: every Jupyter server of the .venv's
 #                   Python checks its final configuration before it
 #                   listens) into the .venv, the library and
-#                   nbrun built, every notebook executed once with the network
+#                   nbrun built, the explorables' WebAssembly modules built
+#                   into build/explore (go run ./cmd/explore, kept in the
+#                   image: cells read them), every notebook executed once with the network
 #                   switched off for Go (GOPROXY=off, GOFLAGS=-mod=readonly), so
 #                   the module and build caches hold everything a cell needs;
 #                   the notebooks copied into $DESCENT_WORKDIR.
@@ -48,7 +50,7 @@ for a in "$@"; do
   case "$a" in
     --no-root) no_root=1 ;;
     system|go|deps|course) steps+=("$a") ;;
-    -h|--help) sed -n '2,33p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,35p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown step or flag '$a' (steps: system go deps course; flag: --no-root)" ;;
   esac
 done
@@ -213,6 +215,10 @@ step_course() {
   say "course: go build ./... (offline)"
   go build ./...
   go build -o .tools/bin/nbrun ./cmd/nbrun
+  # The explorables' WebAssembly modules, which a cell reads and never
+  # builds: they stay in the image, in build/explore.
+  say "course: go run ./cmd/explore (the explorables' WebAssembly modules)"
+  go run ./cmd/explore
   # The chart helper the kernel spec names (DESCENT_VIZRENDER), as
   # tools/setup.sh step 6 builds it: the deps stage had no sources.
   go build -o .tools/bin/descent-vizrender ./cmd/vizrender
@@ -220,7 +226,8 @@ step_course() {
   out=$(mktemp -d)
   say "course: executing every notebook once (offline) to warm the build cache"
   .tools/bin/nbrun -root "$DESCENT_HOME" -out "$out" notebooks/*.ipynb
-  rm -rf "$out" "$DESCENT_HOME/build"
+  rm -rf "$out"
+  find "$DESCENT_HOME/build" -mindepth 1 -maxdepth 1 ! -name explore -exec rm -rf {} +
   mkdir -p "$DESCENT_WORKDIR"
   for nb in notebooks/*.ipynb; do
     [[ -e "$DESCENT_WORKDIR/${nb##*/}" ]] || cp "$nb" "$DESCENT_WORKDIR/"

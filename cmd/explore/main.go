@@ -1,27 +1,25 @@
 //go:build !(js && wasm)
 
-// Command explore is the WebAssembly program of the explorables
-// (lib/explore): built with GOOS=js GOARCH=wasm it puts one function per
-// explorable of its module in window.descentExploreModules, which runs it
-// with the library's own code and returns its figure as JSON.
+// Command explore builds the WebAssembly modules of the explorables
+// (lib/explore): one per package of explorables (web.Modules), each the
+// main in cmd/explore/wasm/MODULE built with GOOS=js GOARCH=wasm
+// (internal/explorebuild), into the script assets the pages load (a module
+// compressed in base64 with wasm_exec.js and the front-end), written with
+// a manifest into build/explore, where lib/viz/nb.Explore reads them
+// (lib/explore/web.Load). A module whose asset is up to date is not
+// rebuilt. It reports the sizes:
 //
-// It is built once per module (explore.Modules), with the build tags
-// descent_explore and descent_explore_MODULE, which keep that module's
-// explorables only.
+//	go run ./cmd/explore [-o folder] [-page build/explore/all.html]
 //
-// Run natively, it builds the modules into the script assets the pages
-// load (lib/explore/web.Build: a module compressed in base64 with
-// wasm_exec.js and the front-end), fills the cache that lib/viz/nb.Explore
-// reads, and reports the sizes:
+// -o copies the assets into another folder too. -page writes a standalone
+// page with every explorable, for a look outside the course (it opens from
+// disk, offline). -oracle runs explorables for the browser check instead:
+// one JSON request per line on standard input ({"name", "values", "data"}),
+// one figure per line on standard output.
 //
-//	go run ./cmd/explore [-o build/explore] [-page build/explore/all.html]
-//
-// -page writes a standalone page with every explorable, for a look outside
-// the course (it opens from disk, offline). -oracle runs explorables for
-// the browser check instead: one JSON request per line on standard input
-// ({"name", "values", "data"}), one figure per line on standard output.
-//
-// `make notes` and `make test` run it before executing the notebooks.
+// `make notes`, `make lab` and `make test-notebooks` run it before
+// executing the notebooks, and the course image's provisioning before it
+// executes them once.
 package main
 
 import (
@@ -30,11 +28,12 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/descentlab/descent/internal/explorebuild"
 	"github.com/descentlab/descent/lib/explore/web"
 )
 
 func main() {
-	out := flag.String("o", "", "write the script assets into this folder (default: only fill the cache)")
+	out := flag.String("o", "", "copy the script assets into this folder too")
 	page := flag.String("page", "", "write a standalone page with every explorable to this file")
 	oracleMode := flag.Bool("oracle", false, "answer run requests on stdin (see the doc)")
 	flag.Parse()
@@ -50,20 +49,27 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	assets, err := web.BuildAll(root)
+	results, err := explorebuild.All(root)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	for _, a := range assets {
+	var assets []*web.Asset
+	for _, r := range results {
+		a := r.Asset
+		assets = append(assets, a)
 		if *out != "" {
 			if err := os.WriteFile(filepath.Join(*out, a.File()), []byte(a.Script), 0o644); err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				os.Exit(1)
 			}
 		}
-		fmt.Printf("explore: module %-11s %7d bytes, %6d gzip (%.0f KiB), asset %s %d bytes\n",
-			a.Module, a.WasmBytes, a.GzipBytes, float64(a.GzipBytes)/1024, a.File(), len(a.Script))
+		state := "up to date"
+		if r.Built {
+			state = "built"
+		}
+		fmt.Printf("explore: module %-11s %7d bytes, %6d gzip (%.0f KiB), asset %s %d bytes, %s\n",
+			a.Module, a.WasmBytes, a.GzipBytes, float64(a.GzipBytes)/1024, a.File(), len(a.Script), state)
 	}
 	if *page != "" {
 		f, err := os.Create(*page)

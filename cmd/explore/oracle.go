@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/web"
 )
 
 // request is one line of -oracle's input.
@@ -24,6 +25,7 @@ type request struct {
 // whose math.Exp and math.Log are the portable Go code that WebAssembly
 // runs too (amd64 has assembly versions that differ in the last bit).
 func oracle(in io.Reader, out io.Writer) error {
+	all := web.Explorables()
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 1<<20), 64<<20)
 	w := bufio.NewWriter(out)
@@ -32,7 +34,7 @@ func oracle(in io.Reader, out io.Writer) error {
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
 			return fmt.Errorf("explore: -oracle: %w", err)
 		}
-		fig, err := explore.Run(r.Name, r.Values, r.Data)
+		fig, err := all.Run(r.Name, r.Values, r.Data)
 		w.Write(explore.Response(fig, err))
 		w.WriteByte('\n')
 		if err := w.Flush(); err != nil {

@@ -9,7 +9,7 @@
 //     spaced positions, ends included; selects: every choice), by setting
 //     the input's value and dispatching the event a reader's move fires;
 //     each move must complete one more run (data-runs), change the chart
-//     (its echarts option), and produce the figure that explore.Run gives
+//     (its echarts option), and produce the figure that web.Explorables().Run gives
 //     natively for the values the page used (data-values): every number
 //     equal within 1e-12 relative, every string equal. The native run is
 //     an Oracle (cmd/explore built for GOARCH=386, whose math.Exp and
@@ -56,7 +56,7 @@ type Explorable struct {
 	Moves []string
 	// Compared counts figures compared with the native run; MaxRel is the
 	// largest relative difference seen (against the Oracle), MaxRelHere the
-	// largest against explore.Run in this process.
+	// largest against Explorable.Run in this process.
 	Compared           int
 	MaxRel, MaxRelHere float64
 	// Latencies are the event-to-redraw times of every move.
@@ -225,7 +225,7 @@ func driveOne(ctx context.Context, id string, oracle *Oracle) (Explorable, []str
 		if diff != "" {
 			add("at %s the page's figure differs from the native (GOARCH=%s) run's: %s", m.Values, oracle.Arch, diff)
 		}
-		fig, err := explore.Run(sp.Name, values, sp.Data)
+		fig, err := web.Explorables().Run(sp.Name, values, sp.Data)
 		here, _ := Compare(page, string(explore.Response(fig, err)))
 		e.MaxRelHere = math.Max(e.MaxRelHere, here)
 	}

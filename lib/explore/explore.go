@@ -1,9 +1,11 @@
-// Package explore holds the course's explorables: small experiments whose
-// settings the reader moves with sliders, in the lecture notes and in
-// JupyterLab, while the library's own code (lib/optim, lib/secondorder,
-// lib/problems) re-runs them. cmd/explore compiles this package to
-// WebAssembly for the browser; lib/viz/nb.Explore shows an explorable in a
-// notebook, with a static picture drawn natively from the same Run.
+// Package explore is the framework of the course's explorables: small
+// experiments whose settings the reader moves with sliders, in the lecture
+// notes and in JupyterLab, while the library's own code (lib/optim,
+// lib/secondorder, lib/problems, lib/nn) re-runs them. The explorables
+// themselves live in one package per WebAssembly module (below);
+// cmd/explore compiles each to WebAssembly for the browser, and
+// lib/viz/nb.Explore shows an explorable in a notebook, with a static
+// picture drawn natively from the same run.
 //
 // An Explorable is a function from Values (one number per Control: a
 // slider's value, or a select's index) to a Figure: panels of named series
@@ -18,28 +20,29 @@
 // WebAssembly. It never panics: a panic of the library, such as the one a
 // learning rate of 0 raises, comes back as an error.
 //
-// This package imports no chart code, so that the WebAssembly modules stay
-// small; lib/explore/web turns a Figure into an echarts chart and a static
-// picture.
+// This package imports no chart code and no optimizer, so that the
+// WebAssembly modules stay small; lib/explore/web turns a Figure into an
+// echarts chart and a static picture.
 //
 // # Modules
 //
 // The explorables are compiled into three WebAssembly modules, so that a
 // page downloads only the code its explorables run and each module stays
-// under 1 MB gzip: ModuleFirstOrder (lib/optim and lib/problems: notebooks
-// 01–03, 06 and 07), ModuleSecondOrder (with lib/secondorder and gonum's
-// LAPACK: notebooks 04 and 05) and ModuleCompression (pruning and
-// quantization: notebook 08). Each explorable names its module, and its
-// file carries the build constraint //go:build !descent_explore ||
-// descent_explore_MODULE: a native build has them all, the build of a
-// module (tags descent_explore descent_explore_MODULE) its own only.
+// under 1 MB gzip. Each is a package whose Explorables function returns its
+// Catalog, and a main in cmd/explore/wasm that imports only that package:
+// lib/explore/firstorder (lib/optim, lib/problems and lib/nn: notebooks
+// 01–03, 06 and 07), lib/explore/secondorder (with lib/secondorder and
+// gonum's LAPACK: notebooks 04 and 05) and lib/explore/compression
+// (pruning and quantization: notebook 08). lib/explore/web.Explorables
+// joins the three for native programs.
 package explore
 
 import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 )
 
 // Control is one slider or select of an explorable.
@@ -75,31 +78,32 @@ type Values map[string]float64
 // controls, e.g. timings measured by the notebook that shows it.
 type Data map[string][]float64
 
-// The WebAssembly modules (see the package doc).
-const (
-	ModuleFirstOrder  = "firstorder"
-	ModuleSecondOrder = "secondorder"
-	ModuleCompression = "compression"
-)
-
-// Modules lists the modules.
-func Modules() []string { return []string{ModuleFirstOrder, ModuleSecondOrder, ModuleCompression} }
-
 // Explorable is one experiment with its controls.
 type Explorable struct {
 	// Name identifies it, e.g. "nonconvex-1d"; lib/viz/nb.Explore takes it.
 	Name string
-	// Module is the WebAssembly module it is compiled into.
+	// Module is the WebAssembly module it is compiled into, the name of
+	// its package (e.g. firstorder.Module).
 	Module string
 	// Title says what the reader explores.
 	Title string
 	// Controls are shown in order.
 	Controls []Control
-	// Width and Height are the size of each panel in CSS pixels.
+	// Width and Height are the size of each panel in CSS pixels; 0 stands
+	// for 416 × 340 (Size).
 	Width, Height int
-	// Run computes the figure for the values (every control has one) and
-	// the data (possibly empty).
-	run func(v Values, d Data) *Figure
+	// Func computes the figure for the values (every control has one) and
+	// the data (possibly empty); Run calls it.
+	Func func(v Values, d Data) *Figure
+}
+
+// Size returns the size of each panel in CSS pixels: Width × Height, or
+// 416 × 340 when Width is 0.
+func (e *Explorable) Size() (width, height int) {
+	if e.Width == 0 {
+		return 416, 340
+	}
+	return e.Width, e.Height
 }
 
 // Defaults returns the default value of every control.
@@ -185,52 +189,69 @@ type Figure struct {
 	Readout []Reading
 }
 
-var registry = map[string]*Explorable{}
+// Catalog is a list of explorables, such as a module package's
+// Explorables or lib/explore/web.Explorables.
+type Catalog []*Explorable
 
-// register adds e to the catalog; called from the init functions of the
-// explorables' files.
-func register(e *Explorable) {
-	if _, dup := registry[e.Name]; dup {
-		panic("explore: two explorables named " + e.Name)
+// Sorted returns a copy of c sorted by name. It panics if two explorables
+// have one name, or one has no Module or no Func: a mistake in the
+// explorables' code, found by any test. Cost O(n log n).
+func (c Catalog) Sorted() Catalog {
+	out := slices.Clone(c)
+	slices.SortFunc(out, func(a, b *Explorable) int { return strings.Compare(a.Name, b.Name) })
+	for i, e := range out {
+		if e.Module == "" || e.Func == nil {
+			panic("explore: " + e.Name + " names no module or has no Func")
+		}
+		if i > 0 && out[i-1].Name == e.Name {
+			panic("explore: two explorables named " + e.Name)
+		}
 	}
-	if e.Module != ModuleFirstOrder && e.Module != ModuleSecondOrder && e.Module != ModuleCompression {
-		panic("explore: " + e.Name + " names no module")
-	}
-	if e.Width == 0 {
-		e.Width, e.Height = 416, 340
-	}
-	registry[e.Name] = e
+	return out
 }
 
-// Lookup returns the explorable named name, or nil.
-func Lookup(name string) *Explorable { return registry[name] }
-
-// Names lists every explorable, sorted.
-func Names() []string {
-	var names []string
-	for n := range registry {
-		names = append(names, n)
+// Lookup returns the explorable named name, or nil. Cost O(n).
+func (c Catalog) Lookup(name string) *Explorable {
+	for _, e := range c {
+		if e.Name == name {
+			return e
+		}
 	}
-	sort.Strings(names)
+	return nil
+}
+
+// Names lists the explorables' names, sorted.
+func (c Catalog) Names() []string {
+	names := make([]string, len(c))
+	for i, e := range c {
+		names[i] = e.Name
+	}
+	slices.Sort(names)
 	return names
 }
 
 // ErrUnknown is returned for a name no explorable has.
 var ErrUnknown = errors.New("explore: no such explorable")
 
-// Run computes the figure of the explorable named name for the values
-// (controls left out take their defaults) and the data. It returns an error
-// for an unknown name, an unknown control, a NaN or infinite value, and for
-// a panic of the code it runs (the message of the panic, e.g. the
-// library's "optim: …" for a learning rate of 0): values outside a control's
-// range are not rejected here (the sliders keep the reader inside it), so
-// the library's own checks apply. Cost: that of the experiment; each
-// explorable's file states it.
-func Run(name string, v Values, d Data) (fig *Figure, err error) {
-	e := registry[name]
+// Run runs the explorable named name (Explorable.Run), or returns an error
+// wrapping ErrUnknown when c has none.
+func (c Catalog) Run(name string, v Values, d Data) (*Figure, error) {
+	e := c.Lookup(name)
 	if e == nil {
-		return nil, fmt.Errorf("%w: %q (have %v)", ErrUnknown, name, Names())
+		return nil, fmt.Errorf("%w: %q (have %v)", ErrUnknown, name, c.Names())
 	}
+	return e.Run(v, d)
+}
+
+// Run computes the figure for the values (controls left out take their
+// defaults) and the data. It returns an error for an unknown control, a
+// NaN or infinite value, and for a panic of the code it runs (the message
+// of the panic, e.g. the library's "optim: …" for a learning rate of 0):
+// values outside a control's range are not rejected here (the sliders keep
+// the reader inside it), so the library's own checks apply. Cost: that of
+// the experiment; each explorable's file states it.
+func (e *Explorable) Run(v Values, d Data) (fig *Figure, err error) {
+	name := e.Name
 	all := e.Defaults()
 	for k, x := range v {
 		c := e.Control(k)
@@ -253,22 +274,8 @@ func Run(name string, v Values, d Data) (fig *Figure, err error) {
 			fig, err = nil, fmt.Errorf("explore: %s: panic: %v", name, r)
 		}
 	}()
-	return e.run(all, d), nil
+	return e.Func(all, d), nil
 }
-
-// linspace returns n points from lo to hi inclusive.
-func linspace(lo, hi float64, n int) []float64 {
-	out := make([]float64, n)
-	for i := range out {
-		out[i] = lo + (hi-lo)*float64(i)/float64(n-1)
-	}
-	return out
-}
-
-// gray is the colour of context lines (lib/viz.Gray).
-const gray = "#9A9A9A"
-
-var nan = math.NaN()
 
 // Response is what the browser receives for one run: the figure's JSON, or
 // {"error": "…"} when err is not nil.

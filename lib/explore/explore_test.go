@@ -1,4 +1,4 @@
-package explore
+package explore_test
 
 import (
 	"encoding/json"
@@ -8,30 +8,40 @@ import (
 	"testing"
 	"time"
 
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/compression"
+	"github.com/descentlab/descent/lib/explore/firstorder"
+	"github.com/descentlab/descent/lib/explore/secondorder"
 	"github.com/descentlab/descent/lib/secondorder/cost"
 )
 
+// all is every module's explorables.
+var all = append(append(append(explore.Catalog{}, firstorder.Explorables()...),
+	secondorder.Explorables()...), compression.Explorables()...).Sorted()
+
+func bad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
+
 // costData is a small measurement for the "cost" explorable.
-func costData(t *testing.T) Data {
+func costData(t *testing.T) explore.Data {
 	t.Helper()
 	rows := cost.Measure([]int{100, 200, 10_000},
 		cost.Settings{MaxDense: 200, Memory: 10, MinTime: time.Millisecond, Seed: 1})
-	d := CostData(rows, 10)
-	d["teacher"] = CompressStart()
+	d := secondorder.CostData(rows, 10)
+	d["teacher"] = compression.CompressStart()
 	return d
 }
 
 // settings returns the values at each end of every control, one control
 // moved at a time, and the defaults.
-func settings(e *Explorable) []Values {
-	out := []Values{e.Defaults()}
+func settings(e *explore.Explorable) []explore.Values {
+	out := []explore.Values{e.Defaults()}
 	for _, c := range e.Controls {
 		ends := []float64{c.Min, c.Max}
 		if c.Choices != nil {
 			ends = []float64{0, float64(len(c.Choices) - 1)}
 		}
 		for _, v := range ends {
-			out = append(out, Values{c.Name: v})
+			out = append(out, explore.Values{c.Name: v})
 		}
 	}
 	return out
@@ -43,13 +53,13 @@ func settings(e *Explorable) []Values {
 // them, and a readout.
 func TestEveryExplorableAtItsEnds(t *testing.T) {
 	data := costData(t)
-	for _, name := range Names() {
-		e := Lookup(name)
+	for _, name := range all.Names() {
+		e := all.Lookup(name)
 		if e.Title == "" || len(e.Controls) == 0 {
 			t.Errorf("%s: no title or no controls", name)
 		}
 		for _, v := range settings(e) {
-			fig, err := Run(name, v, data)
+			fig, err := all.Run(name, v, data)
 			if err != nil {
 				t.Errorf("%s %v: %v", name, v, err)
 				continue
@@ -58,7 +68,7 @@ func TestEveryExplorableAtItsEnds(t *testing.T) {
 			if !json.Valid(js) {
 				t.Errorf("%s %v: invalid JSON", name, v)
 			}
-			again, _ := Run(name, v, data)
+			again, _ := all.Run(name, v, data)
 			if string(again.JSON()) != string(js) {
 				t.Errorf("%s %v: two runs differ", name, v)
 			}
@@ -70,7 +80,7 @@ func TestEveryExplorableAtItsEnds(t *testing.T) {
 					if len(s.X) != len(s.Y) {
 						t.Errorf("%s %v: %s: %d x against %d y", name, v, s.Name, len(s.X), len(s.Y))
 					}
-					if s.Kind == Contour {
+					if s.Kind == explore.Contour {
 						continue
 					}
 					for i := range s.X {
@@ -88,32 +98,32 @@ func TestEveryExplorableAtItsEnds(t *testing.T) {
 func TestRunErrors(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		v    Values
+		v    explore.Values
 		want string
 	}{
 		{"no-such", nil, "no such explorable"},
-		{"nonconvex-1d", Values{"beta": 1}, `no control "beta"`},
-		{"nonconvex-1d", Values{"alpha": math.NaN()}, "must be finite"},
-		{"nonconvex-1d", Values{"alpha": math.Inf(1)}, "must be finite"},
-		{"schedule", Values{"shape": 9}, "choice index"},
+		{"nonconvex-1d", explore.Values{"beta": 1}, `no control "beta"`},
+		{"nonconvex-1d", explore.Values{"alpha": math.NaN()}, "must be finite"},
+		{"nonconvex-1d", explore.Values{"alpha": math.Inf(1)}, "must be finite"},
+		{"schedule", explore.Values{"shape": 9}, "choice index"},
 		// A learning rate of 0 is outside the slider; the library panics on it,
 		// and Run returns the panic's message.
-		{"nonconvex-1d", Values{"alpha": 0}, "panic: optim"},
+		{"nonconvex-1d", explore.Values{"alpha": 0}, "panic: optim"},
 		{"cost", nil, "measured rows"},
 		{"compress", nil, "trained parameters"},
 	} {
-		_, err := Run(c.name, c.v, nil)
+		_, err := all.Run(c.name, c.v, nil)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Run(%q, %v) = %v, want an error containing %q", c.name, c.v, err, c.want)
+			t.Errorf("all.Run(%q, %v) = %v, want an error containing %q", c.name, c.v, err, c.want)
 		}
 	}
-	if _, err := Run("no-such", nil, nil); !errors.Is(err, ErrUnknown) {
-		t.Errorf("an unknown name: %v is not ErrUnknown", err)
+	if _, err := all.Run("no-such", nil, nil); !errors.Is(err, explore.ErrUnknown) {
+		t.Errorf("an unknown name: %v is not explore.ErrUnknown", err)
 	}
 }
 
 func TestResponse(t *testing.T) {
-	got := string(Response(nil, errors.New(`bad "x" <y>`)))
+	got := string(explore.Response(nil, errors.New(`bad "x" <y>`)))
 	if got != `{"error":"bad \"x\" \u003cy\u003e"}` {
 		t.Errorf("Response = %s", got)
 	}
@@ -126,7 +136,7 @@ func TestResponse(t *testing.T) {
 // TestJSONNumbers: every float64 reads back exactly; NaN and ±Inf are null.
 func TestJSONNumbers(t *testing.T) {
 	vals := []float64{0, -0.1, 1e-310, math.MaxFloat64, math.Pi, 1.0 / 3, math.NaN(), math.Inf(-1)}
-	f := &Figure{Panels: []Panel{{Title: "t\x01\u2207", Series: []Series{{Name: "s", X: vals, Y: vals}}}}}
+	f := &explore.Figure{Panels: []explore.Panel{{Title: "t\x01\u2207", Series: []explore.Series{{Name: "s", X: vals, Y: vals}}}}}
 	var back struct {
 		Panels []struct {
 			Title  string
@@ -149,57 +159,10 @@ func TestJSONNumbers(t *testing.T) {
 	}
 }
 
-// TestContourCircle: the level set x² + y² = 1 is one closed polyline whose
-// points lie on the circle up to the interpolation error of the grid.
-func TestContourCircle(t *testing.T) {
-	g := sample(func(x, y float64) float64 { return x*x + y*y }, [4]float64{-2, 2, -2, 2}, 40)
-	xs, ys := g.contour(1)
-	if len(xs) < 20 {
-		t.Fatalf("%d points", len(xs))
-	}
-	for i := range xs {
-		if bad(xs[i]) {
-			t.Fatalf("a separator at %d: the circle is not one polyline", i)
-		}
-		if r := math.Hypot(xs[i], ys[i]); math.Abs(r-1) > 0.01 {
-			t.Errorf("point %d at radius %g", i, r)
-		}
-	}
-	if xs[0] != xs[len(xs)-1] || ys[0] != ys[len(ys)-1] {
-		t.Errorf("not closed: (%g, %g) … (%g, %g)", xs[0], ys[0], xs[len(xs)-1], ys[len(ys)-1])
-	}
-	// Two levels: two loops, one separator between them.
-	xs, _ = g.contours(0.25, 1)
-	seps := 0
-	for _, x := range xs {
-		if math.IsNaN(x) {
-			seps++
-		}
-	}
-	if seps != 1 {
-		t.Errorf("two circles with %d separators", seps)
-	}
-}
-
-// TestCostDataRoundTrip: the rows CostData writes read back exactly.
-func TestCostDataRoundTrip(t *testing.T) {
-	rows := cost.Measure([]int{100, 10_000},
-		cost.Settings{MaxDense: 100, Memory: 5, MinTime: time.Millisecond, Seed: 1})
-	back, m := costRows(CostData(rows, 5))
-	if m != 5 || len(back) != len(rows) {
-		t.Fatalf("m = %d, %d rows", m, len(back))
-	}
-	for i := range rows {
-		if back[i] != rows[i] {
-			t.Errorf("row %d: %+v, want %+v", i, back[i], rows[i])
-		}
-	}
-}
-
 // TestDivergenceMessage: a rate past the stability limit says where the
 // run diverged, and draws no non-finite point.
 func TestDivergenceMessage(t *testing.T) {
-	fig, err := Run("nonconvex-1d", Values{"alpha": 1, "x0": 2.9}, nil)
+	fig, err := all.Run("nonconvex-1d", explore.Values{"alpha": 1, "x0": 2.9}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"html"
 	"slices"
 	"strings"
 
@@ -68,9 +67,10 @@ func Render(r vizrender.Request, grid vizrender.GridFunc) (vizrender.Reply, erro
 
 // renderExplore is the explorable's fragment with the loaders asked for.
 func renderExplore(r vizrender.Request) (vizrender.Reply, error) {
-	e := explore.Lookup(r.Explore)
+	all := web.Explorables()
+	e := all.Lookup(r.Explore)
 	if e == nil {
-		return vizrender.Reply{}, fmt.Errorf("%w: %q (have %v)", explore.ErrUnknown, r.Explore, explore.Names())
+		return vizrender.Reply{}, fmt.Errorf("%w: %q (have %v)", explore.ErrUnknown, r.Explore, all.Names())
 	}
 	frag, err := web.HTML(r.Explore, web.Options{Values: r.Values, Data: r.Data})
 	if err != nil {
@@ -85,25 +85,23 @@ func renderExplore(r vizrender.Request) (vizrender.Reply, error) {
 	if r.Module && !slices.Contains(r.Sent, e.Module) {
 		a, err := assetOf(e.Module)
 		if err != nil {
-			out.Warning = fmt.Sprintf("nb: the explorable %s is shown as a picture: %v", r.Explore, err)
-			frag += fmt.Sprintf("\n<p><em>Not interactive here: the WebAssembly module could not be built (%s).</em></p>",
-				html.EscapeString(err.Error()))
-		} else {
-			out.Module = true
-			b.WriteString(a.Loader())
-			b.WriteByte('\n')
+			return vizrender.Reply{}, fmt.Errorf("the explorable %s: %w", r.Explore, err)
 		}
+		out.Module = true
+		b.WriteString(a.Loader())
+		b.WriteByte('\n')
 	}
 	b.WriteString(frag)
 	out.HTML = b.String()
 	return out, nil
 }
 
-// assetOf builds (or reads from the cache) the asset of a module.
+// assetOf reads the asset of a module that cmd/explore built (web.Load:
+// an error naming the command when it is missing or stale).
 func assetOf(module string) (*web.Asset, error) {
 	root, err := web.Root()
 	if err != nil {
 		return nil, err
 	}
-	return web.Build(root, module)
+	return web.Load(root, module)
 }

@@ -5,7 +5,7 @@
 //
 // # The assets
 //
-// There is one asset per WebAssembly module (explore.Modules: the
+// There is one asset per WebAssembly module (Modules: the
 // first-order explorables, the second-order ones with gonum's LAPACK, and
 // the compression ones),
 // so that a page downloads only what its explorables run. A .wasm file
@@ -19,17 +19,11 @@
 // page share the glue and the front-end; one loaded twice does nothing the
 // second time.
 //
-// A module is cmd/explore built with GOOS=js GOARCH=wasm, -trimpath,
-// -ldflags=-s -w, the build tags descent_explore (which leaves gonum's
-// optimize/functions test set, and with it package testing, out of
-// lib/problems) and descent_explore_MODULE (which leaves the other modules'
-// explorables out), and without inlining in packages runtime and fmt
-// (-gcflags=runtime=-l -gcflags=fmt=-l: 35 kB less gzip, no measurable
-// change in speed; inlining stays on in the library and the rest of the
-// standard library). Building takes seconds with a warm Go build cache
-// (minutes on a cold one), so Build keeps each compressed module in a cache
-// folder, keyed by the SHA-256 of every Go file it is built from, go.mod,
-// go.sum and the Go version: it rebuilds only when one of them changed.
+// A module is built by cmd/explore (go run ./cmd/explore; make notes, make
+// lab and make test-notebooks run it first), never by this package, which
+// runs no program: Save writes the asset and its manifest into
+// build/explore, Load reads them back and refuses an asset older than its
+// sources, naming the command that rebuilds it.
 //
 // # Where it goes
 //
@@ -46,19 +40,22 @@ import (
 	_ "embed" // the front-end
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"os/exec"
+	"path"
 	"path/filepath"
 	"runtime"
-	"sort"
+	"slices"
 	"strings"
-	"sync"
-	"syscall"
 
 	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/compression"
+	"github.com/descentlab/descent/lib/explore/firstorder"
+	"github.com/descentlab/descent/lib/explore/secondorder"
 	"github.com/descentlab/descent/lib/viz/draw"
 )
 
@@ -71,21 +68,28 @@ const LoaderAttr = "data-descent-explore"
 // counts the runs its Go code has completed.
 const Class = "descent-explore"
 
-// Package is the import path of the WebAssembly program.
-const Package = "github.com/descentlab/descent/cmd/explore"
+// Modules lists the WebAssembly modules, one per package of explorables.
+func Modules() []string {
+	return []string{firstorder.Module, secondorder.Module, compression.Module}
+}
 
-// buildTags are the build tags of a module.
-func buildTags(module string) string { return "descent_explore descent_explore_" + module }
-
-// buildFlags are the go build flags of a module (see the package doc).
-var buildFlags = []string{"-trimpath", "-ldflags=-s -w", "-gcflags=runtime=-l", "-gcflags=fmt=-l"}
+// Explorables returns every explorable of every module, sorted by name:
+// what a native program (a notebook's chart helper, the site check) looks
+// names up in. Cost: a copy of the three lists.
+func Explorables() explore.Catalog {
+	var all explore.Catalog
+	all = append(all, firstorder.Explorables()...)
+	all = append(all, secondorder.Explorables()...)
+	all = append(all, compression.Explorables()...)
+	return all.Sorted()
+}
 
 //go:embed explore.js
 var frontEnd string
 
 // Asset is the built script asset of one module.
 type Asset struct {
-	// Module is the module it carries (explore.ModuleFirstOrder, …).
+	// Module is the module it carries (one of Modules).
 	Module string
 	// Script is the JavaScript source of the asset (without <script> tags).
 	Script string
@@ -104,116 +108,115 @@ func (a *Asset) Loader() string {
 func (a *Asset) File() string { return "explore-" + a.Module + "-" + a.Version + ".js" }
 
 // Root returns the folder of the descent module this package was compiled
-// from (its source path, as the compiler recorded it), or, when that is
-// not available (a -trimpath build), what `go list -m` says.
+// from (its source path, as the compiler recorded it), or, when that is not
+// available (a -trimpath build), the first folder from the working
+// directory up whose go.mod declares the descent module.
 func Root() (string, error) {
 	if _, file, _, ok := runtime.Caller(0); ok && filepath.IsAbs(file) {
 		root := filepath.Join(filepath.Dir(file), "..", "..", "..")
-		if _, err := os.Stat(filepath.Join(root, "go.mod")); err == nil {
+		if isRoot(root) {
 			return filepath.Clean(root), nil
 		}
 	}
-	out, err := exec.Command(goTool(), "list", "-m", "-f", "{{.Dir}}", "github.com/descentlab/descent").Output()
+	dir, err := os.Getwd()
 	if err != nil {
 		return "", fmt.Errorf("web: cannot find the descent module: %w", err)
 	}
-	return strings.TrimSpace(string(out)), nil
-}
-
-// goTool is the go command: the one on PATH, else the one of the toolchain
-// this program was built with.
-func goTool() string {
-	if p, err := exec.LookPath("go"); err == nil {
-		return p
+	for {
+		if isRoot(dir) {
+			return dir, nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", errors.New("web: cannot find the descent module: no go.mod of github.com/descentlab/descent above the working directory")
+		}
+		dir = up
 	}
-	return filepath.Join(runtime.GOROOT(), "bin", "go")
 }
 
-var (
-	buildMu sync.Mutex
-	built   = map[string]built1{} // by module: the last key and its compressed module
-)
-
-type built1 struct {
-	key string
-	gz  []byte
+func isRoot(dir string) bool {
+	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	return err == nil && bytes.HasPrefix(b, []byte("module github.com/descentlab/descent\n"))
 }
 
-// Build returns the asset of a module (explore.ModuleFirstOrder, …) of the
-// descent checkout at root, building the WebAssembly module if its cache is
-// stale (see the package doc). The cache is root/build/explore when it is
-// writable, else a folder under the system's temporary folder; concurrent
-// builds (several notebooks executed at once) are serialised by a lock file
-// in it. It returns an error naming the command and its output when the
-// build fails.
-func Build(root, module string) (*Asset, error) {
-	if !contains(explore.Modules(), module) {
-		return nil, fmt.Errorf("web: no module %q (have %v)", module, explore.Modules())
-	}
-	buildMu.Lock()
-	defer buildMu.Unlock()
-	key, err := inputsKey(root, module)
+// Dir is where cmd/explore writes the assets, relative to the root.
+const Dir = "build/explore"
+
+// BuildCommand is what builds the assets, run at the root.
+const BuildCommand = "go run ./cmd/explore"
+
+// Manifest describes a built asset: build/explore/explore-MODULE.json,
+// beside the asset it names.
+//
+// Staleness is decided without the Go toolchain, which a notebook's helper
+// must not run: Sources is a SHA-256 of go.mod, go.sum and every non-test
+// .go and .js file of Dirs — the folders of the packages the module is
+// compiled from (as `go list -deps` listed them when it was built) and
+// lib/explore/web, whose front-end the asset carries. Load recomputes it:
+// a few hundred kilobytes read, a few milliseconds, at the first
+// explorable of each module in a kernel session. Hashing whole folders
+// rather than the files the build used catches a file added to one of
+// them, and errs on the safe side for a file only another platform builds;
+// a package newly imported is caught by the edited import. What it does not
+// see is a change of Go version (the asset carries its own wasm_exec.js, so
+// it still runs) and of lib/viz's number formatters, which cmd/explore's
+// own check (the same hash and the Go version, compared before each build)
+// picks up at the next make notes or make lab.
+type Manifest struct {
+	Module string `json:"module"`
+	// Asset is the asset's file name (Asset.File) in the same folder.
+	Asset string `json:"asset"`
+	// Sources is the hash of the sources (see above), Dirs the folders
+	// hashed, relative to the root, with slashes.
+	Sources string   `json:"sources"`
+	Dirs    []string `json:"dirs"`
+	// Go is the version of the Go toolchain that built the module.
+	Go string `json:"go"`
+	// WasmBytes and GzipBytes are the module's sizes (Asset's).
+	WasmBytes int `json:"wasmBytes"`
+	GzipBytes int `json:"gzipBytes"`
+}
+
+func manifestPath(root, module string) string {
+	return filepath.Join(root, filepath.FromSlash(Dir), "explore-"+module+".json")
+}
+
+// ReadManifest reads the manifest of a module's built asset under root.
+func ReadManifest(root, module string) (*Manifest, error) {
+	b, err := os.ReadFile(manifestPath(root, module))
 	if err != nil {
 		return nil, err
 	}
-	b := built[module]
-	if key != b.key {
-		gz, err := cachedModule(root, module, key)
-		if err != nil {
-			return nil, err
-		}
-		b = built1{key, gz}
-		built[module] = b
+	var m Manifest
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("web: %s: %w", manifestPath(root, module), err)
 	}
-	return assemble(root, module, b.gz)
+	return &m, nil
 }
 
-// BuildAll builds every module's asset.
-func BuildAll(root string) ([]*Asset, error) {
-	var out []*Asset
-	for _, m := range explore.Modules() {
-		a, err := Build(root, m)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
-}
-
-// inputsKey hashes what the module is built from: the Go files of every
-// package of the descent module that cmd/explore imports (as go list sees
-// them for js/wasm with the build tags), go.mod, go.sum and the Go version.
-func inputsKey(root, module string) (string, error) {
-	cmd := exec.Command(goTool(), "list", "-deps", "-tags", buildTags(module),
-		"-f", `{{if not .Standard}}{{.Dir}}{{"\t"}}{{join .GoFiles " "}}{{end}}`, "./cmd/explore")
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("web: listing the packages of cmd/explore: %w%s", err, stderrOf(err))
-	}
+// SourcesHash hashes the sources under root that an asset built from the
+// packages in dirs depends on (see Manifest). Cost: reading those files.
+func SourcesHash(root string, dirs []string) (string, error) {
 	h := sha256.New()
-	version, err := exec.Command(goTool(), "env", "GOVERSION").Output()
-	if err != nil {
-		return "", fmt.Errorf("web: go env GOVERSION: %w", err)
-	}
-	h.Write(version)
-	fmt.Fprintf(h, "%s %v\n", module, buildFlags)
+	all := append(slices.Clone(dirs), "lib/explore/web")
+	slices.Sort(all)
+	all = slices.Compact(all)
 	var files []string
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-		dir, names, ok := strings.Cut(line, "\t")
-		if !ok {
-			continue
+	for _, d := range all {
+		entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(d)))
+		if err != nil {
+			return "", fmt.Errorf("web: %w", err)
 		}
-		for _, n := range strings.Fields(names) {
-			files = append(files, filepath.Join(dir, n))
+		for _, e := range entries {
+			n := e.Name()
+			if e.Type().IsRegular() && (strings.HasSuffix(n, ".go") && !strings.HasSuffix(n, "_test.go") || strings.HasSuffix(n, ".js")) {
+				files = append(files, path.Join(d, n))
+			}
 		}
 	}
-	files = append(files, filepath.Join(root, "go.mod"), filepath.Join(root, "go.sum"))
-	sort.Strings(files)
+	files = append([]string{"go.mod", "go.sum"}, files...)
 	for _, f := range files {
-		b, err := os.ReadFile(f)
+		b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
 		if err != nil {
 			return "", fmt.Errorf("web: %w", err)
 		}
@@ -223,91 +226,93 @@ func inputsKey(root, module string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-func stderrOf(err error) string {
-	var ee *exec.ExitError
-	if errors.As(err, &ee) && len(ee.Stderr) > 0 {
-		return ":\n" + strings.TrimSpace(string(ee.Stderr))
+// Load returns the asset of a module (one of Modules) built by cmd/explore
+// under root. It fails, naming the command that builds it, when the asset
+// is missing or older than its sources (see Manifest). Cost: reading the
+// asset (about 1.3 MB) and hashing its sources.
+func Load(root, module string) (*Asset, error) {
+	if !slices.Contains(Modules(), module) {
+		return nil, fmt.Errorf("web: no module %q (have %v)", module, Modules())
 	}
-	return ""
-}
-
-// cacheDir returns a writable cache folder.
-func cacheDir(root string) (string, error) {
-	dirs := []string{filepath.Join(root, "build", "explore"),
-		filepath.Join(os.TempDir(), fmt.Sprintf("descent-explore-%d", os.Getuid()))}
-	var errs []error
-	for _, d := range dirs {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		probe, err := os.CreateTemp(d, ".probe-*")
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		probe.Close()
-		os.Remove(probe.Name())
-		return d, nil
+	rebuild := fmt.Sprintf("run `%s` in %s (make notes and make lab run it first)", BuildCommand, root)
+	m, err := ReadManifest(root, module)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("web: the WebAssembly module %q of the explorables is not built: %s", module, rebuild)
 	}
-	return "", fmt.Errorf("web: no writable cache folder: %w", errors.Join(errs...))
-}
-
-// cachedModule returns the gzip-compressed module for key, building it
-// when the cache does not hold it.
-func cachedModule(root, module, key string) ([]byte, error) {
-	dir, err := cacheDir(root)
 	if err != nil {
 		return nil, err
 	}
-	want := filepath.Join(dir, "explore-"+module+"-"+key+".wasm.gz")
-	if b, err := os.ReadFile(want); err == nil {
-		return b, nil
+	sum, err := SourcesHash(root, m.Dirs)
+	if err != nil {
+		return nil, fmt.Errorf("web: the WebAssembly module %q: %w; %s", module, err, rebuild)
 	}
-	lock, err := os.OpenFile(filepath.Join(dir, ".lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if sum != m.Sources {
+		return nil, fmt.Errorf("web: the WebAssembly module %q of the explorables is older than the library's sources: %s", module, rebuild)
+	}
+	script, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(Dir), filepath.Base(m.Asset)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("web: the WebAssembly module %q of the explorables is not built (%s is missing): %s", module, m.Asset, rebuild)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("web: %w", err)
 	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		return nil, fmt.Errorf("web: locking %s: %w", lock.Name(), err)
+	a := &Asset{Module: module, Script: string(script), Version: version(string(script)), WasmBytes: m.WasmBytes, GzipBytes: m.GzipBytes}
+	if a.File() != m.Asset {
+		return nil, fmt.Errorf("web: %s does not hold what %s says: %s", m.Asset, manifestPath(root, module), rebuild)
 	}
-	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
-	if b, err := os.ReadFile(want); err == nil { // built while we waited
-		return b, nil
+	return a, nil
+}
+
+// Save writes a (Assemble's) and its manifest m into root/build/explore,
+// each atomically, and removes the module's older assets. m's Module,
+// Asset and sizes are taken from a. Cost: writing the asset.
+func Save(root string, a *Asset, m Manifest) error {
+	dir := filepath.Join(root, filepath.FromSlash(Dir))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("web: %w", err)
 	}
-	raw := filepath.Join(dir, fmt.Sprintf(".explore-%s-%d.wasm", module, os.Getpid()))
-	defer os.Remove(raw)
-	args := append(append([]string{"build"}, buildFlags...), "-tags", buildTags(module), "-o", raw, "./cmd/explore")
-	cmd := exec.Command(goTool(), args...)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("web: GOOS=js GOARCH=wasm go %s: %w\n%s", strings.Join(args, " "), err, out)
-	}
-	wasm, err := os.ReadFile(raw)
+	m.Module, m.Asset, m.WasmBytes, m.GzipBytes = a.Module, a.File(), a.WasmBytes, a.GzipBytes
+	js, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return nil, fmt.Errorf("web: %w", err)
+		return fmt.Errorf("web: %w", err)
 	}
-	gz, err := Gzip(wasm)
-	if err != nil {
-		return nil, err
+	if err := writeAtomic(filepath.Join(dir, a.File()), []byte(a.Script)); err != nil {
+		return err
 	}
-	tmp := want + fmt.Sprintf(".%d", os.Getpid())
-	if err := os.WriteFile(tmp, gz, 0o644); err != nil {
-		return nil, fmt.Errorf("web: %w", err)
+	if err := writeAtomic(manifestPath(root, a.Module), append(js, '\n')); err != nil {
+		return err
 	}
-	if err := os.Rename(tmp, want); err != nil {
-		return nil, fmt.Errorf("web: %w", err)
-	}
-	// Older modules are of no use any more.
-	old, _ := filepath.Glob(filepath.Join(dir, "explore-"+module+"-*.wasm.gz"))
+	old, _ := filepath.Glob(filepath.Join(dir, "explore-"+a.Module+"-*"))
 	for _, f := range old {
-		if f != want {
-			os.Remove(f)
+		if filepath.Base(f) != a.File() {
+			os.Remove(f) // of no use any more (a former cache's .wasm.gz too)
 		}
 	}
-	return gz, nil
+	return nil
+}
+
+// writeAtomic writes b to name through a temporary file renamed over it,
+// so that a reader sees the old file or the new one.
+func writeAtomic(name string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return fmt.Errorf("web: %w", err)
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("web: %w", err)
+	}
+	return nil
 }
 
 // Gzip compresses b at the best compression level.
@@ -323,31 +328,13 @@ func Gzip(b []byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// wasmExec returns wasm_exec.js of the Go toolchain that builds the module.
-func wasmExec(root string) (string, error) {
-	cmd := exec.Command(goTool(), "env", "GOROOT")
-	cmd.Dir = root
-	out, err := cmd.Output()
-	if err != nil {
-		return "", fmt.Errorf("web: go env GOROOT: %w", err)
-	}
-	goroot := strings.TrimSpace(string(out))
-	for _, p := range []string{"lib/wasm/wasm_exec.js", "misc/wasm/wasm_exec.js"} { // Go ≥ 1.24, older
-		if b, err := os.ReadFile(filepath.Join(goroot, p)); err == nil {
-			return string(b), nil
-		}
-	}
-	return "", fmt.Errorf("web: no wasm_exec.js under %s (lib/wasm or misc/wasm)", goroot)
-}
-
-// assemble writes the script: wasm_exec.js and the front-end with lib/viz's
-// formatters (each run once per page, whichever asset comes first), and the
-// module, booted once per page.
-func assemble(root, module string, gz []byte) (*Asset, error) {
-	glue, err := wasmExec(root)
-	if err != nil {
-		return nil, err
-	}
+// Assemble returns the asset of a module from the module gzip-compressed
+// (Gzip) and wasm_exec.js of the Go toolchain that built it (goVersion):
+// a script that runs wasm_exec.js and the front-end with lib/viz's
+// formatters (each once per page, whichever asset comes first), and boots
+// the module once per page. Cost O(len(gz)).
+func Assemble(module string, gz []byte, wasmExec, goVersion string) (*Asset, error) {
+	glue := wasmExec
 	zr, err := gzip.NewReader(bytes.NewReader(gz))
 	if err != nil {
 		return nil, fmt.Errorf("web: the cached module is damaged: %w", err)
@@ -358,7 +345,7 @@ func assemble(root, module string, gz []byte) (*Asset, error) {
 	}
 	var b strings.Builder
 	b.WriteString("(function(){\"use strict\";\nif(!globalThis.Go){\n")
-	b.WriteString("// wasm_exec.js of the Go toolchain (" + runtime.Version() + "), BSD-style license: https://go.dev/LICENSE\n")
+	b.WriteString("// wasm_exec.js of the Go toolchain (" + goVersion + "), BSD-style license: https://go.dev/LICENSE\n")
 	b.WriteString(glue)
 	b.WriteString("\n}\nif(!(window.descentExplore&&window.descentExplore.mount)){\n(function(){\n// lib/draw.FormattersJS\n")
 	b.WriteString(draw.FormattersJS)
@@ -368,6 +355,11 @@ func assemble(root, module string, gz []byte) (*Asset, error) {
 	b.WriteString(base64.StdEncoding.EncodeToString(gz))
 	b.WriteString("\");\n})();\n")
 	script := b.String()
+	return &Asset{Module: module, Script: script, Version: version(script), WasmBytes: int(n), GzipBytes: len(gz)}, nil
+}
+
+// version is the Version of an asset's script.
+func version(script string) string {
 	sum := sha256.Sum256([]byte(script))
-	return &Asset{Module: module, Script: script, Version: hex.EncodeToString(sum[:])[:12], WasmBytes: int(n), GzipBytes: len(gz)}, nil
+	return hex.EncodeToString(sum[:])[:12]
 }

@@ -73,15 +73,16 @@ type panelSpec struct {
 // be on the page too, once, before or after. The fragment is the same bytes
 // for the same inputs. Cost: one native run and one static render per panel.
 func HTML(name string, o Options) (string, error) {
-	e := explore.Lookup(name)
+	all := Explorables()
+	e := all.Lookup(name)
 	if e == nil {
-		return "", fmt.Errorf("web: %w: %q (have %v)", explore.ErrUnknown, name, explore.Names())
+		return "", fmt.Errorf("web: %w: %q (have %v)", explore.ErrUnknown, name, all.Names())
 	}
 	values := e.Defaults()
 	for k, v := range o.Values {
 		values[k] = v
 	}
-	fig, err := explore.Run(name, values, o.Data)
+	fig, err := e.Run(values, o.Data)
 	if err != nil {
 		return "", fmt.Errorf("web: the default run of %s: %w", name, err)
 	}
@@ -111,13 +112,14 @@ func HTML(name string, o Options) (string, error) {
 	for i, l := range looks.Assign(names) {
 		s.Looks[names[i]] = look{Color: l.Color, Dash: int(l.Dash)}
 	}
+	width, height := e.Size()
 	var pics []string
 	for i, p := range fig.Panels {
 		// The live chart draws a run's message over the plot; the layout it
 		// takes over has no line for it.
 		quiet := p
 		quiet.Message = ""
-		opt, err := draw.Options(plotOf(quiet, e.Width, e.Height, s.Looks))
+		opt, err := draw.Options(plotOf(quiet, width, height, s.Looks))
 		if err != nil {
 			return "", fmt.Errorf("web: %s panel %d: %w", name, i+1, err)
 		}
@@ -127,14 +129,14 @@ func HTML(name string, o Options) (string, error) {
 		}
 		m["series"] = []any{}
 		base, _ := json.Marshal(m) // decoded JSON always encodes
-		s.Panels = append(s.Panels, panelSpec{Width: e.Width, Height: e.Height, Base: string(base)})
+		s.Panels = append(s.Panels, panelSpec{Width: width, Height: height, Base: string(base)})
 		// The picture as lib/viz shows a chart without scripts: a box of
 		// class draw.ChartClass holding an <img>, where the live chart goes.
 		format := o.Format
 		if format == "" {
 			format = "svg"
 		}
-		pic, err := draw.HTML(plotOf(p, e.Width, e.Height, s.Looks), viz.StaticOnly(), viz.StaticFormat(format))
+		pic, err := draw.HTML(plotOf(p, width, height, s.Looks), viz.StaticOnly(), viz.StaticFormat(format))
 		if err != nil {
 			return "", fmt.Errorf("web: %s panel %d: %w", name, i+1, err)
 		}

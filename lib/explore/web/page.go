@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/compression"
+	"github.com/descentlab/descent/lib/explore/secondorder"
 	"github.com/descentlab/descent/lib/secondorder/cost"
 	"github.com/descentlab/descent/lib/viz/draw"
 )
@@ -53,16 +55,16 @@ func WritePage(w io.Writer, title string, assets []*Asset, items ...Item) error 
 // initialization (notebook 08 hands over the teacher it trained).
 func AllItems() []Item {
 	var items []Item
-	for _, n := range explore.Names() {
+	for _, n := range Explorables().Names() {
 		it := Item{Name: n}
 		if n == "cost" {
 			const m = 10
 			rows := cost.Measure([]int{100, 200, 400, 10_000, 100_000},
 				cost.Settings{MaxDense: 400, Memory: m, MinTime: 5 * time.Millisecond, Seed: 1})
-			it.Options.Data = explore.CostData(rows, m)
+			it.Options.Data = secondorder.CostData(rows, m)
 		}
 		if n == "compress" {
-			it.Options.Data = explore.Data{"teacher": explore.CompressStart()}
+			it.Options.Data = explore.Data{"teacher": compression.CompressStart()}
 		}
 		items = append(items, it)
 	}

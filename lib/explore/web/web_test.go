@@ -10,9 +10,9 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/descentlab/descent/internal/explorebuild"
 	"github.com/descentlab/descent/internal/explorecheck"
 	"github.com/descentlab/descent/internal/testenv"
-	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
 	"github.com/descentlab/descent/lib/viz/draw"
 )
@@ -27,11 +27,14 @@ func TestExplorablesInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	assets, err := web.BuildAll(root)
+	results, err := explorebuild.All(root)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, a := range assets {
+	var assets []*web.Asset
+	for _, r := range results {
+		a := r.Asset
+		assets = append(assets, a)
 		t.Logf("module %s: %d bytes, %d gzip; asset %s", a.Module, a.WasmBytes, a.GzipBytes, a.File())
 	}
 	path := filepath.Join(t.TempDir(), "explore.html")
@@ -67,8 +70,8 @@ func TestExplorablesInChromium(t *testing.T) {
 	for _, p := range append(w.Problems(), problems...) {
 		t.Error(p)
 	}
-	if len(rep.Explorables) != len(explore.Names()) {
-		t.Errorf("drove %d explorables, want %d", len(rep.Explorables), len(explore.Names()))
+	if len(rep.Explorables) != len(web.Explorables()) {
+		t.Errorf("drove %d explorables, want %d", len(rep.Explorables), len(web.Explorables()))
 	}
 	for _, e := range rep.Explorables {
 		t.Log(e)

@@ -47,16 +47,16 @@ func WithData(d map[string][]float64) ExploreOption { return func(o *exploreOpti
 // (an executed notebook reopened untrusted, GitHub, nbviewer).
 //
 // The first explorable of a kernel session carries the WebAssembly module
-// its explorable needs (lib/explore/web's asset, about 1.3 MB; built on
-// first use from the checkout's sources and cached in build/explore), and
+// its explorable needs (lib/explore/web's asset, about 1.3 MB), and
 // echarts when no chart has carried it yet; later ones reuse them, as
-// charts reuse echarts. Reload sends them again.
+// charts reuse echarts. Reload sends them again. The module is read from
+// build/explore, where `go run ./cmd/explore` builds it (make notes and
+// make lab run it first): a cell never compiles WebAssembly.
 //
-// Explore panics if the explorable does not exist or its default run fails
-// (in a notebook that should stop the cell). When the module cannot be
-// built (no Go toolchain, say), the output still shows the static picture,
-// with a line saying why it is not interactive. Use DisplayExplore to
-// handle the error instead.
+// Explore panics if the explorable does not exist, its default run fails,
+// or its module is missing or older than the library's sources (the
+// message names the command that builds it); in a notebook that stops the
+// cell. Use DisplayExplore to handle the error instead.
 func Explore(name string, opts ...ExploreOption) {
 	if err := DisplayExplore(name, opts...); err != nil {
 		panic(err)

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/firstorder"
+	"github.com/descentlab/descent/lib/explore/secondorder"
 )
 
 func TestExploreErrors(t *testing.T) {
@@ -36,22 +38,22 @@ func TestModuleOncePerSession(t *testing.T) {
 	t.Setenv("GONB_TMP_DIR", t.TempDir())
 	newCell := func() { mu.Lock(); clear(modulesSent); mu.Unlock() }
 	newCell()
-	if !needModule(explore.ModuleFirstOrder) || !needModule(explore.ModuleSecondOrder) {
+	if !needModule(firstorder.Module) || !needModule(secondorder.Module) {
 		t.Fatal("the first explorable of a session should carry its module")
 	}
-	markModule(explore.ModuleFirstOrder)
+	markModule(firstorder.Module)
 	newCell()
-	if needModule(explore.ModuleFirstOrder) {
+	if needModule(firstorder.Module) {
 		t.Error("a later cell carried the first-order module again")
 	}
-	if !needModule(explore.ModuleSecondOrder) {
+	if !needModule(secondorder.Module) {
 		t.Error("the second-order module was never sent but is taken as sent")
 	}
 	if err := Reload(); err != nil {
 		t.Fatal(err)
 	}
 	newCell()
-	if !needModule(explore.ModuleFirstOrder) {
+	if !needModule(firstorder.Module) {
 		t.Error("after Reload the module should travel again")
 	}
 }

@@ -1,11 +1,12 @@
-//go:build !descent_explore || descent_explore_secondorder
-
-package explore
+package secondorder
 
 import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/internal/fig"
 
 	"github.com/descentlab/descent/lib/measure"
 	"github.com/descentlab/descent/lib/secondorder/cost"
@@ -21,14 +22,14 @@ import (
 // of L-BFGS's pairs and of the parameters, each with the chosen d marked.
 // Cost: microseconds.
 func init() {
-	register(&Explorable{
+	register(&explore.Explorable{
 		Name:   "cost",
-		Module: ModuleSecondOrder,
+		Module: Module,
 		Title:  "What one step costs at d parameters, from this machine's measurements",
-		Controls: []Control{
+		Controls: []explore.Control{
 			{Name: "d", Label: "parameters d", Min: 100, Max: 1e9, Step: 0.05, Log: true, Default: 1e7},
 		},
-		run: runCost,
+		Func: runCost,
 	})
 }
 
@@ -36,8 +37,8 @@ func init() {
 // memory m) into the Data of the "cost" explorable: times in nanoseconds,
 // exactly as the rows hold them, so that the explorable refits exactly what
 // the notebook fitted.
-func CostData(rows []cost.Row, m int) Data {
-	d := Data{"m": {float64(m)}}
+func CostData(rows []cost.Row, m int) explore.Data {
+	d := explore.Data{"m": {float64(m)}}
 	for _, r := range rows {
 		d["d"] = append(d["d"], float64(r.D))
 		d["assembleNs"] = append(d["assembleNs"], float64(r.Assemble))
@@ -52,16 +53,16 @@ func CostData(rows []cost.Row, m int) Data {
 
 // costRows reads the rows back; it panics, naming what is missing, on data
 // that CostData did not write.
-func costRows(d Data) ([]cost.Row, int) {
+func costRows(d explore.Data) ([]cost.Row, int) {
 	keys := []string{"d", "assembleNs", "factorNs", "solveNs", "factorGFLOPS", "twoLoopNs", "cgNs"}
 	n := len(d["d"])
 	for _, k := range keys {
 		if len(d[k]) != n || n == 0 {
-			panic(fmt.Sprintf("explore: cost needs the notebook's measured rows (explore.CostData): %q has %d values, d has %d", k, len(d[k]), n))
+			panic(fmt.Sprintf("explore: cost needs the notebook's measured rows (lib/explore/secondorder.CostData): %q has %d values, d has %d", k, len(d[k]), n))
 		}
 	}
 	if len(d["m"]) != 1 || !(d["m"][0] >= 1) {
-		panic("explore: cost needs the L-BFGS memory of the measurement (explore.CostData's m)")
+		panic("explore: cost needs the L-BFGS memory of the measurement (CostData's m)")
 	}
 	m := int(d["m"][0])
 	rows := make([]cost.Row, n)
@@ -75,7 +76,7 @@ func costRows(d Data) ([]cost.Row, int) {
 	return rows, m
 }
 
-func runCost(v Values, data Data) *Figure {
+func runCost(v explore.Values, data explore.Data) *explore.Figure {
 	rows, m := costRows(data)
 	fit := cost.FitRows(rows)
 	var ds []float64
@@ -94,30 +95,30 @@ func runCost(v Values, data Data) *Figure {
 	d := v["d"]
 	at := cost.Extrapolate(fit, m, []float64{d})[0]
 	lbfgsName := fmt.Sprintf("L-BFGS direction, m = %d", m)
-	return &Figure{
-		Panels: []Panel{{
+	return &explore.Figure{
+		Panels: []explore.Panel{{
 			Title: "Time of one step", Note: "markers: measured here (Newton: its Cholesky factorisation); lines: fitted",
 			XLabel: "parameters d", YLabel: "seconds", LogX: true, LogY: true, XMin: 100, XMax: 1e9,
-			Series: []Series{
-				{Name: "Newton step", Kind: Line, X: ds, Y: newton},
-				{Name: lbfgsName, Kind: Line, X: ds, Y: lbfgs},
-				{Name: "CG iteration", Kind: Line, X: ds, Y: cg},
-				{Name: "Newton step", Kind: Points, X: dFactor, Y: tFactor, Symbol: "circle", Size: 6, NoLegend: true},
-				{Name: lbfgsName, Kind: Points, X: dLoop, Y: tLoop, Symbol: "triangle", Size: 7, NoLegend: true},
-				{Name: "CG iteration", Kind: Points, X: dCG, Y: tCG, Symbol: "square", Size: 6, NoLegend: true},
-				{Name: "your d", Kind: Line, X: []float64{d, d}, Y: []float64{at.CGIterSeconds, at.NewtonSeconds}, Color: "#000000", Dashed: true},
+			Series: []explore.Series{
+				{Name: "Newton step", Kind: explore.Line, X: ds, Y: newton},
+				{Name: lbfgsName, Kind: explore.Line, X: ds, Y: lbfgs},
+				{Name: "CG iteration", Kind: explore.Line, X: ds, Y: cg},
+				{Name: "Newton step", Kind: explore.Points, X: dFactor, Y: tFactor, Symbol: "circle", Size: 6, NoLegend: true},
+				{Name: lbfgsName, Kind: explore.Points, X: dLoop, Y: tLoop, Symbol: "triangle", Size: 7, NoLegend: true},
+				{Name: "CG iteration", Kind: explore.Points, X: dCG, Y: tCG, Symbol: "square", Size: 6, NoLegend: true},
+				{Name: "your d", Kind: explore.Line, X: []float64{d, d}, Y: []float64{at.CGIterSeconds, at.NewtonSeconds}, Color: "#000000", Dashed: true},
 			},
 		}, {
 			Title: "Memory", XLabel: "parameters d", YLabel: "bytes", LogX: true, LogY: true, XMin: 100, XMax: 1e9,
-			Series: []Series{
-				{Name: "dense Hessian 8d²", Kind: Line, X: ds, Y: hess},
-				{Name: fmt.Sprintf("L-BFGS pairs 16md, m = %d", m), Kind: Line, X: ds, Y: pairs},
-				{Name: "parameters 8d", Kind: Line, X: ds, Y: params},
-				{Name: "64 GB", Kind: Line, X: []float64{100, 1e9}, Y: []float64{64e9, 64e9}, Color: gray, Dashed: true},
-				{Name: "your d", Kind: Line, X: []float64{d, d}, Y: []float64{8 * d, at.HessianBytes}, Color: "#000000", Dashed: true},
+			Series: []explore.Series{
+				{Name: "dense Hessian 8d²", Kind: explore.Line, X: ds, Y: hess},
+				{Name: fmt.Sprintf("L-BFGS pairs 16md, m = %d", m), Kind: explore.Line, X: ds, Y: pairs},
+				{Name: "parameters 8d", Kind: explore.Line, X: ds, Y: params},
+				{Name: "64 GB", Kind: explore.Line, X: []float64{100, 1e9}, Y: []float64{64e9, 64e9}, Color: fig.Gray, Dashed: true},
+				{Name: "your d", Kind: explore.Line, X: []float64{d, d}, Y: []float64{8 * d, at.HessianBytes}, Color: "#000000", Dashed: true},
 			},
 		}},
-		Readout: []Reading{
+		Readout: []explore.Reading{
 			{Label: "Hessian", Value: at.HessianBytes, Unit: "B", Text: measure.FormatBytes(at.HessianBytes)},
 			{Label: "Newton step", Value: at.NewtonSeconds, Unit: "s", Text: measure.FormatSeconds(at.NewtonSeconds)},
 			{Label: "L-BFGS pairs", Value: at.LBFGSBytes, Unit: "B", Text: measure.FormatBytes(at.LBFGSBytes)},

@@ -1,6 +1,9 @@
 //go:build js && wasm
 
-package main
+// Package wasmrun is what every WebAssembly module of the explorables
+// (cmd/explore/wasm/…) runs: it puts the module's explorables in the page
+// and answers their runs.
+package wasmrun
 
 import (
 	"fmt"
@@ -9,40 +12,37 @@ import (
 	"github.com/descentlab/descent/lib/explore"
 )
 
-// main puts one function per explorable compiled into this module in
+// Serve puts one function per explorable of c in
 // window.descentExploreModules (by name: run(values, data)), fires the
-// window event "descent-explore-go" and waits for calls.
-func main() {
+// window event "descent-explore-go" and waits for calls: it never returns.
+func Serve(c explore.Catalog) {
 	g := js.Global()
 	mods := g.Get("descentExploreModules")
 	if mods.Type() != js.TypeObject {
 		mods = g.Get("Object").New()
 		g.Set("descentExploreModules", mods)
 	}
-	for _, name := range explore.Names() {
-		name := name
-		mods.Set(name, js.FuncOf(func(this js.Value, args []js.Value) any {
-			return run(this, append([]js.Value{js.ValueOf(name)}, args...))
+	for _, e := range c {
+		mods.Set(e.Name, js.FuncOf(func(this js.Value, args []js.Value) any {
+			return run(e, args)
 		}))
 	}
 	g.Call("dispatchEvent", g.Get("Event").New("descent-explore-go"))
 	select {}
 }
 
-// run(name, values, data) returns the figure's JSON, or {"error": "…"}.
+// run(values, data) returns the figure's JSON, or {"error": "…"}.
 // values is an object of numbers by control name, data an object of
-// arrays of numbers. A panic is recovered here too (explore.Run already
+// arrays of numbers. A panic is recovered here too (Explorable.Run already
 // turns the explorable's panics into errors; this covers reading the
 // arguments), so that the module keeps running.
-func run(_ js.Value, args []js.Value) (out any) {
+func run(e *explore.Explorable, args []js.Value) (out any) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = string(explore.Response(nil, fmt.Errorf("explore: panic: %v", r)))
 		}
 	}()
-	if len(args) < 1 || args[0].Type() != js.TypeString {
-		return string(explore.Response(nil, fmt.Errorf("explore: run(name, values, data): no name")))
-	}
+	args = append([]js.Value{js.Null()}, args...) // args[1]: values, args[2]: data
 	values := explore.Values{}
 	if len(args) > 1 && args[1].Type() == js.TypeObject {
 		keys := js.Global().Get("Object").Call("keys", args[1])
@@ -68,6 +68,6 @@ func run(_ js.Value, args []js.Value) (out any) {
 			data[k] = xs
 		}
 	}
-	fig, err := explore.Run(args[0].String(), values, data)
+	fig, err := e.Run(values, data)
 	return string(explore.Response(fig, err))
 }

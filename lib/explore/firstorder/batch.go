@@ -1,12 +1,14 @@
-//go:build !descent_explore || descent_explore_firstorder
-
-package explore
+package firstorder
 
 import (
 	"math"
 	"strconv"
 	"sync"
 
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/internal/fig"
+
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 )
@@ -27,16 +29,16 @@ func init() {
 	for _, b := range batchSizes {
 		sizes = append(sizes, strconv.Itoa(b))
 	}
-	register(&Explorable{
+	register(&explore.Explorable{
 		Name:   "batch-order",
-		Module: ModuleFirstOrder,
+		Module: Module,
 		Title:  "Batch size, learning rate and the order of the examples, on class-sorted data",
-		Controls: []Control{
+		Controls: []explore.Control{
 			{Name: "batch", Label: "batch size b", Choices: sizes, Default: 3},
 			{Name: "alpha", Label: "learning rate α", Min: 0.01, Max: 5, Step: 0.02, Log: true, Default: 0.5},
 			{Name: "order", Label: "order", Choices: []string{"reshuffled every epoch", "shuffled once", "in order (sorted by class)"}, Default: 2},
 		},
-		run: runBatch,
+		Func: runBatch,
 	})
 }
 
@@ -45,10 +47,10 @@ var batchSizes = []int{1, 2, 5, 10, 20, 50, 100, 250}
 var batchOrders = []optim.Order{optim.Reshuffle, optim.ShuffleOnce, optim.InOrder}
 
 // sortedNet is the network and start of notebook 02's shuffling section.
-func sortedNet() (*problems.MLP, []float64) {
-	net := problems.NewMLP(problems.SortedClasses(5, 100, 7), []int{8}, problems.Tanh, 0)
+func sortedNet() (*nn.MLP, []float64) {
+	net := nn.NewMLP(problems.SortedClasses(5, 100, 7), []int{8}, nn.Tanh, 0)
 	w0 := make([]float64, net.Dim())
-	net.Init(w0, problems.Xavier, 1)
+	net.Init(w0, nn.Xavier, 1)
 	return net, w0
 }
 
@@ -88,14 +90,14 @@ func batchNoise() ([]float64, []float64) {
 	return noiseRandom, noiseIn
 }
 
-func runBatch(v Values, _ Data) *Figure {
+func runBatch(v explore.Values, _ explore.Data) *explore.Figure {
 	b := batchSizes[int(v["batch"])]
 	order := batchOrders[int(v["order"])]
 	net, w0 := sortedNet()
 	steps := (net.Len() + b - 1) / b
-	r := optim.Run(problems.FullBatch("sorted classes", net), w0, optim.NewSGD(v["alpha"]),
+	r := optim.Run(problems.Objective("sorted classes", net), w0, optim.NewSGD(v["alpha"]),
 		optim.Settings{Batch: b, Order: order, Epochs: 5, EvalEvery: max(1, steps/2), Seed: 3, Label: "SGD"})
-	ex, ey := finite(r.Trace.EvalEpochs(), r.Trace.EvalFs(), true)
+	ex, ey := fig.Finite(r.Trace.EvalEpochs(), r.Trace.EvalFs(), true)
 	random, sorted := batchNoise()
 	bs := make([]float64, len(batchSizes))
 	for i, s := range batchSizes {
@@ -106,21 +108,21 @@ func runBatch(v Values, _ Data) *Figure {
 		mark = sorted
 	}
 	k := int(v["batch"])
-	return &Figure{
-		Panels: []Panel{{
+	return &explore.Figure{
+		Panels: []explore.Panel{{
 			Title: "Full-data loss, 5 epochs", XLabel: "epoch", YLabel: "cross-entropy (log scale)", LogY: true,
-			XMin: 0, XMax: 5, YMin: 0.01, YMax: 10, Message: failure(r),
-			Series: []Series{{Name: "SGD", Kind: Line, X: ex, Y: ey}},
+			XMin: 0, XMax: 5, YMin: 0.01, YMax: 10, Message: fig.Failure(r),
+			Series: []explore.Series{{Name: "SGD", Kind: explore.Line, X: ex, Y: ey}},
 		}, {
 			Title: "Gradient noise at θ₀", XLabel: "batch size b", YLabel: "RMS ‖g_B − ∇J‖",
 			LogX: true, LogY: true,
-			Series: []Series{
-				{Name: "random batches", Kind: Line, X: bs, Y: random, Symbol: "circle", Size: 5},
-				{Name: "sorted, in order", Kind: Line, X: bs, Y: sorted, Symbol: "triangle", Size: 6},
-				{Name: "your batches", Kind: Points, X: []float64{bs[k]}, Y: []float64{mark[k]}, Symbol: "ring", Size: 14, Color: "#000000"},
+			Series: []explore.Series{
+				{Name: "random batches", Kind: explore.Line, X: bs, Y: random, Symbol: "circle", Size: 5},
+				{Name: "sorted, in order", Kind: explore.Line, X: bs, Y: sorted, Symbol: "triangle", Size: 6},
+				{Name: "your batches", Kind: explore.Points, X: []float64{bs[k]}, Y: []float64{mark[k]}, Symbol: "ring", Size: 14, Color: "#000000"},
 			},
 		}},
-		Readout: []Reading{
+		Readout: []explore.Reading{
 			{Label: "final loss", Value: r.F},
 			{Label: "accuracy", Value: 100 * net.Accuracy(r.X, nil), Unit: "%"},
 			{Label: "updates", Value: float64(r.Stats.Iterations)},

@@ -1,10 +1,11 @@
-//go:build !descent_explore || descent_explore_firstorder
-
-package explore
+package firstorder
 
 import (
 	"math"
 	"sync"
+
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/internal/fig"
 
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
@@ -20,16 +21,16 @@ import (
 // the eigenvalues 1 and κ, the optimum optim.HeavyBallOptimal. Cost: the run, O(300); the map and the
 // contours once per κ (a 61×61 grid each).
 func init() {
-	register(&Explorable{
+	register(&explore.Explorable{
 		Name:   "momentum",
-		Module: ModuleFirstOrder,
+		Module: Module,
 		Title:  "Momentum on the ill-conditioned bowl: the convergence region and the path",
-		Controls: []Control{
+		Controls: []explore.Control{
 			{Name: "alpha", Label: "learning rate α", Min: 1e-4, Max: 1, Step: 0.02, Log: true, Default: 0.01},
 			{Name: "rho", Label: "momentum ρ", Min: 0, Max: 0.99, Step: 0.01, Default: 0.8},
 			{Name: "kappa", Label: "condition number κ", Min: 1, Max: 1000, Step: 0.05, Log: true, Default: 100},
 		},
-		run: runMomentum,
+		Func: runMomentum,
 	})
 }
 
@@ -54,7 +55,7 @@ func momentumContext(kappa float64, p problems.Problem) *momentumCache {
 		return c
 	}
 	c := &momentumCache{}
-	g := sample(func(la, rho float64) float64 { return optim.HeavyBallRadius(math.Pow(10, la), rho, 1, kappa) },
+	g := fig.Sample(func(la, rho float64) float64 { return optim.HeavyBallRadius(math.Pow(10, la), rho, 1, kappa) },
 		[4]float64{-4, 0, 0, 0.99}, 60)
 	toAlpha := func(xs []float64) []float64 {
 		for i, x := range xs {
@@ -63,7 +64,7 @@ func momentumContext(kappa float64, p problems.Problem) *momentumCache {
 		return xs
 	}
 	for i, l := range momentumLevels {
-		x, y := g.contour(l)
+		x, y := g.Contour(l)
 		c.mapX[i], c.mapY[i] = toAlpha(x), y
 	}
 	for rho := 0.0; rho <= 0.99+1e-9; rho += 0.01 { // αL = 2(1 + ρ), L = κ
@@ -71,43 +72,43 @@ func momentumContext(kappa float64, p problems.Problem) *momentumCache {
 	}
 	c.optA, c.optR, _ = optim.HeavyBallOptimal(1, kappa)
 	f0 := p.Func(p.Start)
-	b := sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, p.Box, 60)
-	c.bowlX, c.bowlY = b.contours(f0, f0/4, f0/16, f0/64, f0/256, f0/1024)
+	b := fig.Sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, p.Box, 60)
+	c.bowlX, c.bowlY = b.Contours(f0, f0/4, f0/16, f0/64, f0/256, f0/1024)
 	momentumCaches[kappa] = c
 	return c
 }
 
-func runMomentum(v Values, _ Data) *Figure {
+func runMomentum(v explore.Values, _ explore.Data) *explore.Figure {
 	alpha, rho, kappa := v["alpha"], v["rho"], v["kappa"]
 	p := problems.Quadratic2D(kappa, math.Pi/6)
 	c := momentumContext(kappa, p)
 	r := optim.Run(p, p.Start, optim.NewMomentum(alpha, rho),
 		optim.Settings{MaxIter: 300, GradTol: 1e-6, TraceLimit: 302, Label: "Momentum"})
-	px, py := finite(r.Trace.Coord(0), r.Trace.Coord(1), false)
-	var levels []Series
+	px, py := fig.Finite(r.Trace.Coord(0), r.Trace.Coord(1), false)
+	var levels []explore.Series
 	for i := range momentumLevels {
-		levels = append(levels, Series{Name: "r levels", Kind: Contour, X: c.mapX[i], Y: c.mapY[i]})
+		levels = append(levels, explore.Series{Name: "r levels", Kind: explore.Contour, X: c.mapX[i], Y: c.mapY[i]})
 	}
 	radius := optim.HeavyBallRadius(alpha, rho, 1, kappa)
-	return &Figure{
-		Panels: []Panel{{
+	return &explore.Figure{
+		Panels: []explore.Panel{{
 			Title: "Convergence region", Note: "grey: spectral radius r = 0.5, 0.8, 0.9, 0.95, 0.99",
 			XLabel: "learning rate α (log scale)", YLabel: "momentum ρ",
 			LogX: true, XMin: 1e-4, XMax: 1, YMin: 0, YMax: 1,
 			Series: append(levels,
-				Series{Name: "edge αL = 2(1 + ρ)", Kind: Line, X: c.edgeX, Y: c.edgeY, Color: "#000000"},
-				Series{Name: "Polyak's optimum", Kind: Points, X: []float64{c.optA}, Y: []float64{c.optR}, Symbol: "square", Size: 10, Color: "#E69F00"},
-				Series{Name: "your (α, ρ)", Kind: Points, X: []float64{alpha}, Y: []float64{rho}, Symbol: "ring", Size: 14, Color: "#D55E00"},
+				explore.Series{Name: "edge αL = 2(1 + ρ)", Kind: explore.Line, X: c.edgeX, Y: c.edgeY, Color: "#000000"},
+				explore.Series{Name: "Polyak's optimum", Kind: explore.Points, X: []float64{c.optA}, Y: []float64{c.optR}, Symbol: "square", Size: 10, Color: "#E69F00"},
+				explore.Series{Name: "your (α, ρ)", Kind: explore.Points, X: []float64{alpha}, Y: []float64{rho}, Symbol: "ring", Size: 14, Color: "#D55E00"},
 			),
 		}, {
 			Title: "The path on the bowl", XLabel: "θ₁", YLabel: "θ₂",
-			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: failure(r),
-			Series: []Series{
-				{Name: "contours", Kind: Contour, X: c.bowlX, Y: c.bowlY},
-				{Name: "Momentum", Kind: Path, X: px, Y: py, Symbol: "circle", Size: 3},
+			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: fig.Failure(r),
+			Series: []explore.Series{
+				{Name: "contours", Kind: explore.Contour, X: c.bowlX, Y: c.bowlY},
+				{Name: "Momentum", Kind: explore.Path, X: px, Y: py, Symbol: "circle", Size: 3},
 			},
 		}},
-		Readout: []Reading{
+		Readout: []explore.Reading{
 			{Label: "spectral radius r", Value: radius},
 			{Label: "steps", Value: float64(r.Stats.Iterations)},
 			{Label: "‖∇f‖ at the end", Value: r.GradNorm},

@@ -1,11 +1,11 @@
-package explore
+package contour
 
 import (
 	"math"
 	"slices"
 )
 
-// grid samples f on an (n+1)×(n+1) lattice over box = [x0, x1, y0, y1].
+// lib/explore/contour.go as of 8916863.
 type grid struct {
 	box  [4]float64
 	n    int
@@ -160,17 +160,118 @@ func (g *grid) contour(level float64) (xs, ys []float64) {
 	return xs, ys
 }
 
-// contours returns the level sets of all levels as one NaN-separated series.
-func (g *grid) contours(levels ...float64) (xs, ys []float64) {
-	for _, l := range levels {
-		x, y := g.contour(l)
-		if len(x) == 0 {
-			continue
+// lib/viz/contour.go (contourLines) as of 8916863.
+// contourLines runs marching squares for level l on the grid z[j][i] at
+// (xs[i], ys[j]) and joins the segments into polylines, returned as x and
+// y slices with NaN between polylines. Cost O(len(xs)·len(ys)).
+func contourLines(xs, ys []float64, z [][]float64, l float64) (x, y []float64) {
+	nx, ny := len(xs), len(ys)
+	// Edge ids: horizontal edge (i,j)-(i+1,j) is j*nx+i; vertical edge
+	// (i,j)-(i,j+1) is nx*ny + j*nx+i.
+	hEdge := func(i, j int) int { return j*nx + i }
+	vEdge := func(i, j int) int { return nx*ny + j*nx + i }
+	point := map[int]pt{}
+	adj := map[int][]int{}
+	cross := func(id, i0, j0, i1, j1 int) bool {
+		a, b := z[j0][i0], z[j1][i1]
+		if (a >= l) == (b >= l) {
+			return false
 		}
-		if len(xs) > 0 {
-			xs, ys = append(xs, math.NaN()), append(ys, math.NaN())
+		if _, ok := point[id]; !ok {
+			t := (l - a) / (b - a)
+			point[id] = pt{xs[i0] + t*(xs[i1]-xs[i0]), ys[j0] + t*(ys[j1]-ys[j0])}
 		}
-		xs, ys = append(xs, x...), append(ys, y...)
+		return true
 	}
-	return xs, ys
+	link := func(a, b int) {
+		adj[a] = append(adj[a], b)
+		adj[b] = append(adj[b], a)
+	}
+	for j := 0; j+1 < ny; j++ {
+		for i := 0; i+1 < nx; i++ {
+			if !isFinite(z[j][i]) || !isFinite(z[j][i+1]) || !isFinite(z[j+1][i]) || !isFinite(z[j+1][i+1]) {
+				continue
+			}
+			var es []int
+			// Order around the cell: bottom, right, top, left.
+			if id := hEdge(i, j); cross(id, i, j, i+1, j) {
+				es = append(es, id)
+			}
+			if id := vEdge(i+1, j); cross(id, i+1, j, i+1, j+1) {
+				es = append(es, id)
+			}
+			if id := hEdge(i, j+1); cross(id, i, j+1, i+1, j+1) {
+				es = append(es, id)
+			}
+			if id := vEdge(i, j); cross(id, i, j, i, j+1) {
+				es = append(es, id)
+			}
+			switch len(es) {
+			case 2:
+				link(es[0], es[1])
+			case 4: // saddle: decide by the centre value
+				centre := (z[j][i] + z[j][i+1] + z[j+1][i] + z[j+1][i+1]) / 4
+				if (centre >= l) == (z[j][i] >= l) {
+					link(es[0], es[1])
+					link(es[2], es[3])
+				} else {
+					link(es[0], es[3])
+					link(es[1], es[2])
+				}
+			}
+		}
+	}
+	// Walk chains in increasing id order so the output is deterministic:
+	// open chains (ends of degree 1) first, then closed loops.
+	ids := make([]int, 0, len(adj))
+	for id := range adj {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	seen := map[int]bool{}
+	walk := func(start int) {
+		if len(x) > 0 {
+			x, y = append(x, math.NaN()), append(y, math.NaN())
+		}
+		prev, cur := -1, start
+		for {
+			seen[cur] = true
+			q := point[cur]
+			x, y = append(x, q.x), append(y, q.y)
+			next := -1
+			for _, nb := range adj[cur] {
+				if nb != prev && !seen[nb] {
+					next = nb
+					break
+				}
+			}
+			if next < 0 {
+				// close a loop back to its start
+				for _, nb := range adj[cur] {
+					if nb == start && nb != prev && len(adj[start]) == 2 {
+						q := point[start]
+						x, y = append(x, q.x), append(y, q.y)
+						break
+					}
+				}
+				return
+			}
+			prev, cur = cur, next
+		}
+	}
+	for _, id := range ids {
+		if !seen[id] && len(adj[id]) == 1 {
+			walk(id)
+		}
+	}
+	for _, id := range ids {
+		if !seen[id] {
+			walk(id)
+		}
+	}
+	return x, y
 }
+
+type pt struct{ x, y float64 }
+
+func isFinite(v float64) bool { return finite(v) }

@@ -1,10 +1,12 @@
-//go:build !descent_explore || descent_explore_firstorder
-
-package explore
+package firstorder
 
 import (
 	"sync"
 
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/internal/fig"
+
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 )
@@ -23,18 +25,18 @@ import (
 // setting of the first three controls, remembered; a boundary (a 41×41
 // grid of forward passes) per epoch shown.
 func init() {
-	register(&Explorable{
+	register(&explore.Explorable{
 		Name:   "network",
-		Module: ModuleFirstOrder,
+		Module: Module,
 		Title:  "Training a small network on two moons: initialization, optimizer, learning rate",
-		Controls: []Control{
+		Controls: []explore.Control{
 			{Name: "init", Label: "initialization", Choices: []string{"Xavier", "He", "naive N(0, 1)"}, Default: 0},
 			{Name: "optimizer", Label: "optimizer", Choices: []string{"SGD", "momentum ρ = 0.9", "Adam", "AdamW"}, Default: 2},
 			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 1, Step: 0.02, Log: true, Default: 0.01},
 			{Name: "epoch", Label: "shown after epoch", Unit: "", Min: 0, Max: networkEpochs, Step: 1, Int: true, Default: networkEpochs, Play: true},
 		},
 		Width: 416, Height: 360,
-		run: runNetwork,
+		Func: runNetwork,
 	})
 }
 
@@ -43,7 +45,7 @@ const networkEpochs = 40
 // networkHidden are the hidden layers.
 var networkHidden = []int{8, 8}
 
-var networkInits = []problems.Init{problems.Xavier, problems.He, problems.Naive}
+var networkInits = []nn.Init{nn.Xavier, nn.He, nn.Naive}
 
 // networkBox is notebook 07's window [x₁ from, x₁ to, x₂ from, x₂ to].
 var networkBox = [4]float64{-1.6, 2.6, -1.2, 1.7}
@@ -89,8 +91,8 @@ func train(init, method int, lr float64) *training {
 		return t
 	}
 	tr, val := moons()
-	net := problems.NewMLP(tr, networkHidden, problems.Tanh, 0)
-	held := problems.NewMLP(val, networkHidden, problems.Tanh, 0)
+	net := nn.NewMLP(tr, networkHidden, nn.Tanh, 0)
+	held := nn.NewMLP(val, networkHidden, nn.Tanh, 0)
 	w0 := make([]float64, net.Dim())
 	net.Init(w0, networkInits[init], 1)
 	t := &training{}
@@ -104,9 +106,9 @@ func train(init, method int, lr float64) *training {
 		}
 		return false
 	}
-	r := optim.Run(problems.FullBatch("two moons", net), w0, networkMethod(method, lr),
+	r := optim.Run(problems.Objective("two moons", net), w0, networkMethod(method, lr),
 		optim.Settings{Batch: 16, Epochs: networkEpochs, Seed: 1, Observe: keep})
-	t.status = failure(r)
+	t.status = fig.Failure(r)
 	if len(trainings) > 64 { // a reader's session stays small
 		clear(trainings)
 	}
@@ -114,13 +116,13 @@ func train(init, method int, lr float64) *training {
 	return t
 }
 
-func runNetwork(v Values, _ Data) *Figure {
+func runNetwork(v explore.Values, _ explore.Data) *explore.Figure {
 	t := train(int(v["init"]), int(v["optimizer"]), v["alpha"])
 	tr, _ := moons()
 	e := min(int(v["epoch"]), len(t.snapshots)-1)
-	net := problems.NewMLP(tr, networkHidden, problems.Tanh, 0)
+	net := nn.NewMLP(tr, networkHidden, nn.Tanh, 0)
 	boundary := net.Boundary(t.snapshots[e])
-	bx, by := sample(boundary, networkBox, 40).contour(0)
+	bx, by := fig.Sample(boundary, networkBox, 40).Contour(0)
 	var cls [2][2][]float64
 	for i, x := range tr.X {
 		l := tr.Label[i]
@@ -130,27 +132,27 @@ func runNetwork(v Values, _ Data) *Figure {
 	for i := range epochs {
 		epochs[i] = float64(i)
 	}
-	ex, etr := finite(epochs, t.train, true)
-	hx, hl := finite(epochs, t.held, true)
-	return &Figure{
-		Panels: []Panel{{
+	ex, etr := fig.Finite(epochs, t.train, true)
+	hx, hl := fig.Finite(epochs, t.held, true)
+	return &explore.Figure{
+		Panels: []explore.Panel{{
 			Title: "Decision boundary", Note: "black line: decision boundary", XLabel: "x₁", YLabel: "x₂",
 			XMin: networkBox[0], XMax: networkBox[1], YMin: networkBox[2], YMax: networkBox[3], Message: t.status,
-			Series: []Series{
-				{Name: "class 0", Kind: Points, X: cls[0][0], Y: cls[0][1], Symbol: "circle", Size: 6},
-				{Name: "class 1", Kind: Points, X: cls[1][0], Y: cls[1][1], Symbol: "circle", Size: 6},
-				{Name: "boundary", Kind: Contour, X: bx, Y: by, Color: "#000000"},
+			Series: []explore.Series{
+				{Name: "class 0", Kind: explore.Points, X: cls[0][0], Y: cls[0][1], Symbol: "circle", Size: 6},
+				{Name: "class 1", Kind: explore.Points, X: cls[1][0], Y: cls[1][1], Symbol: "circle", Size: 6},
+				{Name: "boundary", Kind: explore.Contour, X: bx, Y: by, Color: "#000000"},
 			},
 		}, {
 			Title: "Loss by epoch", XLabel: "epoch", YLabel: "cross-entropy (log scale)", LogY: true,
 			XMin: 0, XMax: networkEpochs, YMin: 1e-3, YMax: 10, Message: t.status,
-			Series: []Series{
-				{Name: "training", Kind: Line, X: ex, Y: etr},
-				{Name: "validation", Kind: Line, X: hx, Y: hl, Dashed: true},
-				{Name: "shown epoch", Kind: Line, X: []float64{float64(e), float64(e)}, Y: []float64{1e-3, 10}, Color: gray},
+			Series: []explore.Series{
+				{Name: "training", Kind: explore.Line, X: ex, Y: etr},
+				{Name: "validation", Kind: explore.Line, X: hx, Y: hl, Dashed: true},
+				{Name: "shown epoch", Kind: explore.Line, X: []float64{float64(e), float64(e)}, Y: []float64{1e-3, 10}, Color: fig.Gray},
 			},
 		}},
-		Readout: []Reading{
+		Readout: []explore.Reading{
 			{Label: "epoch", Value: float64(e)},
 			{Label: "training loss", Value: t.train[e]},
 			{Label: "validation accuracy", Value: t.accuracy[e], Unit: "%"},

@@ -1,10 +1,11 @@
-//go:build !descent_explore || descent_explore_firstorder
-
-package explore
+package firstorder
 
 import (
 	"math"
 	"sync"
+
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/internal/fig"
 
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
@@ -24,17 +25,17 @@ import (
 // losses per run (milliseconds); J* (full-batch descent to ‖∇J‖ ≤ 1e-12)
 // once, and the constant rate once per α.
 func init() {
-	register(&Explorable{
+	register(&explore.Explorable{
 		Name:   "schedule",
-		Module: ModuleFirstOrder,
+		Module: Module,
 		Title:  "Learning-rate schedules: shape, base rate, end rate and warm-up",
-		Controls: []Control{
+		Controls: []explore.Control{
 			{Name: "shape", Label: "schedule", Choices: []string{"step decay (3 cuts)", "exponential", "cosine", "1/√t", "constant"}, Default: 2},
 			{Name: "alpha", Label: "base rate α", Min: 1e-3, Max: 0.5, Step: 0.02, Log: true, Default: 0.1},
 			{Name: "end", Label: "end rate", Unit: "× α", Min: 1e-4, Max: 1, Step: 0.05, Log: true, Default: 0.01},
 			{Name: "warmup", Label: "warm-up", Unit: "steps", Min: 0, Max: 1500, Step: 10, Int: true, Default: 0},
 		},
-		run: runSchedule,
+		Func: runSchedule,
 	})
 }
 
@@ -42,7 +43,7 @@ const scheduleSteps = 3000 // 30 epochs of 100 batches
 
 // leastSquares is notebook 06's problem.
 func leastSquares() problems.Problem {
-	return problems.FullBatch("least squares",
+	return problems.Objective("least squares",
 		problems.NewLinearRegression(problems.LinearData(1000, 10, 1.0, 7), 0))
 }
 
@@ -97,7 +98,7 @@ func scheduleOf(shape int, alpha, end float64, warmup int) optim.Schedule {
 	return s
 }
 
-func runSchedule(v Values, _ Data) *Figure {
+func runSchedule(v explore.Values, _ explore.Data) *explore.Figure {
 	p := leastSquares()
 	alpha, end, warmup := v["alpha"], v["end"], int(v["warmup"])
 	fstar, constant := scheduleContext(p, alpha)
@@ -113,26 +114,26 @@ func runSchedule(v Values, _ Data) *Figure {
 		for i := range y {
 			y[i] -= fstar
 		}
-		return finite(x, y, true)
+		return fig.Finite(x, y, true)
 	}
 	cx, cy := gap(constant)
 	sx, sy := gap(r)
-	ts, rs := finite(steps, rates, true) // a warm-up from 0 starts at rate 0
+	ts, rs := fig.Finite(steps, rates, true) // a warm-up from 0 starts at rate 0
 	mean, _ := r.Trace.MeanLoss(20, 30)
-	return &Figure{
-		Panels: []Panel{{
+	return &explore.Figure{
+		Panels: []explore.Panel{{
 			Title: "The learning rate α_t", XLabel: "step t", YLabel: "α_t (log scale)", LogY: true,
 			XMin: 0, XMax: scheduleSteps, YMin: 1e-7, YMax: 1,
-			Series: []Series{{Name: "with the schedule", Kind: Line, X: ts, Y: rs}},
+			Series: []explore.Series{{Name: "with the schedule", Kind: explore.Line, X: ts, Y: rs}},
 		}, {
 			Title: "Excess loss", Note: "SGD on mini-batches of 10", XLabel: "epoch", YLabel: "J(θ) − J* (log scale)",
-			LogY: true, XMin: 0, XMax: 30, YMin: 1e-5, YMax: 100, Message: failure(r),
-			Series: []Series{
-				{Name: "constant α", Kind: Line, X: cx, Y: cy, Color: gray},
-				{Name: "with the schedule", Kind: Line, X: sx, Y: sy},
+			LogY: true, XMin: 0, XMax: 30, YMin: 1e-5, YMax: 100, Message: fig.Failure(r),
+			Series: []explore.Series{
+				{Name: "constant α", Kind: explore.Line, X: cx, Y: cy, Color: fig.Gray},
+				{Name: "with the schedule", Kind: explore.Line, X: sx, Y: sy},
 			},
 		}},
-		Readout: []Reading{
+		Readout: []explore.Reading{
 			{Label: "final excess loss", Value: r.F - fstar},
 			{Label: "mean over epochs 20–30", Value: mean - fstar},
 			{Label: "constant α ends at", Value: constant.F - fstar},

@@ -1,10 +1,11 @@
-//go:build !descent_explore || descent_explore_secondorder
-
-package explore
+package secondorder
 
 import (
 	"math"
 	"sync"
+
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/internal/fig"
 
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
@@ -18,17 +19,17 @@ import (
 // Panels: both paths over the contours, and ‖∇f‖ by iteration. Cost: the
 // two runs, well under a millisecond; the contours once.
 func init() {
-	register(&Explorable{
+	register(&explore.Explorable{
 		Name:   "lbfgs-newton",
-		Module: ModuleSecondOrder,
+		Module: Module,
 		Title:  "L-BFGS and Newton on Rosenbrock's function: memory and start",
-		Controls: []Control{
+		Controls: []explore.Control{
 			{Name: "m", Label: "L-BFGS memory m", Unit: "pairs", Min: 1, Max: 20, Step: 1, Int: true, Default: 5},
 			{Name: "x0", Label: "start x₀", Min: -2, Max: 2, Step: 0.01, Default: -1.2},
 			{Name: "y0", Label: "start y₀", Min: -1, Max: 3, Step: 0.01, Default: 1},
 			{Name: "newton", Label: "Newton", Choices: []string{"pure (step 1)", "with a line search (Armijo)"}, Default: 0},
 		},
-		run: runLBFGS,
+		Func: runLBFGS,
 	})
 }
 
@@ -44,13 +45,13 @@ var (
 
 func rosenContours(p problems.Problem) ([]float64, []float64) {
 	rosenOnce.Do(func() {
-		g := sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, rosenView, 80)
-		rosenCX, rosenCY = g.contours(0.1, 0.5, 2, 8, 32, 128, 512, 2048, 8192)
+		g := fig.Sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, rosenView, 80)
+		rosenCX, rosenCY = g.Contours(0.1, 0.5, 2, 8, 32, 128, 512, 2048, 8192)
 	})
 	return rosenCX, rosenCY
 }
 
-func runLBFGS(v Values, _ Data) *Figure {
+func runLBFGS(v explore.Values, _ explore.Data) *explore.Figure {
 	p := problems.Rosenbrock()
 	cx, cy := rosenContours(p)
 	x0 := []float64{v["x0"], v["y0"]}
@@ -62,44 +63,44 @@ func runLBFGS(v Values, _ Data) *Figure {
 		newton = &secondorder.Newton{LineSearch: secondorder.Backtracking{C1: 1e-4, MaxTrials: 50}}
 	}
 	nt := optim.Run(p, x0, newton, s)
-	lx, ly := finite(lb.Trace.Coord(0), lb.Trace.Coord(1), false)
-	nx, ny := finite(nt.Trace.Coord(0), nt.Trace.Coord(1), false)
-	li, lg := finite(lb.Trace.Iters(), lb.Trace.GradNorms(), true)
-	ni, ng := finite(nt.Trace.Iters(), nt.Trace.GradNorms(), true)
+	lx, ly := fig.Finite(lb.Trace.Coord(0), lb.Trace.Coord(1), false)
+	nx, ny := fig.Finite(nt.Trace.Coord(0), nt.Trace.Coord(1), false)
+	li, lg := fig.Finite(lb.Trace.Iters(), lb.Trace.GradNorms(), true)
+	ni, ng := fig.Finite(nt.Trace.Iters(), nt.Trace.GradNorms(), true)
 	msg := ""
-	if m := failure(nt); m != "" {
+	if m := fig.Failure(nt); m != "" {
 		msg = "Newton " + m
 	}
-	if m := failure(lb); m != "" {
+	if m := fig.Failure(lb); m != "" {
 		msg = joinMessages("L-BFGS "+m, msg)
 	}
-	iters := func(label string, r optim.Result) Reading {
+	reading := func(label string, r optim.Result) explore.Reading {
 		if r.Status.Converged() {
-			return Reading{Label: label, Value: float64(r.Stats.Iterations)}
+			return explore.Reading{Label: label, Value: float64(r.Stats.Iterations)}
 		}
-		return Reading{Label: label, Value: math.NaN(), Text: "not within 200"}
+		return explore.Reading{Label: label, Value: math.NaN(), Text: "not within 200"}
 	}
-	return &Figure{
-		Panels: []Panel{{
+	return &explore.Figure{
+		Panels: []explore.Panel{{
 			Title: "Paths on Rosenbrock", XLabel: "x", YLabel: "y",
 			XMin: rosenView[0], XMax: rosenView[1], YMin: rosenView[2], YMax: rosenView[3], Message: msg,
-			Series: []Series{
-				{Name: "contours", Kind: Contour, X: cx, Y: cy},
-				{Name: "L-BFGS", Kind: Path, X: lx, Y: ly, Symbol: "circle", Size: 4},
-				{Name: "Newton", Kind: Path, X: nx, Y: ny, Symbol: "triangle", Size: 6},
+			Series: []explore.Series{
+				{Name: "contours", Kind: explore.Contour, X: cx, Y: cy},
+				{Name: "L-BFGS", Kind: explore.Path, X: lx, Y: ly, Symbol: "circle", Size: 4},
+				{Name: "Newton", Kind: explore.Path, X: nx, Y: ny, Symbol: "triangle", Size: 6},
 			},
 		}, {
 			Title: "‖∇f‖ by iteration", XLabel: "iteration", YLabel: "‖∇f‖ (log scale)",
 			LogY: true, YMin: 1e-10, YMax: 1e4,
-			Series: []Series{
-				{Name: "L-BFGS", Kind: Line, X: li, Y: lg, Symbol: "circle", Size: 4},
-				{Name: "Newton", Kind: Line, X: ni, Y: ng, Symbol: "triangle", Size: 6},
+			Series: []explore.Series{
+				{Name: "L-BFGS", Kind: explore.Line, X: li, Y: lg, Symbol: "circle", Size: 4},
+				{Name: "Newton", Kind: explore.Line, X: ni, Y: ng, Symbol: "triangle", Size: 6},
 			},
 		}},
-		Readout: []Reading{
-			iters("L-BFGS iterations to ‖∇f‖ ≤ 1e-8", lb),
+		Readout: []explore.Reading{
+			reading("L-BFGS iterations to ‖∇f‖ ≤ 1e-8", lb),
 			{Label: "its gradients", Value: float64(lb.Stats.GradEvals)},
-			iters("Newton iterations", nt),
+			reading("Newton iterations", nt),
 			{Label: "its gradients", Value: float64(nt.Stats.GradEvals)},
 		},
 	}

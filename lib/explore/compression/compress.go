@@ -1,6 +1,4 @@
-//go:build !descent_explore || descent_explore_compression
-
-package explore
+package compression
 
 import (
 	"fmt"
@@ -8,6 +6,10 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/descentlab/descent/lib/explore"
+	"github.com/descentlab/descent/lib/explore/internal/fig"
+
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 )
@@ -17,7 +19,7 @@ import (
 // held out), with the parameters the notebook trained handed over as Data
 // ("teacher") — pruned by magnitude to a chosen sparsity (optim.Prune, one
 // shot, no fine-tuning) and then quantized to a chosen number of bits per
-// weight (problems.Quantizer.FakeQuantize, symmetric, per channel or per
+// weight (nn.Quantizer.FakeQuantize, symmetric, per channel or per
 // tensor). Panels: the held-out points coloured by the compressed network's
 // prediction, and how many weights fall in each of 81 bins, before and
 // after (bins that hold none are left out: the axis is logarithmic). Cost:
@@ -28,16 +30,16 @@ func init() {
 	for _, b := range compressBits[1:] {
 		bits = append(bits, strconv.Itoa(b)+" bits")
 	}
-	register(&Explorable{
+	register(&explore.Explorable{
 		Name:   "compress",
-		Module: ModuleCompression,
+		Module: Module,
 		Title:  "Pruning and quantizing the trained teacher, without fine-tuning",
-		Controls: []Control{
+		Controls: []explore.Control{
 			{Name: "sparsity", Label: "weights removed", Unit: "", Min: 0, Max: 0.97, Step: 0.01, Default: 0.5},
 			{Name: "bits", Label: "quantization", Choices: bits, Default: 3},
 			{Name: "grid", Label: "grid", Choices: []string{"per channel (one scale per row)", "per tensor (one scale per matrix)"}, Default: 0},
 		},
-		run: runCompress,
+		Func: runCompress,
 	})
 }
 
@@ -59,15 +61,15 @@ func spiralArms() (problems.Dataset, problems.Dataset) {
 // for tests and demonstrations (notebook 08 hands over the trained teacher).
 func CompressStart() []float64 {
 	train, _ := spiralArms()
-	net := problems.NewMLP(train, []int{64, 64}, problems.ReLU, 0)
+	net := nn.NewMLP(train, []int{64, 64}, nn.ReLU, 0)
 	x := make([]float64, net.Dim())
-	net.Init(x, problems.He, 1)
+	net.Init(x, nn.He, 1)
 	return x
 }
 
-func runCompress(v Values, d Data) *Figure {
+func runCompress(v explore.Values, d explore.Data) *explore.Figure {
 	train, val := spiralArms()
-	net := problems.NewMLP(train, []int{64, 64}, problems.ReLU, 0)
+	net := nn.NewMLP(train, []int{64, 64}, nn.ReLU, 0)
 	held := net.OnData(val)
 	teacher := d["teacher"]
 	if len(teacher) != net.Dim() {
@@ -82,17 +84,17 @@ func runCompress(v Values, d Data) *Figure {
 	}
 	b := compressBits[int(v["bits"])]
 	if b > 0 {
-		problems.Quantizer{Bits: b, PerChannel: v["grid"] == 0}.FakeQuantize(y, y, ws)
+		nn.Quantizer{Bits: b, PerChannel: v["grid"] == 0}.FakeQuantize(y, y, ws)
 	}
 	// The held-out points by predicted class.
-	var series []Series
+	var series []explore.Series
 	byClass := make([][2][]float64, val.Classes)
 	for _, x := range val.X {
 		c := held.Predict(y, x)
 		byClass[c][0], byClass[c][1] = append(byClass[c][0], x[0]), append(byClass[c][1], x[1])
 	}
 	for c := range byClass {
-		series = append(series, Series{Name: fmt.Sprintf("class %d", c), Kind: Points,
+		series = append(series, explore.Series{Name: fmt.Sprintf("class %d", c), Kind: explore.Points,
 			X: byClass[c][0], Y: byClass[c][1], Symbol: "circle", Size: 4})
 	}
 	// The weights' distribution, before and after, over the teacher's range.
@@ -129,19 +131,19 @@ func runCompress(v Values, d Data) *Figure {
 			}
 		}
 	}
-	return &Figure{
-		Panels: []Panel{{
+	return &explore.Figure{
+		Panels: []explore.Panel{{
 			Title: "Held-out predictions", Note: "each point coloured by the class predicted", XLabel: "x₁", YLabel: "x₂",
 			XMin: -1.5, XMax: 1.5, YMin: -1.5, YMax: 1.5, Series: series,
 		}, {
 			Title: "Weights, all layers", XLabel: "weight", YLabel: "count (log scale)", LogY: true,
 			YMin: 1, YMax: 1e4,
-			Series: []Series{
-				{Name: "teacher", Kind: Line, X: hx, Y: hy, Color: gray},
-				{Name: "compressed", Kind: Points, X: cx, Y: cy, Symbol: "circle", Size: 5},
+			Series: []explore.Series{
+				{Name: "teacher", Kind: explore.Line, X: hx, Y: hy, Color: fig.Gray},
+				{Name: "compressed", Kind: explore.Points, X: cx, Y: cy, Symbol: "circle", Size: 5},
 			},
 		}},
-		Readout: []Reading{
+		Readout: []explore.Reading{
 			{Label: "held-out accuracy", Value: 100 * held.Accuracy(y, nil), Unit: "%"},
 			{Label: "teacher's", Value: 100 * held.Accuracy(teacher, nil), Unit: "%"},
 			{Label: "weights kept", Value: float64(kept)},
