@@ -8,7 +8,10 @@
 //
 // Every minimizer implements Method and returns an optim.Result whose Trace
 // has the same shape as lib/optim's, so one chart draws first- and
-// second-order runs alike.
+// second-order runs alike. The few zero values here that stand for a
+// default (a nil LineSearch of BFGS, LBFGS and CG; CG.RestartEvery 0;
+// Backtracking.Shrink 0) are listed with the library's others in
+// optim.Settings.
 //
 // Errors follow the course rules: programmer errors (a nil Func, a start of
 // the wrong length, a history size below one) panic with a message that
