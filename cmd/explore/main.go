@@ -6,8 +6,8 @@
 // (internal/explorebuild), into the script assets the pages load (a module
 // compressed in base64 with wasm_exec.js and the front-end), written with
 // a manifest into build/explore, where lib/viz/nb.Explore reads them
-// (lib/explore/web.Load). A module whose asset is up to date is not
-// rebuilt. It reports the sizes:
+// (lib/explore/web.Load). A module whose sources did not change is not
+// compiled again (its asset is assembled again). It reports the sizes:
 //
 //	go run ./cmd/explore [-o folder] [-page build/explore/all.html]
 //

@@ -5,17 +5,34 @@
 // -ldflags=-s -w and without inlining in packages runtime and fmt
 // (-gcflags=runtime=-l -gcflags=fmt=-l: 35 kB less gzip, no measurable
 // change in speed; inlining stays on in the library and the rest of the
-// standard library), gzip-compressed and assembled with wasm_exec.js into
-// the script asset that lib/explore/web.Load reads back from build/explore.
+// standard library), gzip-compressed and assembled with wasm_exec.js, the
+// front-end (explore.js) and lib/viz/draw's number formatters into the
+// script asset that lib/explore/web.Load reads back from build/explore,
+// beside its manifest (internal/exploreasset).
+//
+// The compressed module is kept there too (explore-MODULE.wasm.gz): a
+// module whose sources and Go version did not change is not compiled
+// again, but its asset is assembled again at every run, so that it always
+// carries the current front-end and formatters.
 package explorebuild
 
 import (
+	"bytes"
+	"compress/gzip"
+	_ "embed" // the front-end
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
+
+	"github.com/descentlab/descent/internal/exploreasset"
+	"github.com/descentlab/descent/lib/viz/draw"
 
 	"github.com/descentlab/descent/lib/explore/web"
 )
@@ -48,9 +65,9 @@ func All(root string) ([]Result, error) {
 	return out, nil
 }
 
-// Module builds one module's asset into root/build/explore (web.Save)
-// unless the one there has the manifest this build would write: the same
-// sources hash over the same package folders, and the same Go version.
+// Module builds one module's asset into root/build/explore, compiling
+// the module only when the kept one was built from other sources (the
+// manifest's hash over the same package folders) or by another Go.
 func Module(root, module string) (Result, error) {
 	goVersion, err := goOutput(root, nil, "env", "GOVERSION")
 	if err != nil {
@@ -60,46 +77,155 @@ func Module(root, module string) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	sum, err := web.SourcesHash(root, dirs)
+	dirs = append(dirs, "internal/explorebuild") // the front-end
+	sum, err := exploreasset.SourcesHash(root, dirs)
 	if err != nil {
 		return Result{}, err
 	}
-	if old, err := web.ReadManifest(root, module); err == nil && old.Sources == sum && old.Go == goVersion &&
-		strings.Join(old.Dirs, " ") == strings.Join(dirs, " ") {
-		if a, err := web.Load(root, module); err == nil {
-			return Result{Asset: a}, nil
+	dir := filepath.Join(root, filepath.FromSlash(exploreasset.Dir))
+	kept := filepath.Join(dir, "explore-"+module+".wasm.gz")
+	var gz []byte
+	if old, err := exploreasset.ReadManifest(root, module); err == nil && old.Sources == sum && old.Go == goVersion &&
+		slices.Equal(old.Dirs, dirs) {
+		gz, _ = os.ReadFile(kept)
+	}
+	built := gz == nil
+	if built {
+		if gz, err = compile(root, module); err != nil {
+			return Result{}, err
 		}
-	}
-	tmp, err := os.MkdirTemp("", "descent-explore-")
-	if err != nil {
-		return Result{}, err
-	}
-	defer os.RemoveAll(tmp)
-	raw := filepath.Join(tmp, module+".wasm")
-	args := append(append([]string{"build"}, Flags...), "-o", raw, "./cmd/explore/wasm/"+module)
-	if _, err := goOutput(root, []string{"GOOS=js", "GOARCH=wasm"}, args...); err != nil {
-		return Result{}, err
-	}
-	wasm, err := os.ReadFile(raw)
-	if err != nil {
-		return Result{}, err
-	}
-	gz, err := web.Gzip(wasm)
-	if err != nil {
-		return Result{}, err
 	}
 	glue, err := wasmExec(root)
 	if err != nil {
 		return Result{}, err
 	}
-	a, err := web.Assemble(module, gz, glue, goVersion)
+	a, err := Assemble(module, gz, glue, goVersion)
 	if err != nil {
 		return Result{}, err
 	}
-	if err := web.Save(root, a, web.Manifest{Sources: sum, Dirs: dirs, Go: goVersion}); err != nil {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Result{}, err
 	}
-	return Result{Asset: a, Built: true}, nil
+	if built {
+		if err := writeAtomic(kept, gz); err != nil {
+			return Result{}, err
+		}
+	}
+	if err := Save(root, a, exploreasset.Manifest{Sources: sum, Dirs: dirs, Go: goVersion}); err != nil {
+		return Result{}, err
+	}
+	return Result{Asset: a, Built: built}, nil
+}
+
+// compile builds a module's main for js/wasm and returns it compressed.
+func compile(root, module string) ([]byte, error) {
+	tmp, err := os.MkdirTemp("", "descent-explore-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	raw := filepath.Join(tmp, module+".wasm")
+	args := append(append([]string{"build"}, Flags...), "-o", raw, "./cmd/explore/wasm/"+module)
+	if _, err := goOutput(root, []string{"GOOS=js", "GOARCH=wasm"}, args...); err != nil {
+		return nil, err
+	}
+	wasm, err := os.ReadFile(raw)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // a valid level: no error
+	if _, err := zw.Write(wasm); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+//go:embed explore.js
+var frontEnd string
+
+// Assemble returns the asset of a module from the module gzip-compressed
+// and wasm_exec.js of the Go toolchain that built it (goVersion): a script
+// that runs wasm_exec.js and the front-end with lib/viz/draw's formatters
+// (each once per page, whichever asset comes first), and boots the module
+// once per page. Cost O(len(gz)).
+func Assemble(module string, gz []byte, wasmExec, goVersion string) (*web.Asset, error) {
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, fmt.Errorf("explorebuild: the module is damaged: %w", err)
+	}
+	n, err := io.Copy(io.Discard, zr)
+	if err != nil {
+		return nil, fmt.Errorf("explorebuild: the module is damaged: %w", err)
+	}
+	var b strings.Builder
+	b.WriteString("(function(){\"use strict\";\nif(!globalThis.Go){\n")
+	b.WriteString("// wasm_exec.js of the Go toolchain (" + goVersion + "), BSD-style license: https://go.dev/LICENSE\n")
+	b.WriteString(wasmExec)
+	b.WriteString("\n}\nif(!(window.descentExplore&&window.descentExplore.mount)){\n(function(){\n// lib/viz/draw.FormattersJS\n")
+	b.WriteString(draw.FormattersJS)
+	b.WriteString("\nwindow.__descentFormatters=formatters;})();\n// internal/explorebuild/explore.js\n")
+	b.WriteString(strings.ReplaceAll(frontEnd, "</script", `<\/script`))
+	b.WriteString("\n}\nwindow.descentExplore.boot(\"" + module + "\",\"")
+	b.WriteString(base64.StdEncoding.EncodeToString(gz))
+	b.WriteString("\");\n})();\n")
+	script := b.String()
+	return &web.Asset{Module: module, Script: script, Version: exploreasset.Version(script), WasmBytes: int(n), GzipBytes: len(gz)}, nil
+}
+
+// Save writes a and its manifest m into root/build/explore, each
+// atomically, and removes the module's older assets. m's Module, Asset and
+// sizes are taken from a. Cost: writing the asset.
+func Save(root string, a *web.Asset, m exploreasset.Manifest) error {
+	dir := filepath.Join(root, filepath.FromSlash(exploreasset.Dir))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	m.Module, m.Asset, m.WasmBytes, m.GzipBytes = a.Module, a.File(), a.WasmBytes, a.GzipBytes
+	js, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := writeAtomic(filepath.Join(dir, a.File()), []byte(a.Script)); err != nil {
+		return err
+	}
+	if err := writeAtomic(exploreasset.ManifestPath(root, a.Module), append(js, '\n')); err != nil {
+		return err
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "explore-"+a.Module+"-*"))
+	for _, f := range old {
+		if filepath.Base(f) != a.File() {
+			os.Remove(f) // of no use any more (a former cache's .wasm.gz too)
+		}
+	}
+	os.Remove(filepath.Join(dir, ".lock")) // the lock of the former in-kernel builds
+	return nil
+}
+
+// writeAtomic writes b to name through a temporary file renamed over it,
+// so that a reader sees the old file or the new one.
+func writeAtomic(name string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), name)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // packageDirs lists the folders, relative to root with slashes, of the

@@ -1,4 +1,4 @@
-package web
+package web_test
 
 import (
 	"bytes"
@@ -7,6 +7,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/descentlab/descent/internal/exploreasset"
+	"github.com/descentlab/descent/internal/explorebuild"
+	"github.com/descentlab/descent/lib/explore/web"
 )
 
 // fakeRoot is a checkout with the files SourcesHash reads.
@@ -14,12 +18,11 @@ func fakeRoot(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()
 	for name, body := range map[string]string{
-		"go.mod":                   "module github.com/descentlab/descent\n",
-		"go.sum":                   "",
-		"lib/optim/sgd.go":         "package optim\n",
-		"lib/optim/sgd_test.go":    "package optim\n",
-		"lib/explore/web/x.js":     "//\n",
-		"lib/explore/web/asset.go": "package web\n",
+		"go.mod":                     "module github.com/descentlab/descent\n",
+		"go.sum":                     "",
+		"lib/optim/sgd.go":           "package optim\n",
+		"lib/optim/sgd_test.go":      "package optim\n",
+		"internal/explorebuild/x.js": "//\n",
 	} {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -38,38 +41,38 @@ func fakeRoot(t *testing.T) string {
 func TestLoadSaysWhatToRun(t *testing.T) {
 	root := fakeRoot(t)
 	const module = "firstorder"
-	if _, err := Load(root, module); err == nil || !strings.Contains(err.Error(), "not built") || !strings.Contains(err.Error(), BuildCommand) {
+	if _, err := web.Load(root, module); err == nil || !strings.Contains(err.Error(), "not built") || !strings.Contains(err.Error(), exploreasset.BuildCommand) {
 		t.Errorf("no asset: %v", err)
 	}
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
 	zw.Write([]byte("\x00asm fake"))
 	zw.Close()
-	a, err := Assemble(module, gz.Bytes(), "/* wasm_exec.js */", "go1.0")
+	a, err := explorebuild.Assemble(module, gz.Bytes(), "/* wasm_exec.js */", "go1.0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dirs := []string{"lib/optim"}
-	sum, err := SourcesHash(root, dirs)
+	dirs := []string{"lib/optim", "internal/explorebuild"}
+	sum, err := exploreasset.SourcesHash(root, dirs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(root, a, Manifest{Sources: sum, Dirs: dirs, Go: "go1.0"}); err != nil {
+	if err := explorebuild.Save(root, a, exploreasset.Manifest{Sources: sum, Dirs: dirs, Go: "go1.0"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := Load(root, module)
+	got, err := web.Load(root, module)
 	if err != nil || got.Script != a.Script || got.Version != a.Version || got.WasmBytes != 9 || got.GzipBytes != gz.Len() {
 		t.Fatalf("Load = %+v, %v", got, err)
 	}
 	os.WriteFile(filepath.Join(root, "lib/optim/sgd_test.go"), []byte("package optim // edited\n"), 0o644)
-	if _, err := Load(root, module); err != nil {
+	if _, err := web.Load(root, module); err != nil {
 		t.Errorf("a test file edited: %v", err)
 	}
-	for _, edit := range []string{"lib/optim/sgd.go", "lib/optim/new.go", "lib/explore/web/x.js", "go.sum"} {
+	for _, edit := range []string{"lib/optim/sgd.go", "lib/optim/new.go", "internal/explorebuild/x.js", "go.sum"} {
 		p := filepath.Join(root, filepath.FromSlash(edit))
 		old, _ := os.ReadFile(p)
 		os.WriteFile(p, append(old, "// edited\n"...), 0o644)
-		if _, err := Load(root, module); err == nil || !strings.Contains(err.Error(), "older than") || !strings.Contains(err.Error(), BuildCommand) {
+		if _, err := web.Load(root, module); err == nil || !strings.Contains(err.Error(), "older than") || !strings.Contains(err.Error(), exploreasset.BuildCommand) {
 			t.Errorf("%s edited: %v", edit, err)
 		}
 		if old == nil {
@@ -78,10 +81,10 @@ func TestLoadSaysWhatToRun(t *testing.T) {
 			os.WriteFile(p, old, 0o644)
 		}
 	}
-	if _, err := Load(root, module); err != nil {
+	if _, err := web.Load(root, module); err != nil {
 		t.Errorf("edits undone: %v", err)
 	}
-	if _, err := Load(root, "nope"); err == nil {
+	if _, err := web.Load(root, "nope"); err == nil {
 		t.Error("an unknown module loaded")
 	}
 }
