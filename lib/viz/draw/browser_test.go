@@ -18,7 +18,7 @@ import (
 // buildDir is where the browser test leaves its pages and screenshots:
 // <repo>/build, not committed.
 func buildDir(t *testing.T) string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "build"))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "build"))
 	if err != nil {
 		t.Fatal(err)
 	}
