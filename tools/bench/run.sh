@@ -111,6 +111,7 @@ go test ./lib/secondorder -count=1 -run 'TestCompareWithGonumAndScipy$' -v > "$R
 
 # 4. Notebooks: whole course, cold build cache then warm.
 if [ "${BENCH_NOTEBOOKS:-1}" != 0 ]; then
+  go run ./cmd/explore  # the explorables' modules, which notebook cells read
   go build -o .tools/bin/nbrun ./cmd/nbrun
   CACHE="$(mktemp -d "${TMPDIR:-/tmp}/descent-bench-gocache.XXXXXX")"
   trap 'rm -rf "$CACHE"' EXIT
