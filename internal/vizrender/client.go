@@ -186,8 +186,9 @@ var stampOnce = sync.OnceValues(func() (string, error) { return SourceStamp(sour
 
 // SourceStamp fingerprints the sources the helper is built from, in the
 // module at root: the path and content of every file under lib and internal
-// (Go files and embedded assets; not tests, testdata or dot folders), and of
-// go.mod and go.sum. Cost: reading about 2 MB, a few milliseconds.
+// (Go files and embedded assets; not tests, Markdown, or folders named
+// testdata, build, node_modules or starting with a dot), and of go.mod and
+// go.sum. Cost: reading about 2 MB, a few milliseconds.
 func SourceStamp(root string) (string, error) {
 	h := sha256.New()
 	add := func(rel string) error {
@@ -210,12 +211,12 @@ func SourceStamp(root string) (string, error) {
 				return err
 			}
 			if e.IsDir() {
-				if e.Name() == "testdata" || e.Name() == "node_modules" || strings.HasPrefix(e.Name(), ".") {
+				if e.Name() == "testdata" || e.Name() == "build" || e.Name() == "node_modules" || strings.HasPrefix(e.Name(), ".") {
 					return filepath.SkipDir
 				}
 				return nil
 			}
-			if !e.Type().IsRegular() || strings.HasSuffix(path, "_test.go") {
+			if !e.Type().IsRegular() || strings.HasSuffix(path, "_test.go") || strings.HasSuffix(path, ".md") {
 				return nil
 			}
 			rel, err := filepath.Rel(root, path)
