@@ -105,7 +105,7 @@ type Reply struct {
 }
 
 // GridFunc returns z[b][a] = f(xs[a], ys[b]) for the i-th Contours
-// function of the plot being drawn (viz.Plot.ContourGrid).
+// function of the plot being drawn (internal/vizstate's State.Grid).
 type GridFunc func(i int, xs, ys []float64) ([][]float64, error)
 
 // GridAsk is the helper asking for the values of contour function I.

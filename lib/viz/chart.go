@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/descentlab/descent/lib/viz/internal/plotstate"
+	"github.com/descentlab/descent/internal/vizstate"
 )
 
 // Chart is a description of a figure that every renderer draws: a *Plot
@@ -105,7 +105,7 @@ type Plot struct {
 	err      error // bad input seen by a constructor, reported when drawn
 	contours []contourSpec
 	// gridSource answers for contour functions left in another process
-	// (see ContoursFrom).
+	// (see wire.go).
 	gridSource func(i int, xs, ys []float64) ([][]float64, error)
 }
 
@@ -256,27 +256,33 @@ type contourSpec struct {
 	levels []float64
 }
 
-func init() { plotstate.Of = func(p any) plotstate.State { return p.(*Plot).state() } }
+func init() {
+	vizstate.Of = func(p any) vizstate.State { return p.(*Plot).state() }
+	vizstate.SetGrid = func(p any, grid func(i int, xs, ys []float64) ([][]float64, error)) {
+		p.(*Plot).gridSource = grid
+	}
+}
 
 // state is what lib/viz/draw reads of p besides its exported fields.
-func (p *Plot) state() plotstate.State {
-	st := plotstate.State{Err: p.err, Paths: make([]bool, len(p.Series))}
+func (p *Plot) state() vizstate.State {
+	st := vizstate.State{Err: p.err, Paths: make([]bool, len(p.Series))}
 	for i, s := range p.Series {
 		st.Paths[i] = s.path
 	}
 	for _, c := range p.contours {
 		st.Boxes = append(st.Boxes, c.box)
 	}
-	st.Lines = func(i int, box [4]float64) ([]plotstate.Line, error) {
+	st.Lines = func(i int, box [4]float64) ([]vizstate.Line, error) {
 		c := p.contours[i]
 		series, err := contourSeriesOf(func(xs, ys []float64) ([][]float64, error) {
 			return p.contourGrid(i, xs, ys)
 		}, box, c.n, c.levels)
-		lines := make([]plotstate.Line, len(series))
+		lines := make([]vizstate.Line, len(series))
 		for k, s := range series {
-			lines[k] = plotstate.Line{Name: s.Name, X: s.X, Y: s.Y}
+			lines[k] = vizstate.Line{Name: s.Name, X: s.X, Y: s.Y}
 		}
 		return lines, err
 	}
+	st.Grid = p.contourValues
 	return st
 }

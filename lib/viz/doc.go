@@ -53,8 +53,7 @@
 // chart to a helper process (cmd/vizrender, built by make setup) that
 // draws it with lib/viz/draw and gives the same bytes. A *Plot crosses with
 // encoding/gob; the functions given to Contours stay in the cell, and the
-// helper asks for their values on the grid it draws (ContourGrid,
-// ContoursFrom).
+// helper asks for their values on the grid it draws.
 //
 // # Bad data
 //

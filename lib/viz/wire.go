@@ -12,8 +12,8 @@ import (
 // that the cell's program does not link the renderers (see doc.go).
 // Everything a renderer reads crosses except the functions given to
 // Contours, which stay in the program that made the plot: the drawing
-// process asks for their values on the grid it needs (ContourGrid,
-// ContoursFrom).
+// process asks for their values on the grid it needs (the Grid and
+// SetGrid of internal/vizstate).
 
 // wirePlot is a Plot with its unexported state made explicit.
 type wirePlot struct {
@@ -60,7 +60,8 @@ func (p *Plot) GobEncode() ([]byte, error) {
 }
 
 // GobDecode reads a plot written by GobEncode. Its contours have no
-// function: drawing it fails unless ContoursFrom supplies their values.
+// function: drawing it fails unless internal/vizstate's SetGrid supplies
+// their values.
 func (p *Plot) GobDecode(b []byte) error {
 	var w wirePlot
 	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&w); err != nil {
@@ -83,10 +84,10 @@ func (p *Plot) GobDecode(b []byte) error {
 	return nil
 }
 
-// ContourGrid evaluates the function of p's i-th Contours call on a grid:
+// contourValues evaluates the function of p's i-th Contours call on a grid:
 // z[b][a] = f(xs[a], ys[b]). It is the answer to a drawing process that
 // has p without its functions. Cost len(xs)·len(ys) evaluations.
-func (p *Plot) ContourGrid(i int, xs, ys []float64) ([][]float64, error) {
+func (p *Plot) contourValues(i int, xs, ys []float64) ([][]float64, error) {
 	if i < 0 || i >= len(p.contours) {
 		return nil, fmt.Errorf("viz: plot %q has %d contour functions, asked for number %d", p.Title, len(p.contours), i)
 	}
@@ -96,18 +97,11 @@ func (p *Plot) ContourGrid(i int, xs, ys []float64) ([][]float64, error) {
 	return evalGrid(p.contours[i].f, xs, ys), nil
 }
 
-// ContoursFrom makes a decoded p get the values of its i-th Contours
-// function from grid(i, xs, ys), which answers as ContourGrid does (it is
-// called once per Contours call, when p is drawn).
-func (p *Plot) ContoursFrom(grid func(i int, xs, ys []float64) ([][]float64, error)) {
-	p.gridSource = grid
-}
-
 // contourGrid is the values of the i-th contour function on xs × ys:
 // computed here when the function is here, else asked of gridSource.
 func (p *Plot) contourGrid(i int, xs, ys []float64) ([][]float64, error) {
 	if p.contours[i].f == nil && p.gridSource != nil {
 		return p.gridSource(i, xs, ys)
 	}
-	return p.ContourGrid(i, xs, ys)
+	return p.contourValues(i, xs, ys)
 }

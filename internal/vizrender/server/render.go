@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/descentlab/descent/internal/vizrender"
+	"github.com/descentlab/descent/internal/vizstate"
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
 	"github.com/descentlab/descent/lib/viz/draw"
@@ -32,7 +33,7 @@ func Render(r vizrender.Request, grid vizrender.GridFunc) (vizrender.Reply, erro
 		return vizrender.Reply{}, errors.New("render: the request holds neither a chart nor an explorable")
 	}
 	if r.Plot != nil && grid != nil {
-		r.Plot.ContoursFrom(grid)
+		vizstate.SetGrid(r.Plot, grid)
 	}
 	var out vizrender.Reply
 	var err error

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/descentlab/descent/internal/vizrender"
+	"github.com/descentlab/descent/internal/vizstate"
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 	"github.com/descentlab/descent/lib/viz"
@@ -71,7 +72,7 @@ func remote(t *testing.T, r vizrender.Request, asks *int) (vizrender.Reply, stri
 		p := r.Plot
 		grid = func(i int, xs, ys []float64) ([][]float64, error) {
 			*asks++
-			return p.ContourGrid(i, xs, ys)
+			return vizstate.Of(p).Grid(i, xs, ys)
 		}
 	}
 	out, err := vizrender.Call(r, grid)
@@ -159,7 +160,7 @@ func TestPlotGob(t *testing.T) {
 	if _, err := draw.Options(&q); err == nil || !strings.Contains(err.Error(), "did not cross the process boundary") {
 		t.Fatalf("drawing a decoded plot without its contour values: %v", err)
 	}
-	if _, err := q.ContourGrid(5, nil, nil); err == nil || !strings.Contains(err.Error(), "asked for number 5") {
+	if _, err := vizstate.Of(&q).Grid(5, nil, nil); err == nil || !strings.Contains(err.Error(), "asked for number 5") {
 		t.Fatalf("ContourGrid(5): %v", err)
 	}
 }
@@ -185,7 +186,7 @@ func TestHelperOutputs(t *testing.T) {
 			r.Output = output
 			var grid vizrender.GridFunc
 			if p, ok := c.(*viz.Plot); ok {
-				grid = p.ContourGrid
+				grid = vizstate.Of(p).Grid
 			}
 			got, err := vizrender.Call(r, grid)
 			if err != nil {

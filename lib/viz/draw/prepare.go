@@ -5,8 +5,8 @@ import (
 	"math"
 	"slices"
 
+	"github.com/descentlab/descent/internal/vizstate"
 	"github.com/descentlab/descent/lib/viz"
-	"github.com/descentlab/descent/lib/viz/internal/plotstate"
 )
 
 // drawSeries is a Series checked and cleaned for drawing.
@@ -170,7 +170,7 @@ func (p plotView) prepare() (*prepared, error) {
 
 // addContours computes the contour lines of each spec over the view (its
 // box widened to the drawn range) and puts them under the other series.
-func (pr *prepared) addContours(st plotstate.State) error {
+func (pr *prepared) addContours(st vizstate.State) error {
 	x0, x1, y0, y1 := pr.bounds()
 	var lines []drawSeries
 	for k, box := range st.Boxes {

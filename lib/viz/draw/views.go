@@ -8,8 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/descentlab/descent/internal/vizstate"
 	"github.com/descentlab/descent/lib/viz"
-	"github.com/descentlab/descent/lib/viz/internal/plotstate"
 )
 
 // plotView, heatView and tableView are the charts of lib/viz as this
@@ -34,7 +34,7 @@ func (p plotView) chart() (string, int, int) {
 
 // state is what the plot keeps unexported: a constructor's error, which
 // series Path added, and its Contours calls.
-func (p plotView) state() plotstate.State { return plotstate.Of(p.Plot) }
+func (p plotView) state() vizstate.State { return vizstate.Of(p.Plot) }
 
 func (t tableView) chart() (string, int, int) {
 	return t.Title, viz.DefaultWidth, 50 + 22*(len(t.Rows)+1)

@@ -42,6 +42,7 @@ import (
 	"sync"
 
 	"github.com/descentlab/descent/internal/vizrender"
+	"github.com/descentlab/descent/internal/vizstate"
 	"github.com/descentlab/descent/lib/viz"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -111,7 +112,7 @@ func chartRequest(c viz.Chart, cfg viz.HTMLConfig, output string) (vizrender.Req
 	}
 	var grid vizrender.GridFunc
 	if p, ok := c.(*viz.Plot); ok {
-		grid = p.ContourGrid
+		grid = vizstate.Of(p).Grid
 	}
 	return req, grid, nil
 }
