@@ -3,7 +3,8 @@ package viz
 import (
 	"fmt"
 	"math"
-	"slices"
+
+	"github.com/descentlab/descent/internal/contour"
 )
 
 // DefaultGrid is the number of grid points per side used for contours.
@@ -64,9 +65,14 @@ func contourSeriesOf(grid func(xs, ys []float64) ([][]float64, error), box [4]fl
 	if len(levels) == 0 {
 		levels = autoLevels(lo, hi, DefaultLevels)
 	}
+	g := contour.Grid{NX: n, NY: n, Z: make([]float64, 0, n*n)}
+	for _, row := range z {
+		g.Z = append(g.Z, row...)
+	}
+	at := contour.OnAxes(xs, ys)
 	var out []Series
 	for _, l := range levels {
-		x, y := contourLines(xs, ys, z, l)
+		x, y := g.Lines(l, at)
 		if len(x) == 0 {
 			continue
 		}
@@ -88,118 +94,5 @@ func autoLevels(lo, hi float64, k int) []float64 {
 	return ls
 }
 
-// contourLines runs marching squares for level l on the grid z[j][i] at
-// (xs[i], ys[j]) and joins the segments into polylines, returned as x and
-// y slices with NaN between polylines. Cost O(len(xs)·len(ys)).
-func contourLines(xs, ys []float64, z [][]float64, l float64) (x, y []float64) {
-	nx, ny := len(xs), len(ys)
-	// Edge ids: horizontal edge (i,j)-(i+1,j) is j*nx+i; vertical edge
-	// (i,j)-(i,j+1) is nx*ny + j*nx+i.
-	hEdge := func(i, j int) int { return j*nx + i }
-	vEdge := func(i, j int) int { return nx*ny + j*nx + i }
-	point := map[int]pt{}
-	adj := map[int][]int{}
-	cross := func(id, i0, j0, i1, j1 int) bool {
-		a, b := z[j0][i0], z[j1][i1]
-		if (a >= l) == (b >= l) {
-			return false
-		}
-		if _, ok := point[id]; !ok {
-			t := (l - a) / (b - a)
-			point[id] = pt{xs[i0] + t*(xs[i1]-xs[i0]), ys[j0] + t*(ys[j1]-ys[j0])}
-		}
-		return true
-	}
-	link := func(a, b int) {
-		adj[a] = append(adj[a], b)
-		adj[b] = append(adj[b], a)
-	}
-	for j := 0; j+1 < ny; j++ {
-		for i := 0; i+1 < nx; i++ {
-			if !finite(z[j][i]) || !finite(z[j][i+1]) || !finite(z[j+1][i]) || !finite(z[j+1][i+1]) {
-				continue
-			}
-			var es []int
-			// Order around the cell: bottom, right, top, left.
-			if id := hEdge(i, j); cross(id, i, j, i+1, j) {
-				es = append(es, id)
-			}
-			if id := vEdge(i+1, j); cross(id, i+1, j, i+1, j+1) {
-				es = append(es, id)
-			}
-			if id := hEdge(i, j+1); cross(id, i, j+1, i+1, j+1) {
-				es = append(es, id)
-			}
-			if id := vEdge(i, j); cross(id, i, j, i, j+1) {
-				es = append(es, id)
-			}
-			switch len(es) {
-			case 2:
-				link(es[0], es[1])
-			case 4: // saddle: decide by the centre value
-				centre := (z[j][i] + z[j][i+1] + z[j+1][i] + z[j+1][i+1]) / 4
-				if (centre >= l) == (z[j][i] >= l) {
-					link(es[0], es[1])
-					link(es[2], es[3])
-				} else {
-					link(es[0], es[3])
-					link(es[1], es[2])
-				}
-			}
-		}
-	}
-	// Walk chains in increasing id order so the output is deterministic:
-	// open chains (ends of degree 1) first, then closed loops.
-	ids := make([]int, 0, len(adj))
-	for id := range adj {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	seen := map[int]bool{}
-	walk := func(start int) {
-		if len(x) > 0 {
-			x, y = append(x, math.NaN()), append(y, math.NaN())
-		}
-		prev, cur := -1, start
-		for {
-			seen[cur] = true
-			q := point[cur]
-			x, y = append(x, q.x), append(y, q.y)
-			next := -1
-			for _, nb := range adj[cur] {
-				if nb != prev && !seen[nb] {
-					next = nb
-					break
-				}
-			}
-			if next < 0 {
-				// close a loop back to its start
-				for _, nb := range adj[cur] {
-					if nb == start && nb != prev && len(adj[start]) == 2 {
-						q := point[start]
-						x, y = append(x, q.x), append(y, q.y)
-						break
-					}
-				}
-				return
-			}
-			prev, cur = cur, next
-		}
-	}
-	for _, id := range ids {
-		if !seen[id] && len(adj[id]) == 1 {
-			walk(id)
-		}
-	}
-	for _, id := range ids {
-		if !seen[id] {
-			walk(id)
-		}
-	}
-	return x, y
-}
-
 // finite reports whether v is neither NaN nor ±Inf.
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-type pt struct{ x, y float64 }
