@@ -37,7 +37,7 @@ func TestAveragingFullRun(t *testing.T) {
 // a new average, and that averaging constant-rate SGD on least squares gets
 // far below the noise floor of its last iterate.
 func TestAveragingStochastic(t *testing.T) {
-	p := problems.FullBatch("least squares",
+	p := problems.Objective("least squares",
 		problems.NewLinearRegression(problems.LinearData(500, 5, 1, 3), 0))
 	x0 := make([]float64, p.Dim)
 	fstar := optim.Run(p, x0, optim.NewSGD(0.2), optim.Settings{MaxIter: 5000, GradTol: 1e-12}).F

@@ -29,7 +29,7 @@ func ExampleAdam_biasCorrection() {
 
 func ExampleRun_batchSizes() {
 	model := problems.NewLinearRegression(problems.LinearData(200, 3, 0.1, 7), 0)
-	p := problems.FullBatch("linear regression", model)
+	p := problems.Objective("linear regression", model)
 	x0 := make([]float64, p.Dim)
 	for _, b := range []int{200, 16, 1} {
 		r := optim.Run(p, x0, optim.NewSGD(0.05), optim.Settings{Batch: b, Seed: 1, Epochs: 5})

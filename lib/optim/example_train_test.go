@@ -3,6 +3,7 @@ package optim_test
 import (
 	"fmt"
 
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/optim"
 	"github.com/descentlab/descent/lib/problems"
 )
@@ -15,9 +16,9 @@ import (
 // parameters of the lowest validation loss.
 func ExampleEarlyStopping() {
 	train, val := problems.LinearData(80, 30, 1, 3).Split(0.5, 1)
-	p := problems.FullBatch("train", problems.NewLinearRegression(train, 0))
+	p := problems.Objective("train", problems.NewLinearRegression(train, 0))
 	es := &optim.EarlyStopping{Patience: 20,
-		Validation: optim.Validation{Problem: problems.FullBatch("validation", problems.NewLinearRegression(val, 0))}}
+		Validation: optim.Validation{Problem: problems.Objective("validation", problems.NewLinearRegression(val, 0))}}
 	r := optim.Run(p, make([]float64, p.Dim), optim.NewSGD(0.02), optim.Settings{MaxIter: 5000, Observe: es.Observe})
 	_, best, at := es.Best()
 	vt := es.Trace().Records
@@ -34,10 +35,10 @@ func ExampleEarlyStopping() {
 // however the optimizer's state would move it.
 func ExamplePrune() {
 	data := problems.SpiralArms(3, 40, 0.2, 1)
-	m := problems.NewMLP(data, []int{16}, problems.ReLU, 0)
-	p := problems.FullBatch("spirals", m)
+	m := nn.NewMLP(data, []int{16}, nn.ReLU, 0)
+	p := problems.Objective("spirals", m)
 	x := make([]float64, m.Dim())
-	m.Init(x, problems.He, 1)
+	m.Init(x, nn.He, 1)
 	trained := optim.Run(p, x, optim.NewAdam(0.02), optim.Settings{MaxIter: 300}) // train first
 	copy(x, trained.X)
 	res, err := optim.Prune(x, m.WeightMatrices(), optim.PruneSettings{Sparsity: 0.5, Rounds: 2,
@@ -51,7 +52,7 @@ func ExamplePrune() {
 		zero = zero && (k || x[i] == 0)
 	}
 	fmt.Printf("loss %.3f trained, %.3f after %d rounds of pruning and fine-tuning to sparsity %.2f\n",
-		trained.F, p.Func(x), len(res.Rounds), problems.Sparsity(x, m.WeightMatrices()))
+		trained.F, p.Func(x), len(res.Rounds), nn.Sparsity(x, m.WeightMatrices()))
 	fmt.Println("every removed weight still exactly zero:", zero)
 	// Output:
 	// loss 0.098 trained, 0.126 after 2 rounds of pruning and fine-tuning to sparsity 0.50

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -26,8 +27,8 @@ import (
 // by a cosine over the epochs.
 type lessons08 struct {
 	train, val  problems.Dataset
-	teacher     *problems.MLP
-	held        *problems.MLP // the teacher on the validation set
+	teacher     *nn.MLP
+	held        *nn.MLP // the teacher on the validation set
 	tx          []float64
 	teacherAcc  float64
 	teacherECE  float64
@@ -41,11 +42,11 @@ var (
 
 const lessons08TeacherEpochs = 60
 
-func trainTeacher08(train problems.Dataset) (*problems.MLP, []float64) {
-	net := problems.NewMLP(train, []int{64, 64}, problems.ReLU, 0)
+func trainTeacher08(train problems.Dataset) (*nn.MLP, []float64) {
+	net := nn.NewMLP(train, []int{64, 64}, nn.ReLU, 0)
 	x := make([]float64, net.Dim())
-	net.Init(x, problems.He, 1)
-	r := Run(problems.FullBatch("teacher", net), x, NewAdam(0.01), Settings{Batch: 64, Epochs: lessons08TeacherEpochs, Seed: 1,
+	net.Init(x, nn.He, 1)
+	r := Run(problems.Objective("teacher", net), x, NewAdam(0.01), Settings{Batch: 64, Epochs: lessons08TeacherEpochs, Seed: 1,
 		Schedule: Cosine{Steps: lessons08TeacherEpochs}, SchedulePerEpoch: true})
 	return net, r.X
 }
@@ -57,7 +58,7 @@ func setup08() *lessons08 {
 		l.teacher, l.tx = trainTeacher08(l.train)
 		l.held = l.teacher.OnData(l.val)
 		l.teacherAcc = l.held.Accuracy(l.tx, nil)
-		l.teacherECE = problems.ECE(l.held.Reliability(l.tx, nil, 15))
+		l.teacherECE = nn.ECE(l.held.Reliability(l.tx, nil, 15))
 	})
 	return &lessons08Data
 }
@@ -102,7 +103,7 @@ func BenchmarkNotebook08(b *testing.B) {
 	// teacher's soft targets at T, α = 0.9, two seeds each, 150 epochs.
 	b.Run("students", func(b *testing.B) {
 		small := l.train.Subset(problems.All(100))
-		student := problems.NewMLP(small, []int{16, 16}, problems.ReLU, 0)
+		student := nn.NewMLP(small, []int{16, 16}, nn.ReLU, 0)
 		held := student.OnData(l.val)
 		temps := []float64{1, 2, 4, 8, 16}
 		const seeds = 2
@@ -110,15 +111,15 @@ func BenchmarkNotebook08(b *testing.B) {
 		var hard, best float64
 		// fit trains net on the objective p from seeds 1…seeds and returns
 		// the mean training and held-out accuracy and held-out ECE.
-		fit := func(net *problems.MLP, p problems.Stochastic) (train, acc, ece float64) {
-			prob := problems.FullBatch("student", p)
+		fit := func(net *nn.MLP, p problems.Stochastic) (train, acc, ece float64) {
+			prob := problems.Objective("student", p)
 			for seed := uint64(1); seed <= seeds; seed++ {
 				x := make([]float64, net.Dim())
-				net.Init(x, problems.He, seed)
+				net.Init(x, nn.He, seed)
 				r := Run(prob, x, NewAdam(0.01), settings(20, 150, seed))
 				acc += held.Accuracy(r.X, nil) / seeds
 				train += net.Accuracy(r.X, nil) / seeds
-				ece += problems.ECE(held.Reliability(r.X, nil, 15)) / seeds
+				ece += nn.ECE(held.Reliability(r.X, nil, 15)) / seeds
 			}
 			return train, acc, ece
 		}
@@ -128,13 +129,13 @@ func BenchmarkNotebook08(b *testing.B) {
 			hard = acc
 			rows = append(rows, fmt.Sprintf("%-12s train %.3f  held-out %.3f  ECE %.3f", "hard labels", train, acc, ece))
 			for _, T := range temps {
-				train, acc, ece := fit(student, problems.NewDistillation(student, l.teacher, l.tx, T, 0.9))
+				train, acc, ece := fit(student, nn.NewDistillation(student, l.teacher, l.tx, T, 0.9))
 				best = max(best, acc)
 				rows = append(rows, fmt.Sprintf("%-12s train %.3f  held-out %.3f  ECE %.3f", fmt.Sprintf("T = %g", T), train, acc, ece))
 			}
 			// The other regularizer: hard labels with dropout.
 			for _, p := range []float64{0.1, 0.3} {
-				drop := problems.NewMLP(small, []int{16, 16}, problems.ReLU, 0)
+				drop := nn.NewMLP(small, []int{16, 16}, nn.ReLU, 0)
 				drop.Dropout, drop.DropoutSeed = p, 1
 				train, acc, ece := fit(drop, drop)
 				rows = append(rows, fmt.Sprintf("%-12s train %.3f  held-out %.3f  ECE %.3f", fmt.Sprintf("dropout %.1f", p), train, acc, ece))
@@ -157,7 +158,7 @@ func BenchmarkNotebook08(b *testing.B) {
 			rows = rows[:0]
 			for _, s := range sparsities {
 				y := slices.Clone(l.tx)
-				problems.MagnitudePrune(y, ws, s, problems.Global)
+				nn.MagnitudePrune(y, ws, s, nn.Global)
 				row := fmt.Sprintf("%.2f  one-shot %.3f", s, l.held.Accuracy(y, nil))
 				for _, c := range []struct {
 					name   string
@@ -166,7 +167,7 @@ func BenchmarkNotebook08(b *testing.B) {
 				}{{"+10 ep", 1, 10}, {"+20 ep", 1, 20}, {"4×5 ep", 4, 5}} {
 					y := slices.Clone(l.tx)
 					res, err := Prune(y, ws, PruneSettings{Sparsity: s, Rounds: c.rounds, Opt: NewAdam(3e-3),
-						FineTune: RunTrainer(problems.FullBatch("teacher", l.teacher), settings(64, c.epochs, 2))})
+						FineTune: RunTrainer(problems.Objective("teacher", l.teacher), settings(64, c.epochs, 2))})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -188,21 +189,21 @@ func BenchmarkNotebook08(b *testing.B) {
 			y := make([]float64, len(l.tx))
 			for _, bits := range []int{8, 6, 4, 3, 2} {
 				row := fmt.Sprintf("%d bits", bits)
-				for _, sc := range []problems.QuantScheme{problems.Symmetric, problems.Affine} {
+				for _, sc := range []nn.QuantScheme{nn.Symmetric, nn.Affine} {
 					for _, pc := range []bool{false, true} {
-						problems.Quantizer{Bits: bits, Scheme: sc, PerChannel: pc}.FakeQuantize(y, l.tx, ws)
+						nn.Quantizer{Bits: bits, Scheme: sc, PerChannel: pc}.FakeQuantize(y, l.tx, ws)
 						row += fmt.Sprintf("  %v/%s %.3f", sc, map[bool]string{false: "tensor", true: "channel"}[pc], l.held.Accuracy(y, nil))
 					}
 				}
 				// Weights per channel and activations (affine, per layer) at the same bits.
-				wq := problems.Quantizer{Bits: bits, Scheme: problems.Symmetric, PerChannel: true}
+				wq := nn.Quantizer{Bits: bits, Scheme: nn.Symmetric, PerChannel: true}
 				wq.FakeQuantize(y, l.tx, ws)
-				acts := l.teacher.ActivationGrids(y, nil, problems.Quantizer{Bits: bits, Scheme: problems.Affine})
+				acts := l.teacher.ActivationGrids(y, nil, nn.Quantizer{Bits: bits, Scheme: nn.Affine})
 				row += fmt.Sprintf("  +activations %.3f", l.held.QuantizedAccuracy(y, nil, acts))
 				if bits <= 4 {
 					for _, pc := range []bool{false, true} {
-						qa := problems.NewQuantAware(l.teacher, problems.Quantizer{Bits: bits, PerChannel: pc})
-						r := Run(problems.FullBatch("quant-aware", qa), l.tx, NewAdam(1e-3), settings(64, 10, 3))
+						qa := nn.NewQuantAware(l.teacher, nn.Quantizer{Bits: bits, PerChannel: pc})
+						r := Run(problems.Objective("quant-aware", qa), l.tx, NewAdam(1e-3), settings(64, 10, 3))
 						row += fmt.Sprintf("  QAT/%s %.3f", map[bool]string{false: "tensor", true: "channel"}[pc], l.held.Accuracy(qa.Quantized(y, r.X), nil))
 					}
 				}
@@ -226,13 +227,13 @@ func BenchmarkNotebook08(b *testing.B) {
 				for _, lr := range lrs {
 					var accs []string
 					for seed := uint64(1); seed <= 3; seed++ {
-						net := problems.NewMLP(train, []int{32, 32, 32}, problems.ReLU, 0)
+						net := nn.NewMLP(train, []int{32, 32, 32}, nn.ReLU, 0)
 						if bn {
-							net = problems.NewBatchNormMLP(train, []int{32, 32, 32}, problems.ReLU, 0)
+							net = nn.NewBatchNormMLP(train, []int{32, 32, 32}, nn.ReLU, 0)
 						}
 						x := make([]float64, net.Dim())
-						net.Init(x, problems.He, seed)
-						r := Run(problems.FullBatch("spiral arms", net), x, NewSGD(lr), settings(32, 15, seed))
+						net.Init(x, nn.He, seed)
+						r := Run(problems.Objective("spiral arms", net), x, NewSGD(lr), settings(32, 15, seed))
 						accs = append(accs, fmt.Sprintf("%.2f (%.2f)", r.F, net.OnData(val).Accuracy(r.X, nil)))
 					}
 					row += fmt.Sprintf("  lr %g: %s", lr, strings.Join(accs, "/"))
@@ -256,10 +257,10 @@ func BenchmarkNotebook08(b *testing.B) {
 			for _, batch := range []int{2, 8, 32} {
 				var run, fit, plain, trainLoss, evalLoss float64
 				for seed := uint64(1); seed <= seeds; seed++ {
-					net := problems.NewBatchNormMLP(train, []int{32, 32, 32}, problems.ReLU, 0)
+					net := nn.NewBatchNormMLP(train, []int{32, 32, 32}, nn.ReLU, 0)
 					x := make([]float64, net.Dim())
-					net.Init(x, problems.He, seed)
-					r := Run(problems.FullBatch("spiral arms", net), x, NewSGD(0.1), settings(batch, 15, seed))
+					net.Init(x, nn.He, seed)
+					r := Run(problems.Objective("spiral arms", net), x, NewSGD(0.1), settings(batch, 15, seed))
 					// Training mode on consecutive batches of the training batch size.
 					for lo := 0; lo < len(all); lo += batch {
 						idx := all[lo:min(lo+batch, len(all))]
@@ -271,10 +272,10 @@ func BenchmarkNotebook08(b *testing.B) {
 					net.FitRunningStats(r.X, nil)
 					fit += net.OnData(val).Accuracy(r.X, nil) / seeds
 
-					pn := problems.NewMLP(train, []int{32, 32, 32}, problems.ReLU, 0)
+					pn := nn.NewMLP(train, []int{32, 32, 32}, nn.ReLU, 0)
 					y := make([]float64, pn.Dim())
-					pn.Init(y, problems.He, seed)
-					rp := Run(problems.FullBatch("spiral arms", pn), y, NewSGD(0.1), settings(batch, 15, seed))
+					pn.Init(y, nn.He, seed)
+					rp := Run(problems.Objective("spiral arms", pn), y, NewSGD(0.1), settings(batch, 15, seed))
 					plain += pn.OnData(val).Accuracy(rp.X, nil) / seeds
 				}
 				rows = append(rows, fmt.Sprintf("batch %2d: held-out %.3f with running statistics, %.3f with fitted (no batch norm: %.3f); "+

@@ -28,7 +28,7 @@ func TestMeanLoss(t *testing.T) {
 // TestMeanLossOfARun reads the window from a real stochastic run: the
 // mean of its full-data evaluations at the ends of epochs 3 to 5.
 func TestMeanLossOfARun(t *testing.T) {
-	p := problems.FullBatch("least squares",
+	p := problems.Objective("least squares",
 		problems.NewLinearRegression(problems.LinearData(200, 3, 1, 1), 0))
 	r := optim.Run(p, make([]float64, p.Dim), optim.NewSGD(0.05),
 		optim.Settings{Batch: 10, Epochs: 5, Seed: 1})

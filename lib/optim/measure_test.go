@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -15,16 +16,16 @@ import (
 // the same as a hand-written loop of Loss calls and steps, bit for bit.
 func TestRunMeasuresWithoutSideEffects(t *testing.T) {
 	d := problems.Spirals(3, 20, 0.2, 1)
-	mk := func() *problems.MLP {
-		m := problems.NewBatchNormMLP(d, []int{6, 5}, problems.ReLU, 0)
+	mk := func() *nn.MLP {
+		m := nn.NewBatchNormMLP(d, []int{6, 5}, nn.ReLU, 0)
 		m.Dropout, m.DropoutSeed = 0.2, 3
 		return m
 	}
 	net, ref := mk(), mk()
 	x0 := make([]float64, net.Dim())
-	net.Init(x0, problems.He, 1)
+	net.Init(x0, nn.He, 1)
 	const batch, epochs = 20, 3
-	r := Run(problems.FullBatch("spirals", net), x0, NewSGD(0.1),
+	r := Run(problems.Objective("spirals", net), x0, NewSGD(0.1),
 		Settings{Batch: batch, Epochs: epochs, Order: InOrder})
 	if r.Status != IterationLimit || len(r.Trace.Evals) != epochs+1 {
 		t.Fatalf("run: %v, %d full-data evaluations", r.Status, len(r.Trace.Evals))
@@ -56,14 +57,14 @@ func TestRunMeasuresWithoutSideEffects(t *testing.T) {
 // batch-norm panic, which says how to choose the batch size.
 func TestRunBatchNormLastBatchOfOne(t *testing.T) {
 	d := problems.Spirals(3, 7, 0.2, 1) // 21 examples: batches of 4 leave one
-	net := problems.NewBatchNormMLP(d, []int{4}, problems.ReLU, 0)
+	net := nn.NewBatchNormMLP(d, []int{4}, nn.ReLU, 0)
 	x0 := make([]float64, net.Dim())
-	net.Init(x0, problems.He, 1)
+	net.Init(x0, nn.He, 1)
 	defer func() {
 		msg := fmt.Sprint(recover())
-		if !strings.HasPrefix(msg, "problems: ") || !strings.Contains(msg, "got 1") || !strings.Contains(msg, "n mod b ≠ 1") {
+		if !strings.HasPrefix(msg, "nn: ") || !strings.Contains(msg, "got 1") || !strings.Contains(msg, "n mod b ≠ 1") {
 			t.Errorf("panic %q, want the batch-norm message naming the batch size rule", msg)
 		}
 	}()
-	Run(problems.FullBatch("spirals", net), x0, NewSGD(0.1), Settings{Batch: 4, Epochs: 1, Seed: 1})
+	Run(problems.Objective("spirals", net), x0, NewSGD(0.1), Settings{Batch: 4, Epochs: 1, Seed: 1})
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -61,7 +62,7 @@ type PruneSettings struct {
 	// Sparsity is the fraction of the weights removed in the end, in [0, 1).
 	Sparsity float64
 	// Scope ranks weights over all matrices (Global) or within each (PerLayer).
-	Scope problems.PruneScope
+	Scope nn.PruneScope
 	// Rounds is the number of prune steps: 1 is one-shot pruning; r > 1
 	// raises the sparsity along GradualSparsity(Sparsity, r), fine-tuning
 	// after every round (iterative pruning, Han et al. 2015).
@@ -98,12 +99,12 @@ type PruneResult struct {
 // Prune removes the fraction s.Sparsity of the weights ws of x by
 // magnitude, in place, in s.Rounds rounds, each followed by fine-tuning of
 // the remaining weights with s.Opt wrapped in a Masked (when given): x ends
-// pruned and fine-tuned. Cost: per round one problems.MagnitudePrune
+// pruned and fine-tuned. Cost: per round one nn.MagnitudePrune
 // (O(N log N) for N weights) and one FineTune run. A failing FineTune ends
 // Prune with its error, x at the run's best finite point and the rounds done so
 // far in the result. It panics, before changing x, on a sparsity outside
 // [0, 1), Rounds < 1, or Opt and FineTune not both set or both nil.
-func Prune(x []float64, ws []problems.WeightMatrix, s PruneSettings) (PruneResult, error) {
+func Prune(x []float64, ws []nn.WeightMatrix, s PruneSettings) (PruneResult, error) {
 	checkPruneSparsity("Prune", s.Sparsity)
 	if s.Rounds < 1 {
 		panic(fmt.Sprintf("optim: Prune: Rounds = %d, want ≥ 1 (1 is one-shot pruning)", s.Rounds))
@@ -114,7 +115,7 @@ func Prune(x []float64, ws []problems.WeightMatrix, s PruneSettings) (PruneResul
 	var res PruneResult
 	var masked *Masked
 	for k, target := range GradualSparsity(s.Sparsity, s.Rounds) {
-		res.Keep = problems.MagnitudePrune(x, ws, target, s.Scope)
+		res.Keep = nn.MagnitudePrune(x, ws, target, s.Scope)
 		r := PruneRound{Round: k + 1}
 		if s.Opt != nil {
 			if masked == nil {
@@ -126,12 +127,12 @@ func Prune(x []float64, ws []problems.WeightMatrix, s PruneSettings) (PruneResul
 			r.Steps = steps
 			res.Steps += steps
 			if err != nil {
-				r.Sparsity = problems.Sparsity(x, ws)
+				r.Sparsity = nn.Sparsity(x, ws)
 				res.Rounds = append(res.Rounds, r)
 				return res, err
 			}
 		}
-		r.Sparsity = problems.Sparsity(x, ws)
+		r.Sparsity = nn.Sparsity(x, ws)
 		res.Rounds = append(res.Rounds, r)
 		if s.AfterRound != nil {
 			s.AfterRound(r, x)

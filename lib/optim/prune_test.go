@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -31,13 +32,13 @@ func TestGradualSparsity(t *testing.T) {
 
 // trainedNet trains a 2-32-32-3 ReLU network on noisy spirals and returns
 // it with its parameters and a held-out copy.
-func trainedNet(t testing.TB) (net, held *problems.MLP, x []float64) {
+func trainedNet(t testing.TB) (net, held *nn.MLP, x []float64) {
 	train, val := problems.Spirals(3, 200, 0.2, 1).Split(0.7, 2)
-	net = problems.NewMLP(train, []int{32, 32}, problems.ReLU, 0)
+	net = nn.NewMLP(train, []int{32, 32}, nn.ReLU, 0)
 	held = net.OnData(val)
 	x0 := make([]float64, net.Dim())
-	net.Init(x0, problems.He, 1)
-	r := Run(problems.FullBatch("spirals", net), x0, NewAdam(0.01), Settings{Batch: 32, Epochs: 60, Seed: 1})
+	net.Init(x0, nn.He, 1)
+	r := Run(problems.Objective("spirals", net), x0, NewAdam(0.01), Settings{Batch: 32, Epochs: 60, Seed: 1})
 	if acc := held.Accuracy(r.X, nil); acc < 0.9 {
 		t.Fatalf("dense network: held-out accuracy %v", acc)
 	}
@@ -56,7 +57,7 @@ func TestPrune(t *testing.T) {
 		t.Fatalf("one-shot: %+v, %v", res, err)
 	}
 	ref := slices.Clone(x)
-	if keep := problems.MagnitudePrune(ref, ws, 0.9, problems.Global); !slices.Equal(keep, res.Keep) || !slices.Equal(ref, oneShot) {
+	if keep := nn.MagnitudePrune(ref, ws, 0.9, nn.Global); !slices.Equal(keep, res.Keep) || !slices.Equal(ref, oneShot) {
 		t.Error("one-shot Prune differs from MagnitudePrune")
 	}
 	cut := held.Accuracy(oneShot, nil)
@@ -69,7 +70,7 @@ func TestPrune(t *testing.T) {
 		epochs := 20.0 / float64(rounds)
 		res, err := Prune(y, ws, PruneSettings{
 			Sparsity: 0.9, Rounds: rounds, Opt: NewAdam(3e-3),
-			FineTune:   RunTrainer(problems.FullBatch("spirals", net), Settings{Batch: 32, Epochs: epochs, Seed: 2}),
+			FineTune:   RunTrainer(problems.Objective("spirals", net), Settings{Batch: 32, Epochs: epochs, Seed: 2}),
 			AfterRound: func(r PruneRound, x []float64) { seen = append(seen, r) },
 		})
 		if err != nil {
@@ -94,7 +95,7 @@ func TestPrune(t *testing.T) {
 				t.Fatalf("%d rounds: pruned weight %d = %v after fine-tuning", rounds, i, y[i])
 			}
 		}
-		if s := problems.Sparsity(y, ws); math.Abs(s-0.9) > 1e-3 {
+		if s := nn.Sparsity(y, ws); math.Abs(s-0.9) > 1e-3 {
 			t.Errorf("%d rounds: final sparsity %v", rounds, s)
 		}
 		acc := held.Accuracy(y, nil)
@@ -106,12 +107,12 @@ func TestPrune(t *testing.T) {
 }
 
 func TestPruneBadInput(t *testing.T) {
-	net := problems.NewMLP(problems.Moons(20, 0.1, 1), []int{4}, problems.Tanh, 0)
+	net := nn.NewMLP(problems.Moons(20, 0.1, 1), []int{4}, nn.Tanh, 0)
 	x := make([]float64, net.Dim())
-	net.Init(x, problems.Xavier, 1)
+	net.Init(x, nn.Xavier, 1)
 	x0 := slices.Clone(x)
 	ws := net.WeightMatrices()
-	tr := RunTrainer(problems.FullBatch("moons", net), Settings{Batch: 5, Epochs: 1, Seed: 1})
+	tr := RunTrainer(problems.Objective("moons", net), Settings{Batch: 5, Epochs: 1, Seed: 1})
 	for _, s := range []float64{-0.5, 1, 2, math.NaN()} {
 		expectPanic(t, "want 0 ≤ sparsity < 1", func() { Prune(x, ws, PruneSettings{Sparsity: s, Rounds: 1}) })
 	}

@@ -298,7 +298,7 @@ func TestRunBadInput(t *testing.T) {
 	p := quad([]float64{1, 1})
 	x0 := []float64{1, 1}
 	lin := linreg(10)
-	data := problems.FullBatch("linreg", lin)
+	data := problems.Objective("linreg", lin)
 	w0 := make([]float64, lin.Dim())
 	for _, c := range []struct {
 		want string
@@ -342,7 +342,7 @@ func (methodOnly) Reset() {}
 
 func TestRunStochasticBatching(t *testing.T) {
 	lin := linreg(200)
-	p := problems.FullBatch("linreg", lin)
+	p := problems.Objective("linreg", lin)
 	x0 := make([]float64, p.Dim)
 	for _, c := range []struct {
 		name  string
@@ -401,7 +401,7 @@ func TestRunStochasticBatching(t *testing.T) {
 }
 
 func TestRunStochasticEvalEveryAndTarget(t *testing.T) {
-	p := problems.FullBatch("linreg", linreg(100))
+	p := problems.Objective("linreg", linreg(100))
 	x0 := make([]float64, p.Dim)
 	r := Run(p, x0, NewAdam(0.05), Settings{Batch: 10, Seed: 1, EvalEvery: 5, MaxIter: 40, Epochs: 100})
 	// Every 5 steps, plus epoch ends (every 10 steps: already counted).
@@ -442,7 +442,7 @@ func (m nanModel) Loss(grad, x []float64, idx []int) float64 {
 
 func TestRunStochasticNonFinite(t *testing.T) {
 	m := nanModel{linreg(50), 17}
-	p := problems.FullBatch("poisoned", m)
+	p := problems.Objective("poisoned", m)
 	x0 := make([]float64, p.Dim)
 	r := Run(p, x0, NewMomentum(0.01, 0.9), Settings{Batch: 1, Order: InOrder, Epochs: 2})
 	var ne *NumericalError
@@ -457,7 +457,7 @@ func TestRunStochasticNonFinite(t *testing.T) {
 // TestRunStochasticObserver: the observer sees steps and evaluations, and
 // early stopping really stops.
 func TestRunStochasticObserver(t *testing.T) {
-	p := problems.FullBatch("linreg", linreg(40))
+	p := problems.Objective("linreg", linreg(40))
 	x0 := make([]float64, p.Dim)
 	steps, evals := 0, 0
 	r := Run(p, x0, NewSGD(0.05), Settings{Batch: 8, Seed: 2, Epochs: 3, Observe: func(rec Record) bool {

@@ -44,7 +44,7 @@ func (barrierData) Loss(grad, x []float64, idx []int) float64 {
 // Stopped, X = 1.5, F = f(x₀), f(X) = +Inf. The closing evaluation's
 // failure is the status now, and X, F are the best point and its loss.
 func TestObserverStopKeepsFOfX(t *testing.T) {
-	p := problems.FullBatch("barrier", barrierData{})
+	p := problems.Objective("barrier", barrierData{})
 	stopAt1 := func(r Record) bool { return r.Iter == 1 }
 	res := Run(p, []float64{0}, NewSGD(0.3), Settings{Batch: 2, Order: InOrder, Epochs: 3, Observe: stopAt1})
 	if len(res.Last) != 1 || res.Last[0] != 1.5 {

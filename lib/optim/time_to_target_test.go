@@ -9,7 +9,7 @@ import (
 
 func TestFirstAtMostStochastic(t *testing.T) {
 	model := problems.NewLinearRegression(problems.LinearData(200, 3, 0.1, 7), 0)
-	p := problems.FullBatch("linear regression", model)
+	p := problems.Objective("linear regression", model)
 	r := Run(p, make([]float64, p.Dim), NewSGD(0.05), Settings{Batch: 16, Epochs: 10, Seed: 1, EvalEvery: 3})
 	f0 := r.Trace.Evals[0].F
 	target := f0 / 10

@@ -37,7 +37,7 @@ func TestUpdateRatioGradientDescent(t *testing.T) {
 // epoch shows the same iterate twice (step record and full-data evaluation).
 func TestUpdateRatioStochastic(t *testing.T) {
 	d := problems.LinearData(40, 3, 0.1, 1)
-	p := problems.FullBatch("linear", problems.NewLinearRegression(d, 0))
+	p := problems.Objective("linear", problems.NewLinearRegression(d, 0))
 	u := &UpdateRatio{}
 	x0 := []float64{1, 1, 1, 1}
 	r := Run(p, x0, NewSGD(0.05), Settings{Batch: 8, Epochs: 3, Seed: 2, Observe: u.Observe})

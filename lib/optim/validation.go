@@ -15,7 +15,7 @@ import (
 //
 // Problem must have the parameters of the trained model, e.g. the same
 // network built on the validation part of a Dataset.Split and made a
-// Problem with problems.FullBatch. Cost per evaluation: one Problem.Func,
+// Problem with problems.Objective. Cost per evaluation: one Problem.Func,
 // plus an O(n) copy of x when it improves on the best.
 type Validation struct {
 	// Problem is the held-out objective.

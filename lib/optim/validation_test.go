@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -90,11 +91,11 @@ func TestEarlyStoppingBadInput(t *testing.T) {
 // long before the epoch limit, and keeps the best point.
 func TestEarlyStoppingStopsTheRun(t *testing.T) {
 	train, val := problems.Moons(100, 0.3, 1).Split(0.5, 2)
-	net := problems.NewMLP(train, []int{32, 32}, problems.Tanh, 0)
-	p := problems.FullBatch("moons", net)
-	held := problems.FullBatch("held out", problems.NewMLP(val, []int{32, 32}, problems.Tanh, 0))
+	net := nn.NewMLP(train, []int{32, 32}, nn.Tanh, 0)
+	p := problems.Objective("moons", net)
+	held := problems.Objective("held out", nn.NewMLP(val, []int{32, 32}, nn.Tanh, 0))
 	w0 := make([]float64, net.Dim())
-	net.Init(w0, problems.Xavier, 1)
+	net.Init(w0, nn.Xavier, 1)
 	s := Settings{Batch: 10, Epochs: 300, Seed: 4}
 
 	watch := &Validation{Problem: held}

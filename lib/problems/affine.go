@@ -9,7 +9,7 @@ type exampleLoss interface {
 }
 
 // affineLoss is the mean loss of an affine model θ = (w, b) over the
-// examples idx plus (λ/2)‖w‖²:
+// examples idx (all of them when idx is nil) plus (λ/2)‖w‖²:
 //
 //	L = (1/|B|) Σ_{i∈B} ℓᵢ(w·xᵢ + b) + (λ/2)‖w‖²,
 //	∇_w = (1/|B|) Σ ℓᵢ′ xᵢ + λw,   ∂_b = (1/|B|) Σ ℓᵢ′,
@@ -21,8 +21,16 @@ func affineLoss(name string, data Dataset, l2 float64, grad, x []float64, idx []
 	checkLoss(name, grad, x, idx, d+1)
 	clear(grad)
 	w, b := x[:d], x[d]
+	n := len(idx)
+	if idx == nil {
+		n = data.Len()
+	}
 	var loss float64
-	for _, i := range idx {
+	for k := range n {
+		i := k
+		if idx != nil {
+			i = idx[k]
+		}
 		checkIndex(name, i, data.Len())
 		xi := data.X[i]
 		z := b
@@ -38,7 +46,7 @@ func affineLoss(name string, data Dataset, l2 float64, grad, x []float64, idx []
 			grad[d] += dz
 		}
 	}
-	inv := 1 / float64(len(idx))
+	inv := 1 / float64(n)
 	loss *= inv
 	var reg float64
 	for _, wj := range w {

@@ -74,6 +74,34 @@ func (d Dataset) Split(frac float64, seed uint64) (train, val Dataset) {
 	return d.Subset(perm[:k]), d.Subset(perm[k:])
 }
 
+// Accuracy returns the fraction of the examples idx (all of them when idx
+// is nil) whose Label predict gets right: the accuracy of any classifier on
+// a classification dataset. Cost O(|idx|) calls of predict. It panics with
+// a "problems: " message on an empty non-nil idx or an index out of range.
+func (data Dataset) Accuracy(idx []int, predict func(input []float64) int) float64 {
+	n := len(idx)
+	if idx == nil {
+		n = data.Len()
+	}
+	if n == 0 {
+		panic("problems: Dataset.Accuracy: no examples")
+	}
+	right := 0
+	for k := 0; k < n; k++ {
+		i := k
+		if idx != nil {
+			i = idx[k]
+		}
+		if i < 0 || i >= data.Len() {
+			panic(fmt.Sprintf("problems: Dataset.Accuracy: index %d out of range [0, %d)", i, data.Len()))
+		}
+		if predict(data.X[i]) == data.Label[i] {
+			right++
+		}
+	}
+	return float64(right) / float64(n)
+}
+
 // newRand is the package's one way to turn a seed into a source.
 func newRand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0xda3e39cb94b95bdb))

@@ -42,23 +42,6 @@ func ExampleNonConvex1D() {
 	// start  2.0 → x = 2.500, f = -2.572
 }
 
-func ExampleMLP() {
-	data := problems.Moons(200, 0.1, 1)
-	m := problems.NewMLP(data, []int{16}, problems.Tanh, 0)
-	x := make([]float64, m.Dim())
-	m.Init(x, problems.Xavier, 1)
-	g := make([]float64, m.Dim())
-	all := problems.All(data.Len())
-	for step := 0; step < 2000; step++ { // full-batch gradient descent
-		m.Loss(g, x, all)
-		for i := range x {
-			x[i] -= 0.5 * g[i]
-		}
-	}
-	fmt.Printf("%d parameters, accuracy %.2f\n", m.Dim(), m.Accuracy(x, nil))
-	// Output: 82 parameters, accuracy 1.00
-}
-
 func ExampleSortedClasses() {
 	d := problems.SortedClasses(3, 100, 0) // 100 dogs, then 100 cats, then 100 cows
 	fmt.Println(d.Len(), d.Label[0], d.Label[99], d.Label[100], d.Label[299])

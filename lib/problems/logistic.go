@@ -82,7 +82,7 @@ func (m *LogisticRegression) Predict(params, input []float64) int {
 // Accuracy returns the fraction of the examples idx (all of them when idx
 // is nil) whose label Predict gets right. Cost O(|idx|·d).
 func (m *LogisticRegression) Accuracy(params []float64, idx []int) float64 {
-	return accuracy(m.data, idx, func(in []float64) int { return m.Predict(params, in) })
+	return m.data.Accuracy(idx, func(in []float64) int { return m.Predict(params, in) })
 }
 
 // sigmoid is 1/(1 + e⁻ᶻ), evaluated without overflow for either sign of z.
@@ -92,28 +92,4 @@ func sigmoid(z float64) float64 {
 	}
 	e := math.Exp(z)
 	return e / (1 + e)
-}
-
-func accuracy(data Dataset, idx []int, predict func([]float64) int) float64 {
-	n := len(idx)
-	if idx == nil {
-		n = data.Len()
-	}
-	if n == 0 {
-		panic("problems: Accuracy: no examples")
-	}
-	right := 0
-	for k := 0; k < n; k++ {
-		i := k
-		if idx != nil {
-			i = idx[k]
-		}
-		if i < 0 || i >= data.Len() {
-			panic(fmt.Sprintf("problems: Accuracy: index %d out of range [0, %d)", i, data.Len()))
-		}
-		if predict(data.X[i]) == data.Label[i] {
-			right++
-		}
-	}
-	return float64(right) / float64(n)
 }

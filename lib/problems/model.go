@@ -2,10 +2,11 @@ package problems
 
 import "fmt"
 
-// checkLoss validates the arguments of a Stochastic model's Loss. The
-// indices themselves are checked as the models visit them.
+// checkLoss validates the arguments of a Stochastic model's Loss (a nil idx
+// stands for all examples). The indices themselves are checked as the
+// models visit them.
 func checkLoss(name string, grad, x []float64, idx []int, dim int) {
-	if len(idx) == 0 {
+	if idx != nil && len(idx) == 0 {
 		panic(fmt.Sprintf("problems: %s.Loss: empty idx", name))
 	}
 	if len(x) != dim {

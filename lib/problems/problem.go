@@ -1,8 +1,13 @@
 // Package problems holds the objectives the course optimizes: analytic loss
-// surfaces with gradients, Hessians and known minima, and small seeded datasets
-// with models whose loss is a mean over examples.
+// surfaces with gradients, Hessians and known minima, small seeded datasets,
+// and the linear models on them (least squares, logistic regression) whose
+// loss is a mean over examples. A Stochastic model becomes a Problem with
+// Objective.
 //
-// The package imports neither lib/optim nor lib/secondorder; they import it.
+// The networks (MLP, batch norm, dropout, quantization, pruning,
+// distillation, calibration) are in lib/nn, and gonum's comparison set in
+// lib/problems/gonumset; both import this package. It imports no other
+// package of this module: lib/optim, lib/secondorder and lib/nn import it.
 package problems
 
 import "gonum.org/v1/gonum/mat"
@@ -38,17 +43,19 @@ type Problem struct {
 
 	// Data, when not nil, is the same objective as a mean over examples,
 	// f(x) = (1/n) Σᵢ fᵢ(x), which stochastic runs sample a batch at a time
-	// (see FullBatch). Nil for analytic surfaces.
+	// (see Objective). Nil for analytic surfaces.
 	Data Stochastic
 }
 
-// FullBatch returns the objective of a model over all its examples as a
+// Objective returns a model's objective over all its examples as a
 // Problem: Func is the mean loss over every example, Grad its gradient
-// (each a pass over the data: O(n · cost of one example)), Data the model
-// itself, so that the same Problem serves full-batch methods (gradient
-// descent, L-BFGS) and stochastic runs (mini-batch SGD). The Problem
-// allocates its index list once; Func and Grad allocate nothing else.
-func FullBatch(name string, m Stochastic) Problem {
+// (each a pass over the data: O(n · cost of one example)), and Data the
+// model itself, which stochastic runs (mini-batch and instance-wise SGD)
+// sample a batch at a time. So the same Problem serves full-batch methods
+// (gradient descent, L-BFGS) and stochastic ones; lib/optim's Settings.Batch
+// decides. The Problem allocates its index list once; Func and Grad
+// allocate nothing else.
+func Objective(name string, m Stochastic) Problem {
 	all := All(m.Len())
 	return Problem{
 		Name: name,
@@ -77,6 +84,24 @@ type Stochastic interface {
 	Dim() int
 	// Loss returns the mean loss over the examples whose indices are in idx
 	// and, when grad is not nil, writes the mean gradient over them into grad
-	// (overwriting it). idx must be non-empty and hold indices in [0, Len()).
+	// (overwriting it). A nil idx means all examples, as in the models'
+	// Accuracy; otherwise idx must be non-empty and hold indices in
+	// [0, Len()) (repeats count twice).
 	Loss(grad, x []float64, idx []int) float64
+}
+
+// Measurer is a Stochastic model whose Loss with a gradient is a training
+// step that changes the model: lib/nn's MLP in training mode with batch norm
+// (each step moves the running statistics) or dropout (each step moves on to
+// the next masks). Measure returns what Loss would return, the same loss and
+// gradient at x over idx in the same mode, and changes nothing, so that
+// measuring the objective does not disturb training. lib/optim's stochastic
+// runs call it for their full-data evaluations (Trace.Evals) when the data
+// implement it; their steps call Loss.
+//
+// For a model without such state Measure and Loss are the same function.
+type Measurer interface {
+	Stochastic
+	// Measure is Loss without side effects: see Measurer.
+	Measure(grad, x []float64, idx []int) float64
 }

@@ -198,7 +198,7 @@ func TestProgrammerErrorsPanic(t *testing.T) {
 	mustPanic(t, "zero Armijo", func() { run(&BFGS{LineSearch: Backtracking{}}, p, p.Start, tight) })
 	mustPanic(t, "stochastic L-BFGS", func() {
 		m := problems.NewLinearRegression(problems.LinearData(10, 2, 0.1, 1), 0)
-		run(NewLBFGS(5), problems.FullBatch("lin", m), make([]float64, m.Dim()), optim.Settings{Batch: 2, Epochs: 1})
+		run(NewLBFGS(5), problems.Objective("lin", m), make([]float64, m.Dim()), optim.Settings{Batch: 2, Epochs: 1})
 	})
 	mustPanic(t, "KKT mismatch", func() {
 		SolveKKT(EqualityQP{Q: mat.NewSymDense(2, []float64{1, 0, 0, 1}), C: []float64{0, 0}, A: mat.NewDense(1, 3, nil), B: []float64{1}})

@@ -17,7 +17,7 @@ func TestChartsFromRuns(t *testing.T) {
 	m := optim.Run(p, p.Start, optim.NewMomentum(1e-3, 0.9), optim.Settings{MaxIter: 300, Label: "momentum"})
 	one := problems.NonConvex1D()
 	g := optim.Run(one, []float64{2}, optim.NewSGD(0.01), optim.Settings{MaxIter: 50})
-	lin := problems.FullBatch("linear regression", problems.NewLinearRegression(problems.LinearData(100, 2, 0.1, 1), 0))
+	lin := problems.Objective("linear regression", problems.NewLinearRegression(problems.LinearData(100, 2, 0.1, 1), 0))
 	s := optim.Run(lin, make([]float64, lin.Dim), optim.NewSGD(0.05), optim.Settings{Batch: 10, Epochs: 5, Seed: 1})
 	for _, c := range []viz.Chart{
 		viz.LossCurves("loss", viz.ByIter, a, m),

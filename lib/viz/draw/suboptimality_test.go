@@ -10,7 +10,7 @@ import (
 )
 
 func TestSuboptimality(t *testing.T) {
-	lin := problems.FullBatch("least squares",
+	lin := problems.Objective("least squares",
 		problems.NewLinearRegression(problems.LinearData(100, 2, 0.5, 1), 0))
 	x0 := make([]float64, lin.Dim)
 	best := optim.Run(lin, x0, optim.NewSGD(0.2), optim.Settings{MaxIter: 2000, GradTol: 1e-12})

@@ -1,8 +1,10 @@
-package problems
+package nn
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // Activation quantization, for inference only. Post-training quantization
@@ -22,17 +24,17 @@ import (
 func (m *MLP) ActivationGrids(params []float64, idx []int, q Quantizer) []Grid {
 	q.check("MLP.ActivationGrids")
 	if q.PerChannel {
-		panic("problems: MLP.ActivationGrids: activations are quantized per tensor (one grid per layer); set PerChannel false")
+		panic("nn: MLP.ActivationGrids: activations are quantized per tensor (one grid per layer); set PerChannel false")
 	}
 	checkParams("MLP", "ActivationGrids", params, m.dim)
 	if idx == nil {
-		idx = All(m.Len())
+		idx = problems.All(m.Len())
 	}
 	L := m.Layers()
 	lo, hi := make([]float64, L-1), make([]float64, L-1)
 	for _, i := range idx {
 		if i < 0 || i >= m.Len() {
-			panic(fmt.Sprintf("problems: MLP.ActivationGrids: index %d out of range [0, %d)", i, m.Len()))
+			panic(fmt.Sprintf("nn: MLP.ActivationGrids: index %d out of range [0, %d)", i, m.Len()))
 		}
 		m.forward(params, m.data.X[i], nil)
 		for l := 1; l < L; l++ {
@@ -44,7 +46,7 @@ func (m *MLP) ActivationGrids(params []float64, idx []int, q Quantizer) []Grid {
 	grids := make([]Grid, L-1)
 	for l := range grids {
 		if math.IsNaN(lo[l]) || math.IsNaN(hi[l]) || math.IsInf(lo[l], 0) || math.IsInf(hi[l], 0) {
-			panic(fmt.Sprintf("problems: MLP.ActivationGrids: layer %d has outputs in [%v, %v]", l+1, lo[l], hi[l]))
+			panic(fmt.Sprintf("nn: MLP.ActivationGrids: layer %d has outputs in [%v, %v]", l+1, lo[l], hi[l]))
 		}
 		grids[l] = q.grid(lo[l], hi[l])
 	}
@@ -59,11 +61,11 @@ func (m *MLP) ActivationGrids(params []float64, idx []int, q Quantizer) []Grid {
 func (m *MLP) QuantizedAccuracy(params []float64, idx []int, acts []Grid) float64 {
 	checkParams("MLP", "QuantizedAccuracy", params, m.dim)
 	if len(acts) != m.Layers()-1 {
-		panic(fmt.Sprintf("problems: MLP.QuantizedAccuracy: %d activation grids for %d hidden layers", len(acts), m.Layers()-1))
+		panic(fmt.Sprintf("nn: MLP.QuantizedAccuracy: %d activation grids for %d hidden layers", len(acts), m.Layers()-1))
 	}
-	return accuracy(m.data, idx, func(in []float64) int {
+	return m.data.Accuracy(idx, func(in []float64) int {
 		if len(in) != m.sizes[0] {
-			panic(fmt.Sprintf("problems: MLP.QuantizedAccuracy: len(input) = %d, want %d", len(in), m.sizes[0]))
+			panic(fmt.Sprintf("nn: MLP.QuantizedAccuracy: len(input) = %d, want %d", len(in), m.sizes[0]))
 		}
 		m.forward(params, in, acts)
 		return argmax(m.a[m.Layers()])

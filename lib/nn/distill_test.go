@@ -1,10 +1,11 @@
-package problems
+package nn
 
 import (
 	"math"
 	"math/rand/v2"
 	"testing"
 
+	"github.com/descentlab/descent/lib/problems"
 	"gonum.org/v1/gonum/diff/fd"
 )
 
@@ -27,7 +28,7 @@ func TestSoftmaxT(t *testing.T) {
 	if p := SoftmaxT(make([]float64, 4), z, 1e6); math.Abs(p[0]-0.25) > 1e-3 {
 		t.Errorf("T = 1e6: %v, want about uniform", p)
 	}
-	m := NewMLP(Spirals(4, 5, 0.1, 1), []int{3}, Tanh, 0)
+	m := NewMLP(problems.Spirals(4, 5, 0.1, 1), []int{3}, Tanh, 0)
 	x := make([]float64, m.Dim())
 	m.Init(x, Xavier, 1)
 	in := []float64{0.3, -0.2}
@@ -131,7 +132,7 @@ func TestDistillT2Scaling(t *testing.T) {
 }
 
 func distillPair(bn bool) (student, teacher *MLP, tx []float64) {
-	d := Spirals(3, 15, 0.2, 1)
+	d := problems.Spirals(3, 15, 0.2, 1)
 	teacher = NewMLP(d, []int{16, 16}, Tanh, 0)
 	tx = make([]float64, teacher.Dim())
 	teacher.Init(tx, Xavier, 4)
@@ -164,7 +165,7 @@ func TestDistillationGradients(t *testing.T) {
 	d := NewDistillation(student, teacher, tx, 3, 0)
 	x := make([]float64, d.Dim())
 	student.Init(x, Xavier, 1)
-	if a, b := d.Loss(nil, x, All(d.Len())), student.Loss(nil, x, All(d.Len())); math.Abs(a-b) > 1e-15*b {
+	if a, b := d.Loss(nil, x, problems.All(d.Len())), student.Loss(nil, x, problems.All(d.Len())); math.Abs(a-b) > 1e-15*b {
 		t.Errorf("α = 0: distillation loss %v, student loss %v", a, b)
 	}
 	// The stored teacher logits are the teacher's.
@@ -179,7 +180,7 @@ func TestDistillationGradients(t *testing.T) {
 	}
 	g := make([]float64, d.Dim())
 	d.Alpha = 0.7
-	idx := All(d.Len())[:16]
+	idx := problems.All(d.Len())[:16]
 	if a := testing.AllocsPerRun(10, func() { d.Loss(g, x, idx) }); a != 0 {
 		t.Errorf("Distillation.Loss: %v allocations", a)
 	}
@@ -187,10 +188,10 @@ func TestDistillationGradients(t *testing.T) {
 
 func TestDistillationBadInput(t *testing.T) {
 	student, teacher, tx := distillPair(false)
-	other := NewMLP(Spirals(4, 5, 0.1, 1), []int{4}, Tanh, 0) // 4 classes
+	other := NewMLP(problems.Spirals(4, 5, 0.1, 1), []int{4}, Tanh, 0) // 4 classes
 	ox := make([]float64, other.Dim())
 	mustPanic(t, "the teacher has 4 outputs, the student 3", func() { NewDistillation(student, other, ox, 2, 0.5) })
-	wide := NewMLP(Dataset{X: [][]float64{{1, 2, 3}, {0, 1, 0}}, Label: []int{0, 2}, Classes: 3}, []int{4}, Tanh, 0)
+	wide := NewMLP(problems.Dataset{X: [][]float64{{1, 2, 3}, {0, 1, 0}}, Label: []int{0, 2}, Classes: 3}, []int{4}, Tanh, 0)
 	mustPanic(t, "the teacher reads 3 features", func() { NewDistillation(student, wide, make([]float64, wide.Dim()), 2, 0.5) })
 	for _, T := range []float64{0, -1, math.NaN(), math.Inf(1)} {
 		mustPanic(t, "want 1e-150 ≤ T ≤ 1e+150", func() { NewDistillation(student, teacher, tx, T, 0.5) })
@@ -205,7 +206,8 @@ func TestDistillationBadInput(t *testing.T) {
 	d.T = 0
 	mustPanic(t, "Distillation.Loss: temperature T = 0", func() { d.Loss(nil, x, []int{0}) })
 	d.T = 2
-	mustPanic(t, "Distillation.Loss: empty idx", func() { d.Loss(nil, x, nil) })
+	mustPanic(t, "Distillation.Loss: empty idx", func() { d.Loss(nil, x, []int{}) })
+	checkNilIdx(t, "Distillation", d, x)
 	mustPanic(t, "Distillation.Loss: index 45 out of range", func() { d.Loss(nil, x, []int{45}) })
 	mustPanic(t, "len(zt) = 3", func() { DistillLoss(nil, []float64{1, 2}, []float64{0, 1, 2}, 0, 1, 0.5) })
 	mustPanic(t, "label 2 outside [0, 2)", func() { DistillLoss(nil, []float64{1, 2}, []float64{0, 1}, 2, 1, 0.5) })

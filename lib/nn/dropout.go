@@ -1,4 +1,4 @@
-package problems
+package nn
 
 import "fmt"
 
@@ -37,7 +37,7 @@ func (m *MLP) SetDropoutRound(r uint64) { m.round = r }
 // checkDropout panics unless 0 ≤ Dropout < 1.
 func (m *MLP) checkDropout() {
 	if !(m.Dropout >= 0 && m.Dropout < 1) {
-		panic(fmt.Sprintf("problems: MLP.Dropout = %v, want a probability 0 ≤ p < 1", m.Dropout))
+		panic(fmt.Sprintf("nn: MLP.Dropout = %v, want a probability 0 ≤ p < 1", m.Dropout))
 	}
 }
 

@@ -1,16 +1,19 @@
-package problems
+package nn
 
 import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // trainedish returns a network and parameters with weights of uneven
 // scale, for pruning and quantization tests.
 func trainedish(bn bool, seed uint64) (*MLP, []float64) {
-	d := Spirals(3, 20, 0.2, 1)
+	d := problems.Spirals(3, 20, 0.2, 1)
 	m := NewMLP(d, []int{12, 10}, ReLU, 0)
 	if bn {
 		m = NewBatchNormMLP(d, []int{12, 10}, ReLU, 0)
@@ -317,14 +320,14 @@ func TestQuantAware(t *testing.T) {
 	}
 }
 
-// panics reports whether f panics with a "problems: " message; any other
+// panics reports whether f panics with a "nn: " message; any other
 // panic fails the test.
 func panics(t *testing.T, f func()) (did bool) {
 	t.Helper()
 	defer func() {
 		if r := recover(); r != nil {
 			did = true
-			if s, ok := r.(string); !ok || len(s) < 10 || s[:10] != "problems: " {
+			if s, ok := r.(string); !ok || !strings.HasPrefix(s, "nn: ") {
 				t.Fatalf("panic %v without the package's prefix", r)
 			}
 		}

@@ -1,8 +1,10 @@
-package problems
+package nn
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // ReliabilityBin is one bin of a reliability diagram: the predictions whose
@@ -23,10 +25,10 @@ type ReliabilityBin struct {
 // confidence is in [0, 1].
 func Reliability(conf []float64, correct []bool, bins int) []ReliabilityBin {
 	if len(conf) != len(correct) {
-		panic(fmt.Sprintf("problems: Reliability: %d confidences, %d outcomes", len(conf), len(correct)))
+		panic(fmt.Sprintf("nn: Reliability: %d confidences, %d outcomes", len(conf), len(correct)))
 	}
 	if bins < 1 {
-		panic(fmt.Sprintf("problems: Reliability: bins = %d, want ≥ 1", bins))
+		panic(fmt.Sprintf("nn: Reliability: bins = %d, want ≥ 1", bins))
 	}
 	rb := make([]ReliabilityBin, bins)
 	for b := range rb {
@@ -34,7 +36,7 @@ func Reliability(conf []float64, correct []bool, bins int) []ReliabilityBin {
 	}
 	for i, c := range conf {
 		if !(c >= 0 && c <= 1) {
-			panic(fmt.Sprintf("problems: Reliability: confidence %d is %v, want it in [0, 1]", i, c))
+			panic(fmt.Sprintf("nn: Reliability: confidence %d is %v, want it in [0, 1]", i, c))
 		}
 		b := max(0, min(bins-1, int(math.Ceil(c*float64(bins)))-1))
 		rb[b].Count++
@@ -74,7 +76,7 @@ func ECE(bins []ReliabilityBin) float64 {
 // pass it to ECE for the expected calibration error. Cost O(|idx|·P).
 func (m *MLP) Reliability(params []float64, idx []int, bins int) []ReliabilityBin {
 	if idx == nil {
-		idx = All(m.Len())
+		idx = problems.All(m.Len())
 	}
 	k := m.sizes[len(m.sizes)-1]
 	p := make([]float64, k)
@@ -82,7 +84,7 @@ func (m *MLP) Reliability(params []float64, idx []int, bins int) []ReliabilityBi
 	correct := make([]bool, len(idx))
 	for j, i := range idx {
 		if i < 0 || i >= m.Len() {
-			panic(fmt.Sprintf("problems: MLP.Reliability: index %d out of range [0, %d)", i, m.Len()))
+			panic(fmt.Sprintf("nn: MLP.Reliability: index %d out of range [0, %d)", i, m.Len()))
 		}
 		m.Probs(p, params, m.data.X[i])
 		best := argmax(p)

@@ -1,4 +1,4 @@
-package problems
+package nn
 
 import "fmt"
 
@@ -20,7 +20,7 @@ import "fmt"
 // differentiated either. Because every weight lies inside its own grid's
 // range, no weight is clipped and the estimator is the plain identity.
 //
-// QuantAware implements Network (and so Stochastic): give it to any
+// QuantAware implements Network (and so problems.Stochastic): give it to any
 // training loop in place of the network. Loss costs the network's Loss plus
 // O(Dim()) and allocates nothing.
 type QuantAware struct {
@@ -63,7 +63,7 @@ func (m *QuantAware) Loss(grad, x []float64, idx []int) float64 {
 // quantizeInto writes Q(x) into the scratch m.xq.
 func (m *QuantAware) quantizeInto(x []float64) {
 	if len(x) != len(m.xq) {
-		panic(fmt.Sprintf("problems: QuantAware: len(x) = %d, want Dim() = %d", len(x), len(m.xq)))
+		panic(fmt.Sprintf("nn: QuantAware: len(x) = %d, want Dim() = %d", len(x), len(m.xq)))
 	}
 	m.q.fakeQuantize(m.xq, x, m.ws)
 }

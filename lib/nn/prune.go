@@ -1,10 +1,12 @@
-package problems
+package nn
 
 import (
 	"cmp"
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // WeightMatrix locates one weight matrix in a flat parameter vector: Rows ×
@@ -31,7 +33,7 @@ func (w WeightMatrix) Row(params []float64, r int) []float64 {
 // not among them; they stay in full precision and are never pruned, as in
 // Han et al. (2015) and Jacob et al. (2018).
 type Network interface {
-	Stochastic
+	problems.Stochastic
 	WeightMatrices() []WeightMatrix
 }
 
@@ -70,7 +72,7 @@ func (s PruneScope) String() string {
 func MagnitudePrune(params []float64, ws []WeightMatrix, sparsity float64, scope PruneScope) (keep []bool) {
 	checkSparsity("MagnitudePrune", sparsity)
 	if scope != Global && scope != PerLayer {
-		panic(fmt.Sprintf("problems: MagnitudePrune: unknown scope %d", int(scope)))
+		panic(fmt.Sprintf("nn: MagnitudePrune: unknown scope %d", int(scope)))
 	}
 	checkMatrices("MagnitudePrune", params, ws)
 	keep = make([]bool, len(params))
@@ -106,7 +108,7 @@ func MagnitudePrune(params []float64, ws []WeightMatrix, sparsity float64, scope
 // panics if the lengths differ.
 func ApplyMask(params []float64, keep []bool) {
 	if len(keep) != len(params) {
-		panic(fmt.Sprintf("problems: ApplyMask: len(keep) = %d, len(params) = %d", len(keep), len(params)))
+		panic(fmt.Sprintf("nn: ApplyMask: len(keep) = %d, len(params) = %d", len(keep), len(params)))
 	}
 	for i, k := range keep {
 		if !k {
@@ -137,7 +139,7 @@ func Sparsity(params []float64, ws []WeightMatrix) float64 {
 // checkSparsity panics unless 0 ≤ s < 1.
 func checkSparsity(name string, s float64) {
 	if !(s >= 0 && s < 1) {
-		panic(fmt.Sprintf("problems: %s: sparsity = %v, want 0 ≤ sparsity < 1 (the fraction of weights removed)", name, s))
+		panic(fmt.Sprintf("nn: %s: sparsity = %v, want 0 ≤ sparsity < 1 (the fraction of weights removed)", name, s))
 	}
 }
 
@@ -149,15 +151,15 @@ func checkMatrices(name string, params []float64, ws []WeightMatrix) {
 	end := 0
 	for _, w := range sorted {
 		if w.Rows < 1 || w.Cols < 1 || w.Off < 0 || w.Off+w.Len() > len(params) {
-			panic(fmt.Sprintf("problems: %s: matrix %+v does not fit in %d parameters", name, w, len(params)))
+			panic(fmt.Sprintf("nn: %s: matrix %+v does not fit in %d parameters", name, w, len(params)))
 		}
 		if w.Off < end {
-			panic(fmt.Sprintf("problems: %s: matrix %+v overlaps another", name, w))
+			panic(fmt.Sprintf("nn: %s: matrix %+v overlaps another", name, w))
 		}
 		end = w.Off + w.Len()
 		for j, v := range params[w.Off:end] {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				panic(fmt.Sprintf("problems: %s: weight %d of layer %d is %v", name, j, w.Layer, v))
+				panic(fmt.Sprintf("nn: %s: weight %d of layer %d is %v", name, j, w.Layer, v))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package problems
+package nn
 
 import (
 	"math"
@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/descentlab/descent/lib/problems"
 	"gonum.org/v1/gonum/diff/fd"
 )
 
@@ -21,17 +22,17 @@ func perturb(x []float64, s float64, rng *rand.Rand) {
 // coupledBatches are batches of ≥ 2 examples (batch norm in training mode
 // needs two), with a repeated index among them.
 func coupledBatches(n int, rng *rand.Rand) [][]int {
-	return [][]int{All(n), rng.Perm(n)[:2], rng.Perm(n)[:min(n, 7)], {3, 3, 1}}
+	return [][]int{problems.All(n), rng.Perm(n)[:2], rng.Perm(n)[:min(n, 7)], {3, 3, 1}}
 }
 
 func TestBatchNormGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	spir := Spirals(3, 10, 0.2, 2)
-	moons := Moons(30, 0.1, 1)
+	spir := problems.Spirals(3, 10, 0.2, 2)
+	moons := problems.Moons(30, 0.1, 1)
 	for _, act := range []Activation{Tanh, ReLU, Sigmoid} {
 		for _, hidden := range [][]int{{5}, {4, 3}, {3, 4, 3}} {
 			for _, l2 := range []float64{0, 0.1} {
-				for _, d := range []Dataset{spir, moons} {
+				for _, d := range []problems.Dataset{spir, moons} {
 					m := NewBatchNormMLP(d, hidden, act, l2)
 					x := make([]float64, m.Dim())
 					m.Init(x, He, rng.Uint64())
@@ -57,7 +58,7 @@ func TestBatchNormGradients(t *testing.T) {
 // same round.
 func TestDropoutGradients(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
-	d := Spirals(3, 10, 0.2, 2)
+	d := problems.Spirals(3, 10, 0.2, 2)
 	for _, bn := range []bool{false, true} {
 		for _, act := range []Activation{Tanh, ReLU} {
 			m := NewMLP(d, []int{6, 5}, act, 0.05)
@@ -99,11 +100,11 @@ func TestDropoutGradients(t *testing.T) {
 }
 
 func TestDropoutMasks(t *testing.T) {
-	d := Spirals(3, 100, 0.2, 1)
+	d := problems.Spirals(3, 100, 0.2, 1)
 	m := NewMLP(d, []int{50, 50}, ReLU, 0)
 	x := make([]float64, m.Dim())
 	m.Init(x, He, 1)
-	all := All(d.Len())
+	all := problems.All(d.Len())
 	plain := m.Loss(nil, x, all)
 	m.Dropout, m.DropoutSeed = 0.4, 5
 	// Same seed and round, same masks; the fraction dropped is p.
@@ -154,7 +155,7 @@ func TestDropoutMasks(t *testing.T) {
 // A batch of one in training mode is refused with a clear message, never
 // turned into NaN; evaluation mode takes single examples.
 func TestBatchNormBatchOfOne(t *testing.T) {
-	d := Spirals(3, 10, 0.2, 1)
+	d := problems.Spirals(3, 10, 0.2, 1)
 	m := NewBatchNormMLP(d, []int{4}, ReLU, 0)
 	x := make([]float64, m.Dim())
 	m.Init(x, He, 1)
@@ -175,7 +176,7 @@ func TestBatchNormBatchOfOne(t *testing.T) {
 // FitRunningStats makes evaluation mode reproduce training mode on the
 // same examples as one batch.
 func TestFitRunningStats(t *testing.T) {
-	d := Spirals(4, 30, 0.2, 3)
+	d := problems.Spirals(4, 30, 0.2, 3)
 	m := NewBatchNormMLP(d, []int{8, 8}, Tanh, 0)
 	x := make([]float64, m.Dim())
 	m.Init(x, Xavier, 2)
@@ -184,7 +185,7 @@ func TestFitRunningStats(t *testing.T) {
 		m.SetTraining(true)
 		batch := idx
 		if batch == nil {
-			batch = All(d.Len())
+			batch = problems.All(d.Len())
 		}
 		train := m.Loss(nil, x, batch)
 		m.FitRunningStats(x, idx)
@@ -214,7 +215,7 @@ func TestFitRunningStats(t *testing.T) {
 
 // One training step moves the running statistics of layer 1 by torch's rule.
 func TestBatchNormRunningUpdate(t *testing.T) {
-	d := Spirals(3, 20, 0.2, 1)
+	d := problems.Spirals(3, 20, 0.2, 1)
 	m := NewBatchNormMLP(d, []int{5}, ReLU, 0)
 	x := make([]float64, m.Dim())
 	m.Init(x, He, 4)
@@ -256,7 +257,7 @@ func TestBatchNormRunningUpdate(t *testing.T) {
 // feeding a normalized layer (the gradient shrinks as 1/c when they grow
 // ×c), and to the order of the batch.
 func TestBatchNormInvariances(t *testing.T) {
-	d := Spirals(3, 20, 0.2, 1)
+	d := problems.Spirals(3, 20, 0.2, 1)
 	m := NewBatchNormMLP(d, []int{6, 6}, Tanh, 0)
 	m.BatchNorm().Eps = 1e-14 // the invariance is exact only when σ² ≫ ε
 	x := make([]float64, m.Dim())
@@ -293,7 +294,7 @@ func TestBatchNormInvariances(t *testing.T) {
 // With batch norm a naive N(0, 1) initialization no longer explodes: every
 // hidden layer's pre-activation is renormalized (notebook 07's measurement).
 func TestBatchNormLayerStats(t *testing.T) {
-	d := Spirals(3, 50, 0.2, 1)
+	d := problems.Spirals(3, 50, 0.2, 1)
 	hidden := []int{64, 64, 64, 64, 64}
 	m := NewBatchNormMLP(d, hidden, ReLU, 0)
 	x := make([]float64, m.Dim())
@@ -326,7 +327,7 @@ func TestBatchNormLayerStats(t *testing.T) {
 }
 
 func TestBatchNormShapeAndData(t *testing.T) {
-	d := Spirals(3, 10, 0.1, 1)
+	d := problems.Spirals(3, 10, 0.1, 1)
 	m := NewBatchNormMLP(d, []int{5, 4}, ReLU, 0)
 	// W¹ 5×2, γ¹ β¹; W² 4×5, γ² β²; W³ 3×4, b³.
 	if want := 10 + 10 + 20 + 8 + 12 + 3; m.Dim() != want {
@@ -363,17 +364,17 @@ func TestBatchNormShapeAndData(t *testing.T) {
 	if !slices.Equal(mt[0], mv[0]) {
 		t.Error("OnData copy does not see the fitted statistics")
 	}
-	mustPanic(t, "OnData: dataset has 2 features and 2 classes", func() { tm.OnData(Moons(10, 0.1, 1)) })
+	mustPanic(t, "OnData: dataset has 2 features and 2 classes", func() { tm.OnData(problems.Moons(10, 0.1, 1)) })
 }
 
 func TestBatchNormAllocatesNothing(t *testing.T) {
-	d := Spirals(3, 50, 0.2, 1)
+	d := problems.Spirals(3, 50, 0.2, 1)
 	m := NewBatchNormMLP(d, []int{16, 16}, ReLU, 1e-3)
 	m.Dropout = 0.2
 	x := make([]float64, m.Dim())
 	m.Init(x, He, 1)
 	g := make([]float64, m.Dim())
-	idx := All(d.Len())[:32]
+	idx := problems.All(d.Len())[:32]
 	if a := testing.AllocsPerRun(20, func() { m.Loss(g, x, idx); m.Loss(nil, x, idx[:5]) }); a != 0 {
 		t.Errorf("batch-norm Loss: %v allocations", a)
 	}
@@ -386,10 +387,10 @@ func TestBatchNormAllocatesNothing(t *testing.T) {
 func TestBatchNormMessagesNamePackage(t *testing.T) {
 	defer func() {
 		r := recover()
-		if s, ok := r.(string); !ok || !strings.HasPrefix(s, "problems: MLP.Loss: ") {
+		if s, ok := r.(string); !ok || !strings.HasPrefix(s, "nn: MLP.Loss: ") {
 			t.Errorf("panic %v", r)
 		}
 	}()
-	m := NewBatchNormMLP(Moons(10, 0.1, 1), []int{3}, Tanh, 0)
+	m := NewBatchNormMLP(problems.Moons(10, 0.1, 1), []int{3}, Tanh, 0)
 	m.Loss(nil, make([]float64, m.Dim()), []int{0})
 }

@@ -1,15 +1,17 @@
-package problems
+package nn
 
 import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // Measure returns exactly what the next Loss with a gradient returns, and
 // changes nothing: running statistics and the dropout round stay.
 func TestMeasureLeavesStateAlone(t *testing.T) {
-	d := Spirals(3, 20, 0.2, 1)
+	d := problems.Spirals(3, 20, 0.2, 1)
 	bn := NewBatchNormMLP(d, []int{6, 5}, ReLU, 0.01)
 	drop := NewMLP(d, []int{6, 5}, Tanh, 0)
 	drop.Dropout, drop.DropoutSeed = 0.3, 4
@@ -55,15 +57,15 @@ func TestMeasureLeavesStateAlone(t *testing.T) {
 // Distillation and QuantAware measure through their network without side
 // effects, and agree with their Loss.
 func TestMeasureWrappers(t *testing.T) {
-	d := Spirals(3, 20, 0.2, 1)
+	d := problems.Spirals(3, 20, 0.2, 1)
 	teacher := NewMLP(d, []int{8}, ReLU, 0)
 	tx := make([]float64, teacher.Dim())
 	teacher.Init(tx, He, 1)
 	student := NewBatchNormMLP(d, []int{4}, ReLU, 0)
 	dist := NewDistillation(student, teacher, tx, 2, 0.5)
 	qa := NewQuantAware(student, Quantizer{Bits: 3, PerChannel: true})
-	idx := All(d.Len())
-	for name, m := range map[string]Measurer{"distillation": dist, "quant-aware": qa} {
+	idx := problems.All(d.Len())
+	for name, m := range map[string]problems.Measurer{"distillation": dist, "quant-aware": qa} {
 		x := make([]float64, m.Dim())
 		student.Init(x, He, 5)
 		before, _ := student.BatchNorm().RunningStats()

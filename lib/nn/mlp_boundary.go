@@ -1,4 +1,4 @@
-package problems
+package nn
 
 import "fmt"
 
@@ -18,7 +18,7 @@ import "fmt"
 // features and two classes, or if len(params) ≠ Dim().
 func (m *MLP) Boundary(params []float64) func(x1, x2 float64) float64 {
 	if d, k := m.sizes[0], m.sizes[len(m.sizes)-1]; d != 2 || k != 2 {
-		panic(fmt.Sprintf("problems: MLP.Boundary: the network has %d input features and %d classes, want 2 and 2", d, k))
+		panic(fmt.Sprintf("nn: MLP.Boundary: the network has %d input features and %d classes, want 2 and 2", d, k))
 	}
 	checkParams("MLP", "Boundary", params, m.dim)
 	w := append([]float64(nil), params...)

@@ -1,8 +1,10 @@
-package problems
+package nn
 
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // Batch normalization (Ioffe & Szegedy 2015) in an MLP. NewBatchNormMLP puts
@@ -68,7 +70,7 @@ const (
 // and βˡ (nₗ each) where the plain network has bˡ; the output layer keeps
 // its bias. It starts in training mode with running statistics 0 and 1. It
 // panics as NewMLP does.
-func NewBatchNormMLP(data Dataset, hidden []int, act Activation, l2 float64) *MLP {
+func NewBatchNormMLP(data problems.Dataset, hidden []int, act Activation, l2 float64) *MLP {
 	return newMLP("NewBatchNormMLP", data, hidden, act, l2, true)
 }
 
@@ -108,16 +110,16 @@ func (b *BatchNorm) RunningStats() (mean, variance [][]float64) {
 // or a negative or non-finite variance.
 func (b *BatchNorm) SetRunningStats(mean, variance [][]float64) {
 	if len(mean) != len(b.mean)-1 || len(variance) != len(b.vari)-1 {
-		panic(fmt.Sprintf("problems: BatchNorm.SetRunningStats: %d and %d rows, want %d", len(mean), len(variance), len(b.mean)-1))
+		panic(fmt.Sprintf("nn: BatchNorm.SetRunningStats: %d and %d rows, want %d", len(mean), len(variance), len(b.mean)-1))
 	}
 	for l := range mean {
 		if len(mean[l]) != len(b.mean[l+1]) || len(variance[l]) != len(b.vari[l+1]) {
-			panic(fmt.Sprintf("problems: BatchNorm.SetRunningStats: layer %d has %d units, got %d means and %d variances",
+			panic(fmt.Sprintf("nn: BatchNorm.SetRunningStats: layer %d has %d units, got %d means and %d variances",
 				l+1, len(b.mean[l+1]), len(mean[l]), len(variance[l])))
 		}
 		for j, v := range variance[l] {
 			if !(v >= 0) || math.IsInf(v, 1) || math.IsNaN(mean[l][j]) || math.IsInf(mean[l][j], 0) {
-				panic(fmt.Sprintf("problems: BatchNorm.SetRunningStats: layer %d unit %d has mean %v, variance %v", l+1, j, mean[l][j], v))
+				panic(fmt.Sprintf("nn: BatchNorm.SetRunningStats: layer %d unit %d has mean %v, variance %v", l+1, j, mean[l][j], v))
 			}
 		}
 	}
@@ -130,10 +132,10 @@ func (b *BatchNorm) SetRunningStats(mean, variance [][]float64) {
 // check panics unless the hyperparameters are in range.
 func (b *BatchNorm) check() {
 	if !(b.Momentum >= 0 && b.Momentum <= 1) {
-		panic(fmt.Sprintf("problems: BatchNorm.Momentum = %v, want 0 ≤ m ≤ 1", b.Momentum))
+		panic(fmt.Sprintf("nn: BatchNorm.Momentum = %v, want 0 ≤ m ≤ 1", b.Momentum))
 	}
 	if !(b.Eps > 0) || math.IsInf(b.Eps, 1) {
-		panic(fmt.Sprintf("problems: BatchNorm.Eps = %v, want a finite ε > 0", b.Eps))
+		panic(fmt.Sprintf("nn: BatchNorm.Eps = %v, want a finite ε > 0", b.Eps))
 	}
 }
 
@@ -149,7 +151,7 @@ func (m *MLP) normalized(l int) bool { return m.bn != nil && l < len(m.sizes)-1 
 // unless the network has batch norm and 1 ≤ l < L.
 func (m *MLP) BatchNormRange(l int) (gamma, beta int) {
 	if m.bn == nil || l < 1 || l >= m.Layers() {
-		panic(fmt.Sprintf("problems: MLP.BatchNormRange: layer %d is not a batch-normalized hidden layer (batch norm: %v, %d hidden layers)",
+		panic(fmt.Sprintf("nn: MLP.BatchNormRange: layer %d is not a batch-normalized hidden layer (batch norm: %v, %d hidden layers)",
 			l, m.bn != nil, m.Layers()-1))
 	}
 	_, hi := m.WeightRange(l)
@@ -196,14 +198,14 @@ func (b *BatchNorm) backwardEval(d, zhat, grad, params []float64, g, l int) {
 func (m *MLP) FitRunningStats(params []float64, idx []int) {
 	const name = "MLP.FitRunningStats"
 	if m.bn == nil {
-		panic("problems: MLP.FitRunningStats: the network has no batch norm")
+		panic("nn: MLP.FitRunningStats: the network has no batch norm")
 	}
 	checkParams("MLP", "FitRunningStats", params, m.dim)
 	if idx == nil {
-		idx = All(m.Len())
+		idx = problems.All(m.Len())
 	}
 	if len(idx) < 2 {
-		panic(fmt.Sprintf("problems: %s: %d examples, want ≥ 2", name, len(idx)))
+		panic(fmt.Sprintf("nn: %s: %d examples, want ≥ 2", name, len(idx)))
 	}
 	m.bn.check()
 	m.checkBatch(name, idx)

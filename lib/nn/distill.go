@@ -1,4 +1,4 @@
-package problems
+package nn
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ import (
 func SoftmaxT(dst, z []float64, T float64) []float64 {
 	checkTemperature("SoftmaxT", T)
 	if len(dst) != len(z) || len(z) == 0 {
-		panic(fmt.Sprintf("problems: SoftmaxT: len(dst) = %d, len(z) = %d", len(dst), len(z)))
+		panic(fmt.Sprintf("nn: SoftmaxT: len(dst) = %d, len(z) = %d", len(dst), len(z)))
 	}
 	zmax, logS := shiftedLogSumExpT(z, T)
 	for c, v := range z {
@@ -50,7 +50,7 @@ const (
 
 func checkTemperature(name string, T float64) {
 	if !(T >= minTemperature && T <= maxTemperature) {
-		panic(fmt.Sprintf("problems: %s: temperature T = %v, want %g ≤ T ≤ %g", name, T, minTemperature, maxTemperature))
+		panic(fmt.Sprintf("nn: %s: temperature T = %v, want %g ≤ T ≤ %g", name, T, minTemperature, maxTemperature))
 	}
 }
 
@@ -79,10 +79,10 @@ func checkTemperature(name string, T float64) {
 func DistillLoss(dz, z, zt []float64, y int, T, alpha float64) float64 {
 	checkDistill("DistillLoss", T, alpha)
 	if len(z) != len(zt) || len(z) < 2 || (dz != nil && len(dz) != len(z)) {
-		panic(fmt.Sprintf("problems: DistillLoss: len(z) = %d, len(zt) = %d, len(dz) = %d: want equal and ≥ 2", len(z), len(zt), len(dz)))
+		panic(fmt.Sprintf("nn: DistillLoss: len(z) = %d, len(zt) = %d, len(dz) = %d: want equal and ≥ 2", len(z), len(zt), len(dz)))
 	}
 	if y < 0 || y >= len(z) {
-		panic(fmt.Sprintf("problems: DistillLoss: label %d outside [0, %d)", y, len(z)))
+		panic(fmt.Sprintf("nn: DistillLoss: label %d outside [0, %d)", y, len(z)))
 	}
 	return distill(dz, z, zt, y, T, alpha, make([]float64, len(z)))
 }
@@ -129,13 +129,13 @@ func distill(dz, z, zt []float64, y int, T, alpha float64, p []float64) float64 
 func checkDistill(name string, T, alpha float64) {
 	checkTemperature(name, T)
 	if !(alpha >= 0 && alpha <= 1) {
-		panic(fmt.Sprintf("problems: %s: alpha = %v, want 0 ≤ α ≤ 1 (the weight of the soft targets)", name, alpha))
+		panic(fmt.Sprintf("nn: %s: alpha = %v, want 0 ≤ α ≤ 1 (the weight of the soft targets)", name, alpha))
 	}
 }
 
 // Distillation trains a student network on a teacher's soft targets (Hinton
-// et al. 2015): a Stochastic objective over the student's parameters whose
-// loss on example i is DistillLoss of the student's logits against the
+// et al. 2015): a problems.Stochastic objective over the student's
+// parameters whose loss on example i is DistillLoss of the student's logits against the
 // teacher's logits for the same input, at temperature T, with weight Alpha
 // on the soft term, plus the student's L2 term. The teacher's logits are
 // computed once, in evaluation mode, by NewDistillation; the teacher takes
@@ -165,10 +165,10 @@ func NewDistillation(student, teacher *MLP, teacherParams []float64, T, alpha fl
 	checkDistill("NewDistillation", T, alpha)
 	ts, ss := teacher.Sizes(), student.Sizes()
 	if ts[len(ts)-1] != ss[len(ss)-1] {
-		panic(fmt.Sprintf("problems: NewDistillation: the teacher has %d outputs, the student %d: they must predict the same classes", ts[len(ts)-1], ss[len(ss)-1]))
+		panic(fmt.Sprintf("nn: NewDistillation: the teacher has %d outputs, the student %d: they must predict the same classes", ts[len(ts)-1], ss[len(ss)-1]))
 	}
 	if ts[0] != ss[0] {
-		panic(fmt.Sprintf("problems: NewDistillation: the teacher reads %d features, the student's data has %d", ts[0], ss[0]))
+		panic(fmt.Sprintf("nn: NewDistillation: the teacher reads %d features, the student's data has %d", ts[0], ss[0]))
 	}
 	checkParams("MLP", "NewDistillation (teacher)", teacherParams, teacher.Dim())
 	k := ss[len(ss)-1]
@@ -192,8 +192,8 @@ func (d *Distillation) WeightMatrices() []WeightMatrix { return d.Student.Weight
 // (the stored row: do not modify it).
 func (d *Distillation) TeacherLogits(i int) []float64 { return d.teacher[i] }
 
-// Loss implements Stochastic: the mean of DistillLoss over the batch, with
-// the student's L2 term.
+// Loss implements problems.Stochastic: the mean of DistillLoss over the
+// batch idx (all examples when idx is nil), with the student's L2 term.
 func (d *Distillation) Loss(grad, x []float64, idx []int) float64 {
 	checkDistill("Distillation.Loss", d.T, d.Alpha)
 	return d.Student.lossMode("Distillation", grad, x, idx, d, true)

@@ -1,6 +1,10 @@
-package problems
+package nn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/descentlab/descent/lib/problems"
+)
 
 // Saturation reports, for each hidden layer l = 1 … L−1, the fraction of
 // its units, counted over the examples idx (all of them when idx is nil),
@@ -27,19 +31,19 @@ import "fmt"
 func (m *MLP) Saturation(params []float64, idx []int, tol float64) []float64 {
 	checkParams("MLP", "Saturation", params, m.dim)
 	if !(tol > 0 && tol <= 1) {
-		panic(fmt.Sprintf("problems: MLP.Saturation: tol = %v, want 0 < tol ≤ 1", tol))
+		panic(fmt.Sprintf("nn: MLP.Saturation: tol = %v, want 0 < tol ≤ 1", tol))
 	}
 	if idx == nil {
-		idx = All(m.Len())
+		idx = problems.All(m.Len())
 	}
 	if len(idx) == 0 {
-		panic("problems: MLP.Saturation: empty idx")
+		panic("nn: MLP.Saturation: empty idx")
 	}
 	L := m.Layers()
 	frac := make([]float64, L-1)
 	for _, i := range idx {
 		if i < 0 || i >= m.Len() {
-			panic(fmt.Sprintf("problems: MLP.Saturation: index %d out of range [0, %d)", i, m.Len()))
+			panic(fmt.Sprintf("nn: MLP.Saturation: index %d out of range [0, %d)", i, m.Len()))
 		}
 		m.forward(params, m.data.X[i], nil)
 		for l := 1; l < L; l++ {

@@ -1,4 +1,4 @@
-package problems
+package nn
 
 import (
 	"fmt"
@@ -85,16 +85,16 @@ func (g Grid) Round(v float64) float64 { return g.Dequantize(g.Quantize(v)) }
 // check panics unless the quantizer is usable.
 func (q Quantizer) check(name string) {
 	if q.Bits < 1 || q.Bits > 32 {
-		panic(fmt.Sprintf("problems: %s: Bits = %d, want 1 ≤ bits ≤ 32", name, q.Bits))
+		panic(fmt.Sprintf("nn: %s: Bits = %d, want 1 ≤ bits ≤ 32", name, q.Bits))
 	}
 	switch q.Scheme {
 	case Symmetric:
 		if q.Bits < 2 {
-			panic(fmt.Sprintf("problems: %s: a symmetric grid needs ≥ 2 bits (1 bit has the single level 0); use Affine", name))
+			panic(fmt.Sprintf("nn: %s: a symmetric grid needs ≥ 2 bits (1 bit has the single level 0); use Affine", name))
 		}
 	case Affine:
 	default:
-		panic(fmt.Sprintf("problems: %s: unknown scheme %d", name, int(q.Scheme)))
+		panic(fmt.Sprintf("nn: %s: unknown scheme %d", name, int(q.Scheme)))
 	}
 }
 
@@ -107,7 +107,7 @@ func (q Quantizer) Grid(values []float64) Grid {
 	lo, hi := 0.0, 0.0
 	for i, v := range values {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			panic(fmt.Sprintf("problems: Quantizer.Grid: value %d is %v", i, v))
+			panic(fmt.Sprintf("nn: Quantizer.Grid: value %d is %v", i, v))
 		}
 		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
@@ -138,7 +138,7 @@ func (q Quantizer) grid(lo, hi float64) Grid {
 		s = hi/float64(top) - lo/float64(top)
 	}
 	if math.IsInf(s, 0) {
-		panic(fmt.Sprintf("problems: Quantizer: an affine grid of %d bit cannot span [%g, %g]: its step overflows float64", q.Bits, lo, hi))
+		panic(fmt.Sprintf("nn: Quantizer: an affine grid of %d bit cannot span [%g, %g]: its step overflows float64", q.Bits, lo, hi))
 	}
 	s = math.Max(s, math.SmallestNonzeroFloat64)
 	zero := max(0, min(top, int64(math.Round(-lo/s))))
@@ -189,7 +189,7 @@ func (q Quantizer) Grids(params []float64, ws []WeightMatrix) []Grid {
 func (q Quantizer) FakeQuantize(dst, params []float64, ws []WeightMatrix) {
 	q.check("Quantizer.FakeQuantize")
 	if len(dst) != len(params) {
-		panic(fmt.Sprintf("problems: Quantizer.FakeQuantize: len(dst) = %d, len(params) = %d", len(dst), len(params)))
+		panic(fmt.Sprintf("nn: Quantizer.FakeQuantize: len(dst) = %d, len(params) = %d", len(dst), len(params)))
 	}
 	checkMatrices("Quantizer.FakeQuantize", params, ws)
 	q.fakeQuantize(dst, params, ws)

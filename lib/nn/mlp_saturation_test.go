@@ -1,15 +1,17 @@
-package problems
+package nn
 
 import (
 	"math"
 	"testing"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // Naive N(0, 1) weights drive 64-wide tanh layers into their flat tails,
 // Xavier keeps them in the linear middle, and the fraction of inactive ReLU
 // units is the same for every weight scale.
 func TestMLPSaturationInitLessons(t *testing.T) {
-	d := Moons(200, 0.2, 1)
+	d := problems.Moons(200, 0.2, 1)
 	hidden := []int{64, 64, 64, 64, 64}
 	sat := func(act Activation, in Init) []float64 {
 		m := NewMLP(d, hidden, act, 0)
@@ -36,7 +38,7 @@ func TestMLPSaturationInitLessons(t *testing.T) {
 
 // The count agrees with a direct computation on a one-unit layer.
 func TestMLPSaturationCounts(t *testing.T) {
-	d := Dataset{Name: "four", X: [][]float64{{-3}, {-0.1}, {0.1}, {3}}, Label: []int{0, 0, 1, 1}, Classes: 2}
+	d := problems.Dataset{Name: "four", X: [][]float64{{-3}, {-0.1}, {0.1}, {3}}, Label: []int{0, 0, 1, 1}, Classes: 2}
 	for _, c := range []struct {
 		act  Activation
 		tol  float64

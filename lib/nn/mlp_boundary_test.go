@@ -1,9 +1,13 @@
-package problems
+package nn
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/descentlab/descent/lib/problems"
+)
 
 func TestMLPBoundaryAgreesWithPredict(t *testing.T) {
-	d := Moons(60, 0.2, 3)
+	d := problems.Moons(60, 0.2, 3)
 	m := NewMLP(d, []int{8}, Tanh, 0)
 	w := make([]float64, m.Dim())
 	m.Init(w, Naive, 4) // large weights: a boundary that bends through the data
@@ -37,8 +41,8 @@ func TestMLPBoundaryAgreesWithPredict(t *testing.T) {
 }
 
 func TestMLPBoundaryBadInput(t *testing.T) {
-	three := NewMLP(Spirals(3, 5, 0.1, 1), []int{4}, Tanh, 0)
-	two := NewMLP(Moons(10, 0.1, 1), []int{4}, Tanh, 0)
+	three := NewMLP(problems.Spirals(3, 5, 0.1, 1), []int{4}, Tanh, 0)
+	two := NewMLP(problems.Moons(10, 0.1, 1), []int{4}, Tanh, 0)
 	mustPanic(t, "2 input features and 3 classes", func() { three.Boundary(make([]float64, three.Dim())) })
 	mustPanic(t, "len(params) = 3", func() { two.Boundary(make([]float64, 3)) })
 }

@@ -1,9 +1,11 @@
-package problems
+package nn
 
 import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/descentlab/descent/lib/problems"
 )
 
 // Activation is the nonlinearity of an MLP's hidden layers.
@@ -59,7 +61,8 @@ func (in Init) String() string {
 }
 
 // MLP is a fully connected network with softmax cross-entropy output on a
-// k-class Dataset, as a Stochastic objective over its flattened parameters.
+// k-class problems.Dataset, as a problems.Stochastic objective over its
+// flattened parameters.
 // With layer sizes n₀ = d, n₁, …, n_{L−1} (hidden), n_L = k,
 //
 //	a⁰ = x,   zˡ = Wˡ aˡ⁻¹ + bˡ,   aˡ = φ(zˡ) for l < L,   z = zᴸ (the logits),
@@ -87,7 +90,7 @@ func (in Init) String() string {
 // scratch grows to the largest batch seen, then allocation stops). Predict,
 // Probs, Logits and Accuracy always evaluate: running statistics, no dropout.
 type MLP struct {
-	data  Dataset
+	data  problems.Dataset
 	sizes []int
 	act   Activation
 	off   []int // off[l−1] is where Wˡ starts; bˡ (or γˡ, βˡ) follows it
@@ -113,6 +116,15 @@ type MLP struct {
 	delta  []float64
 	delta2 []float64
 	batch  batchScratch // the layer-by-layer batch path (batch_path.go)
+	all    []int        // 0, 1, …, n−1, for a nil idx; built on first use
+}
+
+// allIndices returns 0, 1, …, Len()−1, built on the first call.
+func (m *MLP) allIndices() []int {
+	if len(m.all) != m.data.Len() {
+		m.all = problems.All(m.data.Len())
+	}
+	return m.all
 }
 
 // NewMLP returns a network on a classification dataset with the given
@@ -120,35 +132,35 @@ type MLP struct {
 // The output has data.Classes units. It panics on an empty or unlabelled
 // dataset, fewer than 2 classes, a label outside [0, Classes), no hidden
 // layer or a width < 1, an unknown activation, or l2 < 0.
-func NewMLP(data Dataset, hidden []int, act Activation, l2 float64) *MLP {
+func NewMLP(data problems.Dataset, hidden []int, act Activation, l2 float64) *MLP {
 	return newMLP("NewMLP", data, hidden, act, l2, false)
 }
 
-func newMLP(name string, data Dataset, hidden []int, act Activation, l2 float64, bn bool) *MLP {
+func newMLP(name string, data problems.Dataset, hidden []int, act Activation, l2 float64, bn bool) *MLP {
 	if data.Len() == 0 || data.Features() == 0 {
-		panic(fmt.Sprintf("problems: %s: empty dataset", name))
+		panic(fmt.Sprintf("nn: %s: empty dataset", name))
 	}
 	if len(data.Label) != data.Len() || data.Classes < 2 {
-		panic(fmt.Sprintf("problems: %s: want a labelled dataset with ≥ 2 classes, have %d labels and %d classes", name, len(data.Label), data.Classes))
+		panic(fmt.Sprintf("nn: %s: want a labelled dataset with ≥ 2 classes, have %d labels and %d classes", name, len(data.Label), data.Classes))
 	}
 	for i, c := range data.Label {
 		if c < 0 || c >= data.Classes {
-			panic(fmt.Sprintf("problems: %s: label %d of example %d outside [0, %d)", name, c, i, data.Classes))
+			panic(fmt.Sprintf("nn: %s: label %d of example %d outside [0, %d)", name, c, i, data.Classes))
 		}
 	}
 	if len(hidden) == 0 {
-		panic(fmt.Sprintf("problems: %s: no hidden layer (use LogisticRegression for a linear model)", name))
+		panic(fmt.Sprintf("nn: %s: no hidden layer (use problems.LogisticRegression for a linear model)", name))
 	}
 	for _, h := range hidden {
 		if h < 1 {
-			panic(fmt.Sprintf("problems: %s: hidden width %d, want ≥ 1", name, h))
+			panic(fmt.Sprintf("nn: %s: hidden width %d, want ≥ 1", name, h))
 		}
 	}
 	if act != Tanh && act != ReLU && act != Sigmoid {
-		panic(fmt.Sprintf("problems: %s: unknown activation %d", name, int(act)))
+		panic(fmt.Sprintf("nn: %s: unknown activation %d", name, int(act)))
 	}
 	if !(l2 >= 0) {
-		panic(fmt.Sprintf("problems: %s: l2 = %v, want l2 ≥ 0", name, l2))
+		panic(fmt.Sprintf("nn: %s: l2 = %v, want l2 ≥ 0", name, l2))
 	}
 	m := &MLP{data: data, act: act, L2: l2, training: true, ce: &crossEntropy{data.Label}}
 	m.sizes = append(append([]int{data.Features()}, hidden...), data.Classes)
@@ -188,9 +200,9 @@ func (m *MLP) layout() {
 // running statistics and settings (a training step on either updates
 // both); each has its own scratch. It panics unless d has the same number
 // of features and classes and valid labels.
-func (m *MLP) OnData(d Dataset) *MLP {
+func (m *MLP) OnData(d problems.Dataset) *MLP {
 	if d.Features() != m.sizes[0] || d.Classes != m.sizes[len(m.sizes)-1] {
-		panic(fmt.Sprintf("problems: MLP.OnData: dataset has %d features and %d classes, the network %d and %d",
+		panic(fmt.Sprintf("nn: MLP.OnData: dataset has %d features and %d classes, the network %d and %d",
 			d.Features(), d.Classes, m.sizes[0], m.sizes[len(m.sizes)-1]))
 	}
 	o := newMLP("MLP.OnData", d, m.sizes[1:len(m.sizes)-1], m.act, m.L2, false)
@@ -208,7 +220,7 @@ func (m *MLP) Len() int { return m.data.Len() }
 func (m *MLP) Dim() int { return m.dim }
 
 // Data returns the dataset the model was built on.
-func (m *MLP) Data() Dataset { return m.data }
+func (m *MLP) Data() problems.Dataset { return m.data }
 
 // Sizes returns the layer widths d, n₁, …, k (a copy).
 func (m *MLP) Sizes() []int { return append([]int(nil), m.sizes...) }
@@ -231,7 +243,7 @@ func (m *MLP) Training() bool { return m.training }
 // (a batch-normalized layer has γˡ and βˡ there instead: BatchNormRange).
 func (m *MLP) WeightRange(l int) (lo, hi int) {
 	if l < 1 || l > m.Layers() {
-		panic(fmt.Sprintf("problems: MLP.WeightRange: layer %d outside [1, %d]", l, m.Layers()))
+		panic(fmt.Sprintf("nn: MLP.WeightRange: layer %d outside [1, %d]", l, m.Layers()))
 	}
 	lo = m.off[l-1]
 	return lo, lo + m.sizes[l]*m.sizes[l-1]
@@ -266,7 +278,7 @@ func (m *MLP) Init(params []float64, scheme Init, seed uint64) {
 		case Naive:
 			std = 1
 		default:
-			panic(fmt.Sprintf("problems: MLP.Init: unknown scheme %d", int(scheme)))
+			panic(fmt.Sprintf("nn: MLP.Init: unknown scheme %d", int(scheme)))
 		}
 		lo, hi := m.WeightRange(l)
 		for j := lo; j < hi; j++ {
@@ -447,7 +459,9 @@ func (m *MLP) backward(grad, params, input []float64) {
 	}
 }
 
-// Loss implements Stochastic; see the type's doc comment for the formula.
+// Loss implements problems.Stochastic; see the type's doc comment for the
+// formula. A nil idx is every example (the first such call allocates the
+// index list, O(n) once).
 // With batch norm in training mode the loss of an example depends on the
 // other examples of idx (see batchnorm.go); with dropout in training mode
 // it depends on the masks drawn (see dropout.go). A call with grad ≠ nil is
@@ -463,6 +477,9 @@ func (m *MLP) Loss(grad, x []float64, idx []int) float64 {
 // that changes no state (Measure).
 func (m *MLP) lossMode(name string, grad, x []float64, idx []int, out outputLoss, step bool) float64 {
 	checkLoss(name, grad, x, idx, m.dim)
+	if idx == nil {
+		idx = m.allIndices()
+	}
 	m.checkDropout()
 	if grad != nil {
 		for j := range grad {
@@ -549,7 +566,7 @@ func logSumExp(z []float64) float64 {
 func (m *MLP) checkInput(method string, params, input []float64) {
 	checkParams("MLP", method, params, m.dim)
 	if len(input) != m.sizes[0] {
-		panic(fmt.Sprintf("problems: MLP.%s: len(input) = %d, want %d", method, len(input), m.sizes[0]))
+		panic(fmt.Sprintf("nn: MLP.%s: len(input) = %d, want %d", method, len(input), m.sizes[0]))
 	}
 }
 
@@ -559,7 +576,7 @@ func (m *MLP) checkInput(method string, params, input []float64) {
 func (m *MLP) Logits(dst, params, input []float64) []float64 {
 	m.checkInput("Logits", params, input)
 	if len(dst) != m.sizes[len(m.sizes)-1] {
-		panic(fmt.Sprintf("problems: MLP.Logits: len(dst) = %d, want %d classes", len(dst), m.sizes[len(m.sizes)-1]))
+		panic(fmt.Sprintf("nn: MLP.Logits: len(dst) = %d, want %d classes", len(dst), m.sizes[len(m.sizes)-1]))
 	}
 	m.forward(params, input, nil)
 	copy(dst, m.a[m.Layers()])
@@ -572,7 +589,7 @@ func (m *MLP) Logits(dst, params, input []float64) []float64 {
 func (m *MLP) Probs(dst, params, input []float64) []float64 {
 	m.checkInput("Probs", params, input)
 	if len(dst) != m.sizes[len(m.sizes)-1] {
-		panic(fmt.Sprintf("problems: MLP.Probs: len(dst) = %d, want %d classes", len(dst), m.sizes[len(m.sizes)-1]))
+		panic(fmt.Sprintf("nn: MLP.Probs: len(dst) = %d, want %d classes", len(dst), m.sizes[len(m.sizes)-1]))
 	}
 	m.forward(params, input, nil)
 	z := m.a[m.Layers()]
@@ -606,7 +623,7 @@ func argmax(z []float64) int {
 // Accuracy returns the fraction of the examples idx (all of them when idx
 // is nil) whose label Predict gets right, in evaluation mode. Cost O(|idx|·P).
 func (m *MLP) Accuracy(params []float64, idx []int) float64 {
-	return accuracy(m.data, idx, func(in []float64) int { return m.Predict(params, in) })
+	return m.data.Accuracy(idx, func(in []float64) int { return m.Predict(params, in) })
 }
 
 // LayerStat describes one weight layer l of an MLP on a batch, for the
@@ -636,10 +653,10 @@ type LayerStat struct {
 func (m *MLP) LayerStats(params []float64, idx []int) []LayerStat {
 	checkParams("MLP", "LayerStats", params, m.dim)
 	if idx == nil {
-		idx = All(m.Len())
+		idx = problems.All(m.Len())
 	}
 	if len(idx) == 0 {
-		panic("problems: MLP.LayerStats: empty idx")
+		panic("nn: MLP.LayerStats: empty idx")
 	}
 	L := m.Layers()
 	sum := make([]float64, L+1)

@@ -1,4 +1,4 @@
-package problems
+package nn
 
 import (
 	"fmt"
@@ -62,7 +62,7 @@ func (m *MLP) growBatch(n int) {
 func (m *MLP) checkBatch(name string, idx []int) {
 	for _, i := range idx {
 		if i < 0 || i >= m.data.Len() {
-			panic(fmt.Sprintf("problems: %s: index %d out of range [0, %d)", name, i, m.data.Len()))
+			panic(fmt.Sprintf("nn: %s: index %d out of range [0, %d)", name, i, m.data.Len()))
 		}
 	}
 }
@@ -72,7 +72,7 @@ func (m *MLP) checkBatch(name string, idx []int) {
 func (m *MLP) checkCoupled(name, method string, idx []int) {
 	if m.bn != nil {
 		if len(idx) < 2 {
-			panic(fmt.Sprintf("problems: %s.%s: batch norm in training mode needs a batch of at least 2 examples, got %d "+
+			panic(fmt.Sprintf("nn: %s.%s: batch norm in training mode needs a batch of at least 2 examples, got %d "+
 				"(its variance is 0 and the output would ignore the input); evaluate single examples with SetTraining(false), "+
 				"and give a stochastic run of n examples a batch size b with n mod b ≠ 1", name, method, len(idx)))
 		}
@@ -81,7 +81,7 @@ func (m *MLP) checkCoupled(name, method string, idx []int) {
 	m.checkDropout()
 	for _, i := range idx {
 		if i < 0 || i >= m.data.Len() {
-			panic(fmt.Sprintf("problems: %s.%s: index %d out of range [0, %d)", name, method, i, m.data.Len()))
+			panic(fmt.Sprintf("nn: %s.%s: index %d out of range [0, %d)", name, method, i, m.data.Len()))
 		}
 	}
 }

@@ -1,30 +1,31 @@
-package problems_test
+package nn_test
 
 import (
 	"fmt"
 
+	"github.com/descentlab/descent/lib/nn"
 	"github.com/descentlab/descent/lib/problems"
 )
 
 func ExampleMagnitudePrune() {
-	m := problems.NewMLP(problems.SpiralArms(5, 20, 0.25, 1), []int{16, 16}, problems.ReLU, 0)
+	m := nn.NewMLP(problems.SpiralArms(5, 20, 0.25, 1), []int{16, 16}, nn.ReLU, 0)
 	x := make([]float64, m.Dim())
-	m.Init(x, problems.He, 1)
+	m.Init(x, nn.He, 1)
 	ws := m.WeightMatrices()
-	keep := problems.MagnitudePrune(x, ws, 0.9, problems.Global)
+	keep := nn.MagnitudePrune(x, ws, 0.9, nn.Global)
 	pruned := 0
 	for _, k := range keep {
 		if !k {
 			pruned++
 		}
 	}
-	fmt.Printf("%d of %d parameters removed, sparsity of the weights %.3f\n", pruned, m.Dim(), problems.Sparsity(x, ws))
+	fmt.Printf("%d of %d parameters removed, sparsity of the weights %.3f\n", pruned, m.Dim(), nn.Sparsity(x, ws))
 	// Output: 331 of 405 parameters removed, sparsity of the weights 0.899
 }
 
 func ExampleQuantizer() {
 	w := []float64{-0.8, -0.05, 0, 0.3, 1.2}
-	for _, q := range []problems.Quantizer{{Bits: 2, Scheme: problems.Symmetric}, {Bits: 2, Scheme: problems.Affine}, {Bits: 8, Scheme: problems.Symmetric}} {
+	for _, q := range []nn.Quantizer{{Bits: 2, Scheme: nn.Symmetric}, {Bits: 2, Scheme: nn.Affine}, {Bits: 8, Scheme: nn.Symmetric}} {
 		g := q.Grid(w)
 		var r []float64
 		for _, v := range w {
@@ -43,7 +44,7 @@ func ExampleDistillLoss() {
 	teacher := []float64{3, 2.5, -1}
 	for _, T := range []float64{1, 4, 16} {
 		dz := make([]float64, 3)
-		loss := problems.DistillLoss(dz, student, teacher, 0, T, 1) // soft term only
+		loss := nn.DistillLoss(dz, student, teacher, 0, T, 1) // soft term only
 		fmt.Printf("T = %2g: loss %.4f, gradient %.4f\n", T, loss, dz)
 	}
 	// For large T the gradient tends to (z − zt − mean(z − zt))/3 = [−1/6, −1/3, 1/2].
@@ -55,9 +56,9 @@ func ExampleDistillLoss() {
 
 func ExampleNewBatchNormMLP() {
 	data := problems.SpiralArms(3, 50, 0.2, 1)
-	net := problems.NewBatchNormMLP(data, []int{8, 8}, problems.ReLU, 0)
+	net := nn.NewBatchNormMLP(data, []int{8, 8}, nn.ReLU, 0)
 	x := make([]float64, net.Dim())
-	net.Init(x, problems.He, 1)
+	net.Init(x, nn.He, 1)
 	batch := []int{0, 1, 2, 3, 4, 5, 6, 7}
 	g := make([]float64, net.Dim())
 	for step := 0; step < 200; step++ { // SGD on one batch in training mode
@@ -74,4 +75,21 @@ func ExampleNewBatchNormMLP() {
 	fmt.Printf("%d parameters; loss %.4f in training mode, %.4f in evaluation mode, %.4f after FitRunningStats\n",
 		net.Dim(), train, moving, fitted)
 	// Output: 139 parameters; loss 0.0327 in training mode, 0.0446 in evaluation mode, 0.0327 after FitRunningStats
+}
+
+func ExampleMLP() {
+	data := problems.Moons(200, 0.1, 1)
+	m := nn.NewMLP(data, []int{16}, nn.Tanh, 0)
+	x := make([]float64, m.Dim())
+	m.Init(x, nn.Xavier, 1)
+	g := make([]float64, m.Dim())
+	all := problems.All(data.Len())
+	for step := 0; step < 2000; step++ { // full-batch gradient descent
+		m.Loss(g, x, all)
+		for i := range x {
+			x[i] -= 0.5 * g[i]
+		}
+	}
+	fmt.Printf("%d parameters, accuracy %.2f\n", m.Dim(), m.Accuracy(x, nil))
+	// Output: 82 parameters, accuracy 1.00
 }
