@@ -41,7 +41,7 @@ const (
 // MethodOrder lists the method names in table order.
 var MethodOrder = []string{OurLBFGS, GonumLBFGS, ScipyLBFGS, OurBFGS, GonumBFGS, OurNewton}
 
-// Set names the GonumSet problems of the comparison: the six the course
+// Set names the comparison's problems of gonumset.Problems: the six the course
 // started with and ten more. Left out: BrownAndDennis (f* ≈ 8.6e4, so
 // ‖∇f‖∞ ≤ 1e-8 is below rounding for every method), BiggsEXP6 (modified
 // Newton with a finite-difference Hessian stalls at f ≈ 0.24); Watson n=9
@@ -219,7 +219,7 @@ func (sp *ScipyProblem) Run() Run {
 	return r
 }
 
-// Problems returns the GonumSet problems of names, in order, or an error
+// Problems returns the problems of gonumset.Problems named names, in order, or an error
 // naming one it lacks.
 func Problems(names []string) ([]problems.Problem, error) {
 	byName := map[string]problems.Problem{}
