@@ -472,3 +472,41 @@ func TestSiteRendersOnlyTheInstructorsNotebooks(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteFoldsExperimentCells: a code cell tagged "experiment" shows its
+// code folded in a <details> and its output open; an untagged cell's code
+// stays open.
+func TestSiteFoldsExperimentCells(t *testing.T) {
+	t.Parallel()
+	py := python(t)
+	sources, src, dst := course(t, "00-first")
+	nb := gonbNotebook(
+		map[string]any{"cell_type": "markdown", "id": "m", "metadata": map[string]any{}, "source": "# Folding\n"},
+		map[string]any{"cell_type": "code", "id": "e", "execution_count": 1, "metadata": map[string]any{"tags": []string{"experiment"}},
+			"source": "%%\nfmt.Println(\"plumbing\")", "outputs": []any{map[string]any{"output_type": "stream", "name": "stdout", "text": "the experiment's result\n"}}},
+		map[string]any{"cell_type": "code", "id": "l", "execution_count": 2, "metadata": map[string]any{},
+			"source": "%%\nfmt.Println(\"lesson\")", "outputs": []any{map[string]any{"output_type": "stream", "name": "stdout", "text": "lesson\n"}}},
+	)
+	for _, d := range []string{sources, src} {
+		write(t, filepath.Join(d, "00-first.ipynb"), nb)
+	}
+	if out, err := buildSite(t, py, sources, src, dst); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	b, _ := os.ReadFile(filepath.Join(dst, "00-first.html"))
+	page := string(b)
+	open, closeTag := strings.Index(page, `<details class="descent-check descent-experiment">`), strings.Index(page, "</details>")
+	code, result := strings.Index(page, "plumbing"), strings.Index(page, "the experiment&#39;s result")
+	if result < 0 {
+		result = strings.Index(page, "the experiment's result")
+	}
+	if open < 0 || !(open < code && code < closeTag) {
+		t.Errorf("the experiment cell's code is not inside a folded <details> (details at %d, code at %d, end at %d)", open, code, closeTag)
+	}
+	if result < closeTag {
+		t.Errorf("the experiment cell's output is folded with its code (output at %d, </details> at %d)", result, closeTag)
+	}
+	if lesson := strings.Index(page, "lesson"); lesson < 0 || strings.Count(page, "<details") != 1 {
+		t.Errorf("the untagged cell is folded too, or missing (%d <details>)", strings.Count(page, "<details"))
+	}
+}
