@@ -3,6 +3,8 @@ package optim
 import (
 	"fmt"
 	"math"
+
+	"gonum.org/v1/gonum/floats"
 )
 
 // Clipped runs another optimizer on the gradient rescaled to a Euclidean
@@ -26,7 +28,7 @@ import (
 // Clipped reports the factor of its last Step (LastFactor), 1 when it did
 // not clip.
 type Clipped struct {
-	opt     Optimizer
+	wrapper
 	maxNorm float64
 	g       []float64
 	factor  float64
@@ -42,11 +44,8 @@ func NewClipped(opt Optimizer, maxNorm float64) *Clipped {
 	if !(maxNorm > 0) || math.IsInf(maxNorm, 0) {
 		panic(fmt.Sprintf("optim: NewClipped: MaxNorm = %v must be positive and finite", maxNorm))
 	}
-	return &Clipped{opt: opt, maxNorm: maxNorm, factor: 1}
+	return &Clipped{wrapper: wrapper{opt: opt, name: "Clipped"}, maxNorm: maxNorm, factor: 1}
 }
-
-// Optimizer returns the wrapped optimizer.
-func (o *Clipped) Optimizer() Optimizer { return o.opt }
 
 // MaxNorm returns the largest gradient norm passed on.
 func (o *Clipped) MaxNorm() float64 { return o.maxNorm }
@@ -62,11 +61,7 @@ func (o *Clipped) Step(x, grad []float64) {
 	if len(grad) != len(x) {
 		panic(fmt.Sprintf("optim: Clipped.Step: len(x) = %d, len(grad) = %d", len(x), len(grad)))
 	}
-	norm := 0.0
-	for _, v := range grad {
-		norm += v * v
-	}
-	norm = math.Sqrt(norm)
+	norm := floats.Norm(grad, 2) // scaled: no overflow for entries near the float64 limit
 	o.factor = 1
 	if c := o.maxNorm / (norm + 1e-6); c < 1 {
 		o.factor = c
@@ -85,41 +80,7 @@ func (o *Clipped) Step(x, grad []float64) {
 // Reset resets the wrapped optimizer and the last factor.
 func (o *Clipped) Reset() { o.opt.Reset(); o.factor = 1 }
 
-// LearningRate is the wrapped optimizer's rate, or NaN when it has none.
-func (o *Clipped) LearningRate() float64 {
-	if l, ok := o.opt.(LearningRater); ok {
-		return l.LearningRate()
-	}
-	return math.NaN()
-}
-
-// SetLearningRate sets the wrapped optimizer's rate. It panics if the
-// wrapped optimizer is not a LearningRater.
-func (o *Clipped) SetLearningRate(lr float64) {
-	l, ok := o.opt.(LearningRater)
-	if !ok {
-		panic(fmt.Sprintf("optim: Clipped.SetLearningRate: %T has no learning rate to set", o.opt))
-	}
-	l.SetLearningRate(lr)
-}
-
-// SaveState returns the wrapped optimizer's state. It panics if the
-// wrapped optimizer is not Stateful.
-func (o *Clipped) SaveState() State {
-	s, ok := o.opt.(Stateful)
-	if !ok {
-		panic(fmt.Sprintf("optim: Clipped.SaveState: %T is not Stateful", o.opt))
-	}
-	return s.SaveState()
-}
-
 // RestoreState restores the wrapped optimizer's state. It returns an error
 // if the wrapped optimizer is not Stateful, or what its RestoreState
 // returns.
-func (o *Clipped) RestoreState(st State) error {
-	s, ok := o.opt.(Stateful)
-	if !ok {
-		return fmt.Errorf("optim: Clipped.RestoreState: %T is not Stateful", o.opt)
-	}
-	return s.RestoreState(st)
-}
+func (o *Clipped) RestoreState(st State) error { return o.restoreState(st) }

@@ -102,3 +102,12 @@ func panicOf(f func()) (msg string) {
 	f()
 	return ""
 }
+
+func TestClippedHugeFiniteGradient(t *testing.T) {
+	x := []float64{0, 0}
+	c := NewClipped(NewSGD(1), 1)
+	c.Step(x, []float64{3e200, 4e200}) // ‖g‖ = 5e200: its squares overflow
+	if math.Abs(x[0]+0.6) > 1e-12 || math.Abs(x[1]+0.8) > 1e-12 {
+		t.Errorf("a gradient of norm 5e200 clipped to norm 1 moved x to %v, want (−0.6, −0.8)", x)
+	}
+}

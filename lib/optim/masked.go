@@ -2,7 +2,6 @@ package optim
 
 import (
 	"fmt"
-	"math"
 )
 
 // Masked runs another optimizer on the unpruned parameters only, keeping
@@ -28,7 +27,7 @@ import (
 // and Stateful by passing them on, so schedules and checkpoints work as
 // with the bare optimizer.
 type Masked struct {
-	opt  Optimizer
+	wrapper
 	keep []bool
 	g    []float64
 }
@@ -42,13 +41,10 @@ func NewMasked(opt Optimizer, keep []bool) *Masked {
 	if _, ok := opt.(*Masked); ok {
 		panic("optim: NewMasked: the optimizer is already Masked (combine the masks instead)")
 	}
-	o := &Masked{opt: opt}
+	o := &Masked{wrapper: wrapper{opt: opt, name: "Masked"}}
 	o.SetMask(keep)
 	return o
 }
-
-// Optimizer returns the wrapped optimizer.
-func (o *Masked) Optimizer() Optimizer { return o.opt }
 
 // Mask returns the mask (a copy).
 func (o *Masked) Mask() []bool { return append([]bool(nil), o.keep...) }
@@ -107,42 +103,10 @@ func (o *Masked) Step(x, grad []float64) {
 // Reset resets the wrapped optimizer; the mask stays.
 func (o *Masked) Reset() { o.opt.Reset() }
 
-// LearningRate is the wrapped optimizer's rate, or NaN when it has none.
-func (o *Masked) LearningRate() float64 {
-	if l, ok := o.opt.(LearningRater); ok {
-		return l.LearningRate()
-	}
-	return math.NaN()
-}
-
-// SetLearningRate sets the wrapped optimizer's rate. It panics if the
-// wrapped optimizer is not a LearningRater.
-func (o *Masked) SetLearningRate(lr float64) {
-	l, ok := o.opt.(LearningRater)
-	if !ok {
-		panic(fmt.Sprintf("optim: Masked.SetLearningRate: %T has no learning rate to set", o.opt))
-	}
-	l.SetLearningRate(lr)
-}
-
-// SaveState returns the wrapped optimizer's state. It panics if the wrapped
-// optimizer is not Stateful.
-func (o *Masked) SaveState() State {
-	s, ok := o.opt.(Stateful)
-	if !ok {
-		panic(fmt.Sprintf("optim: Masked.SaveState: %T is not Stateful", o.opt))
-	}
-	return s.SaveState()
-}
-
 // RestoreState restores the wrapped optimizer's state and clears it at the
 // pruned positions.
 func (o *Masked) RestoreState(st State) error {
-	s, ok := o.opt.(Stateful)
-	if !ok {
-		return fmt.Errorf("optim: Masked.RestoreState: %T is not Stateful", o.opt)
-	}
-	if err := s.RestoreState(st); err != nil {
+	if err := o.restoreState(st); err != nil {
 		return err
 	}
 	o.SetMask(o.keep)
