@@ -65,6 +65,7 @@ func newFromOptions(t testing.TB, kind string, o map[string]any) Optimizer {
 		v, _ := o[k].(bool)
 		return v
 	}
+	clip := f("ClipNorm", 0)
 	var opt Optimizer
 	switch kind {
 	case "SGD":
@@ -88,6 +89,9 @@ func newFromOptions(t testing.TB, kind string, o map[string]any) Optimizer {
 		if !used[k] {
 			t.Fatalf("%s: option %q not mapped", kind, k)
 		}
+	}
+	if clip > 0 {
+		opt = NewClipped(opt, clip)
 	}
 	return opt
 }

@@ -79,6 +79,7 @@ def torch_optimizer(kind, opts, params):
         cls = torch.optim.Adam if kind == "Adam" else torch.optim.AdamW
     else:
         raise ValueError(kind)
+    o.pop("ClipNorm", None)  # applied to the gradient in run, before the step
     if o:
         raise ValueError("unmapped options %r for %s" % (o, kind))
     kw["foreach"] = False  # the single-tensor code path
@@ -113,6 +114,15 @@ CASES = [
     ("AdamW", {"LR": 0.05, "WeightDecay": 0.3, "AMSGrad": True, "Maximize": True}),
 ]
 
+# Cases whose gradient is clipped to a norm of at most ClipNorm before each
+# step (torch.nn.utils.clip_grad_norm_; optim.NewClipped in the replay).
+CLIPPED = [
+    ("SGD", {"LR": 0.05, "ClipNorm": 1.0}),
+    ("Momentum", {"LR": 0.02, "Momentum": 0.9, "ClipNorm": 0.5}),
+    ("RMSProp", {"LR": 0.01, "ClipNorm": 0.5}),
+    ("Adam", {"LR": 0.05, "ClipNorm": 0.5}),
+]
+
 # Cases replayed with a changing learning rate (set by a torch scheduler).
 SCHEDULED = [
     ("Momentum", {"LR": 0.02, "Momentum": 0.9}, "step"),
@@ -143,6 +153,8 @@ def run(kind, opts, mode, sched=None, seed=0, scale=1.0):
             grads.append(g.tolist())
         lrs.append(opt.param_groups[0]["lr"])
         p.grad = g.clone()
+        if "ClipNorm" in opts:
+            torch.nn.utils.clip_grad_norm_([p], opts["ClipNorm"])
         opt.step()
         if sch is not None:
             sch.step()
@@ -173,6 +185,13 @@ def optimizer_cases():
     for i, (kind, opts, sched) in enumerate(SCHEDULED):
         c = run(kind, opts, "exact", sched=sched)
         c["name"] = "%s/%s/%d" % (kind, sched, i)
+        cases.append(c)
+    for i, (kind, opts) in enumerate(CLIPPED):
+        c = run(kind, opts, "exact")
+        c["name"] = "%s/clipped-exact/%d" % (kind, i)
+        cases.append(c)
+        c = run(kind, opts, "noisy", seed=3000 + i, scale=3.0)
+        c["name"] = "%s/clipped-noisy/%d" % (kind, i)
         cases.append(c)
     return cases
 
