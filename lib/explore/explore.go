@@ -32,8 +32,8 @@
 // Catalog, and a main in cmd/explore/wasm that imports only that package:
 // lib/explore/firstorder (lib/optim, lib/problems and lib/nn: notebooks
 // 01–03, 06 and 07), lib/explore/secondorder (with lib/secondorder and
-// gonum's LAPACK: notebooks 04 and 05) and lib/explore/compression
-// (pruning and quantization: notebook 08). lib/explore/web.Explorables
+// gonum's LAPACK: notebooks 05 and 06) and lib/explore/compression
+// (pruning and quantization: notebook 10). lib/explore/web.Explorables
 // joins the three for native programs.
 package explore
 

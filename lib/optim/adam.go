@@ -20,7 +20,7 @@ import (
 // and v start at zero, their early values are biased towards it, and by
 // different amounts: the first uncorrected step is α(1 − β₁)/√(1 − β₂) ≈ 3.16α
 // per coordinate (defaults), not α, and the early steps keep growing while
-// √v lags behind m (notebook 03 measures them).
+// √v lags behind m (notebook 04 measures them).
 //
 // WeightDecay here is L2 regularisation added to the gradient, which the
 // adaptive denominator then rescales; AdamW decouples it.

@@ -13,7 +13,7 @@ import "fmt"
 // α_t ∝ 1/√t the average of SGD's iterates on a convex Lipschitz problem
 // is within O(1/√T) of the optimal value after T steps (Nemirovski,
 // Juditsky, Lan & Shapiro 2009), and on least squares constant-rate SGD
-// with averaging reaches O(1/T) (Bach & Moulines 2013); notebook 06 measures
+// with averaging reaches O(1/T) (Bach & Moulines 2013); notebook 07 measures
 // both.
 //
 // Use Observe as Settings.Observe (or within Observers). Every iterate is

@@ -5,7 +5,7 @@ import "math"
 // MeanLoss returns the mean full-objective loss over the records of Full()
 // whose Epoch lies in (fromEpoch, toEpoch], and how many there were: the
 // level at which a stochastic run has settled over its last epochs, such as
-// the noise floor of SGD with a constant learning rate (notebook 06).
+// the noise floor of SGD with a constant learning rate (notebook 07).
 // Records are the full-data evaluations of a stochastic run; a
 // full-objective run records Epoch 0, so only a window containing 0 (a
 // negative fromEpoch) selects its records. With no record in the window it

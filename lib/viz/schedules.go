@@ -4,7 +4,7 @@ import "github.com/descentlab/descent/lib/optim"
 
 // Schedule adds the learning-rate schedule s as a line through
 // (t, s.Rate(base, t)) for t = 0 … steps: a schedule is a pure function of
-// the step, so it can be drawn before anything is trained (notebook 06).
+// the step, so it can be drawn before anything is trained (notebook 07).
 // Axis labels that are still empty become "step t" and "learning rate α_t".
 // It panics, with a message starting "viz:", when steps < 0.
 // Cost steps + 1 calls of Rate.

@@ -11,7 +11,7 @@ import (
 // LossCurves draws (every iterate of a full-objective run, the full-data
 // evaluations of a stochastic one) minus the minimum value fstar. On a log
 // axis it shows how many digits of the optimum a run has, where a loss
-// curve flattens at f* and hides them (notebook 06's noise floor). Points
+// curve flattens at f* and hides them (notebook 07's noise floor). Points
 // with f − f* ≤ 0, which rounding or an fstar that is not the minimum can
 // give, are left out and the chart says how many. Cost O(total records).
 func Suboptimality(title string, x XAxis, fstar float64, runs ...optim.Result) *Plot {

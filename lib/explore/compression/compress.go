@@ -14,7 +14,7 @@ import (
 	"github.com/descentlab/descent/lib/problems"
 )
 
-// compress (notebook 08): notebook 08's teacher — the 2-64-64-5 ReLU
+// compress (notebook 10): notebook 10's teacher — the 2-64-64-5 ReLU
 // network on five spiral arms (problems.SpiralArms(5, 300, 0.25, 1), half
 // held out), with the parameters the notebook trained handed over as Data
 // ("teacher") — pruned by magnitude to a chosen sparsity (optim.Prune, one
@@ -50,7 +50,7 @@ var (
 	spiralTrain, spiralVal problems.Dataset
 )
 
-// spiralArms is notebook 08's data: five arms of 300 points, half held out.
+// spiralArms is notebook 10's data: five arms of 300 points, half held out.
 func spiralArms() (problems.Dataset, problems.Dataset) {
 	spiralOnce.Do(func() { spiralTrain, spiralVal = problems.SpiralArms(5, 300, 0.25, 1).Split(0.5, 2) })
 	return spiralTrain, spiralVal
@@ -58,7 +58,7 @@ func spiralArms() (problems.Dataset, problems.Dataset) {
 
 // CompressStart returns parameters for the "compress" explorable that need
 // no training: the teacher's network at its He initialization (seed 1),
-// for tests and demonstrations (notebook 08 hands over the trained teacher).
+// for tests and demonstrations (notebook 10 hands over the trained teacher).
 func CompressStart() []float64 {
 	train, _ := spiralArms()
 	net := nn.NewMLP(train, []int{64, 64}, nn.ReLU, 0)

@@ -1,5 +1,5 @@
 // Package compression holds the explorable of the compression lesson
-// (notebook 08): the trained teacher pruned and quantized (CompressStart
+// (notebook 10): the trained teacher pruned and quantized (CompressStart
 // gives parameters to try it with). cmd/explore compiles it into the
 // WebAssembly module "compression" (cmd/explore/wasm/compression).
 package compression

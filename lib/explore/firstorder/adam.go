@@ -10,7 +10,7 @@ import (
 	"github.com/descentlab/descent/lib/problems"
 )
 
-// adam (notebook 03): optim.Adam on notebook 03's bowl,
+// adam (notebook 04): optim.Adam on notebook 04's bowl,
 // problems.Quadratic2D(100, π/6), from its start, with α, β₁, β₂ (as
 // 1 − β₂, on a log scale), the bias correction on or off, and the number of
 // steps. Panels: the path over the bowl's contours, and each step's size per

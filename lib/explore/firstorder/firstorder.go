@@ -1,5 +1,5 @@
 // Package firstorder holds the explorables of the first-order lessons
-// (notebooks 01–03, 06 and 07): gradient descent on a nonconvex curve, the
+// (notebooks 01–04, 07 and 08): gradient descent on a nonconvex curve, the
 // order of mini-batches, momentum and Adam on a bowl, learning-rate
 // schedules and a small network training. They run lib/optim, lib/problems
 // and lib/nn; cmd/explore compiles them into the WebAssembly module

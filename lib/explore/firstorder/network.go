@@ -11,7 +11,7 @@ import (
 	"github.com/descentlab/descent/lib/problems"
 )
 
-// network (notebook 07): a smaller network than notebook 07's — two hidden
+// network (notebook 08): a smaller network than notebook 08's — two hidden
 // layers of 8 tanh units instead of 16, so that it trains while the reader
 // moves a slider — on the notebook's two moons (300 points, noise 0.2, seed
 // 1; 210 for training, 90 for validation), trained by a chosen optimizer at
@@ -47,7 +47,7 @@ var networkHidden = []int{8, 8}
 
 var networkInits = []nn.Init{nn.Xavier, nn.He, nn.Naive}
 
-// networkBox is notebook 07's window [x₁ from, x₁ to, x₂ from, x₂ to].
+// networkBox is notebook 08's window [x₁ from, x₁ to, x₂ from, x₂ to].
 var networkBox = [4]float64{-1.6, 2.6, -1.2, 1.7}
 
 type training struct {

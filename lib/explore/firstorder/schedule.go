@@ -11,7 +11,7 @@ import (
 	"github.com/descentlab/descent/lib/problems"
 )
 
-// schedule (notebook 06): mini-batch SGD on notebook 06's least-squares
+// schedule (notebook 07): mini-batch SGD on notebook 07's least-squares
 // problem (1000 examples in 10 features, label noise σ = 1, batches of 10
 // drawn with replacement, seed 1, 30 epochs = 3000 steps; the full loss
 // measured every 50 steps, where the notebook measures every 20) with a learning-rate schedule: its shape, the
@@ -41,7 +41,7 @@ func init() {
 
 const scheduleSteps = 3000 // 30 epochs of 100 batches
 
-// leastSquares is notebook 06's problem.
+// leastSquares is notebook 07's problem.
 func leastSquares() problems.Problem {
 	return problems.Objective("least squares",
 		problems.NewLinearRegression(problems.LinearData(1000, 10, 1.0, 7), 0))
@@ -53,7 +53,7 @@ var (
 	constantRuns  = map[float64]optim.Result{}
 )
 
-// scheduleTrain is notebook 06's train: SGD from zero with the schedule.
+// scheduleTrain is notebook 07's train: SGD from zero with the schedule.
 func scheduleTrain(p problems.Problem, alpha float64, s optim.Schedule, label string) optim.Result {
 	return optim.Run(p, make([]float64, p.Dim), optim.NewSGD(alpha), optim.Settings{
 		Batch: 10, Epochs: 30, EvalEvery: 50, Seed: 1, Order: optim.WithReplacement,

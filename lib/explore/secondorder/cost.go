@@ -12,7 +12,7 @@ import (
 	"github.com/descentlab/descent/lib/secondorder/cost"
 )
 
-// cost (notebook 05): the cost of one step at a chosen dimension d,
+// cost (notebook 06): the cost of one step at a chosen dimension d,
 // extrapolated from timings measured by the notebook
 // (cost.MeasureMin, handed over as Data with CostData) with
 // cost.FitRows and cost.Extrapolate, the notebook's own

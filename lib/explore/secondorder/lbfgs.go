@@ -12,9 +12,9 @@ import (
 	"github.com/descentlab/descent/lib/secondorder"
 )
 
-// lbfgs-newton (notebook 04): L-BFGS with memory m (secondorder.NewLBFGS,
+// lbfgs-newton (notebook 05): L-BFGS with memory m (secondorder.NewLBFGS,
 // strong-Wolfe line search) beside Newton's method — pure, or with an
-// Armijo backtracking line search (notebook 04's two) — on Rosenbrock's
+// Armijo backtracking line search (notebook 05's two) — on Rosenbrock's
 // function from a chosen start, each until ‖∇f‖₂ ≤ 1e-8 or 200 iterations.
 // Panels: both paths over the contours, and ‖∇f‖ by iteration. Cost: the
 // two runs, well under a millisecond; the contours once.
@@ -35,7 +35,7 @@ func init() {
 
 // rosenView is the paths panel's view: Rosenbrock's box widened down to
 // y = −4, so that pure Newton's second iterate from (−1.2, 1), at
-// (0.763, −3.175) with f = 1412, stays in sight (notebook 04 shows it too).
+// (0.763, −3.175) with f = 1412, stays in sight (notebook 05 shows it too).
 var rosenView = [4]float64{-2, 2, -4, 3}
 
 var (

@@ -1,5 +1,5 @@
 // Package secondorder holds the explorables of the second-order lessons
-// (notebooks 04 and 05): L-BFGS against Newton on Rosenbrock, and what one
+// (notebooks 05 and 06): L-BFGS against Newton on Rosenbrock, and what one
 // step costs at d parameters from the timings a notebook measured
 // (CostData). They run lib/secondorder with gonum's LAPACK; cmd/explore
 // compiles them into the WebAssembly module "secondorder"

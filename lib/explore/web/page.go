@@ -51,8 +51,8 @@ func WritePage(w io.Writer, title string, assets []*Asset, items ...Item) error 
 // AllItems returns every explorable at its defaults, with the data those
 // that need it take: for "cost", timings measured now on this machine
 // (cost.Measure at d = 100 … 10⁵, dense up to 400: a second or
-// two), as notebook 05 measures them; for "compress", the network at its He
-// initialization (notebook 08 hands over the teacher it trained).
+// two), as notebook 06 measures them; for "compress", the network at its He
+// initialization (notebook 10 hands over the teacher it trained).
 func AllItems() []Item {
 	var items []Item
 	for _, n := range Explorables().Names() {

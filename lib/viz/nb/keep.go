@@ -11,7 +11,7 @@ import (
 
 // Keep saves v under name for later cells of the same kernel session: each
 // GoNB cell is a new program, so values computed in one cell are gone in the
-// next, and a cell that measures something slow (notebook 05's timings)
+// next, and a cell that measures something slow (notebook 06's timings)
 // keeps its result for the cells that chart it. v is encoded with
 // encoding/gob (exported fields only; an error interface field travels
 // only if nil) into $GONB_TMP_DIR, which lives as long as the kernel, or
