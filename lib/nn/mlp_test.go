@@ -1,14 +1,12 @@
 package nn
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 	"testing"
 
+	"github.com/descentlab/descent/internal/modeltest"
 	"github.com/descentlab/descent/lib/problems"
-	"gonum.org/v1/gonum/diff/fd"
 )
 
 // checkStochasticGrad compares a model's mini-batch gradient with central
@@ -19,29 +17,10 @@ func checkStochasticGrad(t *testing.T, name string, m problems.Stochastic, x []f
 	checkStochasticGradFloor(t, name, m, x, idx, tol, 0, 1e-6)
 }
 
-// checkStochasticGradFloor is checkStochasticGrad with the denominator of
-// the relative error at least floor·‖g‖∞ (components far smaller than the
-// gradient's scale are compared with that scale, where central differences
-// have no relative accuracy left: batch norm on two examples has many) and
-// the difference step h.
+// checkStochasticGradFloor is modeltest.BatchGradient on m's loss.
 func checkStochasticGradFloor(t *testing.T, name string, m problems.Stochastic, x []float64, idx []int, tol, floor, h float64) {
 	t.Helper()
-	g := make([]float64, m.Dim())
-	f := m.Loss(g, x, idx)
-	if f0 := m.Loss(nil, x, idx); f0 != f {
-		t.Errorf("%s: loss with grad %v, without %v", name, f, f0)
-	}
-	num := fd.Gradient(nil, func(x []float64) float64 { return m.Loss(nil, x, idx) }, x, &fd.Settings{Formula: fd.Central, Step: h})
-	var gmax float64
-	for _, v := range g {
-		gmax = math.Max(gmax, math.Abs(v))
-	}
-	for i := range g {
-		e := math.Abs(g[i]-num[i]) / math.Max(math.Max(math.Abs(g[i]), math.Abs(num[i])), math.Max(1e-8, floor*gmax))
-		if e > tol && math.Abs(g[i]-num[i]) > 1e-9 {
-			t.Errorf("%s idx %v: grad[%d] = %v, central difference %v (rel err %.2g)", name, idx, i, g[i], num[i], e)
-		}
-	}
+	modeltest.BatchGradient(t, name, m.Loss, x, idx, tol, floor, h)
 }
 
 func batches(n int, rng *rand.Rand) [][]int {
@@ -294,17 +273,5 @@ func checkNilIdx(t *testing.T, name string, m problems.Stochastic, x []float64) 
 
 func mustPanic(t *testing.T, want string, f func()) {
 	t.Helper()
-	defer func() {
-		t.Helper()
-		r := recover()
-		if r == nil {
-			t.Errorf("no panic, want one containing %q", want)
-			return
-		}
-		msg := fmt.Sprint(r)
-		if !strings.HasPrefix(msg, "nn: ") || !strings.Contains(msg, want) {
-			t.Errorf("panic %q, want prefix \"nn: \" and %q", msg, want)
-		}
-	}()
-	f()
+	modeltest.MustPanic(t, "nn: ", want, f)
 }

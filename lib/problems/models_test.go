@@ -1,11 +1,10 @@
 package problems
 
 import (
-	"math"
 	"math/rand/v2"
 	"testing"
 
-	"gonum.org/v1/gonum/diff/fd"
+	"github.com/descentlab/descent/internal/modeltest"
 )
 
 // checkStochasticGrad compares a model's mini-batch gradient with central
@@ -16,29 +15,10 @@ func checkStochasticGrad(t *testing.T, name string, m Stochastic, x []float64, i
 	checkStochasticGradFloor(t, name, m, x, idx, tol, 0, 1e-6)
 }
 
-// checkStochasticGradFloor is checkStochasticGrad with the denominator of
-// the relative error at least floor·‖g‖∞ (components far smaller than the
-// gradient's scale are compared with that scale, where central differences
-// have no relative accuracy left: batch norm on two examples has many) and
-// the difference step h.
+// checkStochasticGradFloor is modeltest.BatchGradient on m's loss.
 func checkStochasticGradFloor(t *testing.T, name string, m Stochastic, x []float64, idx []int, tol, floor, h float64) {
 	t.Helper()
-	g := make([]float64, m.Dim())
-	f := m.Loss(g, x, idx)
-	if f0 := m.Loss(nil, x, idx); f0 != f {
-		t.Errorf("%s: loss with grad %v, without %v", name, f, f0)
-	}
-	num := fd.Gradient(nil, func(x []float64) float64 { return m.Loss(nil, x, idx) }, x, &fd.Settings{Formula: fd.Central, Step: h})
-	var gmax float64
-	for _, v := range g {
-		gmax = math.Max(gmax, math.Abs(v))
-	}
-	for i := range g {
-		e := math.Abs(g[i]-num[i]) / math.Max(math.Max(math.Abs(g[i]), math.Abs(num[i])), math.Max(1e-8, floor*gmax))
-		if e > tol && math.Abs(g[i]-num[i]) > 1e-9 {
-			t.Errorf("%s idx %v: grad[%d] = %v, central difference %v (rel err %.2g)", name, idx, i, g[i], num[i], e)
-		}
-	}
+	modeltest.BatchGradient(t, name, m.Loss, x, idx, tol, floor, h)
 }
 
 func batches(n int, rng *rand.Rand) [][]int {

@@ -1,13 +1,12 @@
 package problems
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
-	"gonum.org/v1/gonum/diff/fd"
+	"github.com/descentlab/descent/internal/modeltest"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -16,45 +15,11 @@ func relErr(a, b float64) float64 {
 	return math.Abs(a-b) / math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
 
-// fdStep is the central-difference step of the derivative checks.
-const fdStep = 1e-6
-
-// checkDerivatives compares p.Grad with central differences of p.Func, and
-// p.Hess with central differences of p.Grad, at x. The allowed error is tol
-// relative to the entry plus the rounding error of the difference quotient,
-// 10·ε·(|f| + 1)/h, which matters only on badly scaled problems (|f| ~ 10¹²).
+// checkDerivatives compares p's gradient and Hessian with central
+// differences at x (modeltest.Derivatives).
 func checkDerivatives(t *testing.T, p Problem, x []float64, gradTol, hessTol float64) {
 	t.Helper()
-	const eps = 0x1p-52
-	n := len(x)
-	g := make([]float64, n)
-	p.Grad(g, x)
-	num := fd.Gradient(nil, p.Func, x, &fd.Settings{Formula: fd.Central, Step: fdStep})
-	fNoise := 10 * eps * (math.Abs(p.Func(x)) + 1) / fdStep
-	for i := range g {
-		if e := math.Abs(g[i] - num[i]); e > gradTol*math.Max(1, math.Max(math.Abs(g[i]), math.Abs(num[i])))+fNoise || math.IsNaN(e) {
-			t.Errorf("%s at %v: grad[%d] = %v, central difference %v (rel err %.2g)", p.Name, x, i, g[i], num[i], relErr(g[i], num[i]))
-		}
-	}
-	if p.Hess == nil {
-		return
-	}
-	h := mat.NewSymDense(n, nil)
-	p.Hess(h, x)
-	jac := mat.NewDense(n, n, nil)
-	fd.Jacobian(jac, func(y, x []float64) { p.Grad(y, x) }, x, &fd.JacobianSettings{Formula: fd.Central, Step: fdStep})
-	gNoise := 0.0
-	for _, gi := range g {
-		gNoise = math.Max(gNoise, 10*eps*(math.Abs(gi)+1)/fdStep)
-	}
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			a, b := h.At(i, j), jac.At(i, j)
-			if e := math.Abs(a - b); e > hessTol*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))+gNoise || math.IsNaN(e) {
-				t.Errorf("%s at %v: hess[%d,%d] = %v, central difference of grad %v (rel err %.2g)", p.Name, x, i, j, a, b, relErr(a, b))
-			}
-		}
-	}
+	modeltest.Derivatives(t, p.Name, p.Func, p.Grad, p.Hess, x, gradTol, hessTol)
 }
 
 // samplePoint draws a point where the problem is usually looked at: in the
@@ -311,19 +276,7 @@ func TestSurfaceEvaluationAllocatesNothing(t *testing.T) {
 // "problems: " and containing want.
 func mustPanic(t *testing.T, want string, f func()) {
 	t.Helper()
-	defer func() {
-		t.Helper()
-		r := recover()
-		if r == nil {
-			t.Errorf("no panic, want one containing %q", want)
-			return
-		}
-		msg := fmt.Sprint(r)
-		if !strings.HasPrefix(msg, "problems: ") || !strings.Contains(msg, want) {
-			t.Errorf("panic %q, want prefix \"problems: \" and %q", msg, want)
-		}
-	}()
-	f()
+	modeltest.MustPanic(t, "problems: ", want, f)
 }
 
 func TestSurfaceBadInput(t *testing.T) {
