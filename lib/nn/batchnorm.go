@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/internal/modelargs"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -200,7 +201,7 @@ func (m *MLP) FitRunningStats(params []float64, idx []int) {
 	if m.bn == nil {
 		panic("nn: MLP.FitRunningStats: the network has no batch norm")
 	}
-	checkParams("MLP", "FitRunningStats", params, m.dim)
+	modelargs.Params("nn", "MLP", "FitRunningStats", params, m.dim)
 	if idx == nil {
 		idx = problems.All(m.Len())
 	}

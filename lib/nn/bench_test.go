@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/descentlab/descent/internal/modelargs"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -18,7 +19,7 @@ func BenchmarkMLPLoss(b *testing.B) {
 			x := make([]float64, m.Dim())
 			m.Init(x, He, 1)
 			g := make([]float64, m.Dim())
-			idx := newRand(2).Perm(data.Len())[:batch]
+			idx := modelargs.NewRand(2).Perm(data.Len())[:batch]
 			b.Run(fmt.Sprintf("hidden=%v/P=%d/batch=%d", hidden, m.Dim(), batch), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {

@@ -3,6 +3,8 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/internal/modelargs"
 )
 
 // SoftmaxT writes the softmax of the logits z at temperature T,
@@ -170,9 +172,9 @@ func NewDistillation(student, teacher *MLP, teacherParams []float64, T, alpha fl
 	if ts[0] != ss[0] {
 		panic(fmt.Sprintf("nn: NewDistillation: the teacher reads %d features, the student's data has %d", ts[0], ss[0]))
 	}
-	checkParams("MLP", "NewDistillation (teacher)", teacherParams, teacher.Dim())
+	modelargs.Params("nn", "MLP", "NewDistillation (teacher)", teacherParams, teacher.Dim())
 	k := ss[len(ss)-1]
-	d := &Distillation{Student: student, T: T, Alpha: alpha, teacher: rows(student.Len(), k), p: make([]float64, k)}
+	d := &Distillation{Student: student, T: T, Alpha: alpha, teacher: modelargs.Rows(student.Len(), k), p: make([]float64, k)}
 	for i, in := range student.data.X {
 		teacher.Logits(d.teacher[i], teacherParams, in)
 	}

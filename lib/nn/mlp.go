@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/descentlab/descent/internal/modelargs"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -265,8 +266,8 @@ func (m *MLP) WeightMatrices() []WeightMatrix {
 // γ = 1, β = 0). Same seed, same bits. Cost O(Dim()). It panics if
 // len(params) ≠ Dim() or the scheme is unknown.
 func (m *MLP) Init(params []float64, scheme Init, seed uint64) {
-	checkParams("MLP", "Init", params, m.dim)
-	rng := newRand(seed)
+	modelargs.Params("nn", "MLP", "Init", params, m.dim)
+	rng := modelargs.NewRand(seed)
 	for l := 1; l <= m.Layers(); l++ {
 		in, out := float64(m.sizes[l-1]), float64(m.sizes[l])
 		var std float64
@@ -476,7 +477,7 @@ func (m *MLP) Loss(grad, x []float64, idx []int) float64 {
 // whether a call with a gradient is a training step (Loss) or a measurement
 // that changes no state (Measure).
 func (m *MLP) lossMode(name string, grad, x []float64, idx []int, out outputLoss, step bool) float64 {
-	checkLoss(name, grad, x, idx, m.dim)
+	modelargs.Loss("nn", name, grad, x, idx, m.dim)
 	if idx == nil {
 		idx = m.allIndices()
 	}
@@ -492,7 +493,7 @@ func (m *MLP) lossMode(name string, grad, x []float64, idx []int, out outputLoss
 	} else {
 		k := m.sizes[len(m.sizes)-1]
 		for _, i := range idx {
-			checkIndex(name, i, m.data.Len())
+			modelargs.Index("nn", name, i, m.data.Len())
 			in := m.data.X[i]
 			m.forward(x, in, nil)
 			z := m.a[m.Layers()]
@@ -564,7 +565,7 @@ func logSumExp(z []float64) float64 {
 
 // checkInput panics unless params and input have the network's sizes.
 func (m *MLP) checkInput(method string, params, input []float64) {
-	checkParams("MLP", method, params, m.dim)
+	modelargs.Params("nn", "MLP", method, params, m.dim)
 	if len(input) != m.sizes[0] {
 		panic(fmt.Sprintf("nn: MLP.%s: len(input) = %d, want %d", method, len(input), m.sizes[0]))
 	}
@@ -651,7 +652,7 @@ type LayerStat struct {
 // is updated: no running statistics, no new dropout masks. It allocates
 // O(Dim()) and costs O(|idx|·P).
 func (m *MLP) LayerStats(params []float64, idx []int) []LayerStat {
-	checkParams("MLP", "LayerStats", params, m.dim)
+	modelargs.Params("nn", "MLP", "LayerStats", params, m.dim)
 	if idx == nil {
 		idx = problems.All(m.Len())
 	}
@@ -667,7 +668,7 @@ func (m *MLP) LayerStats(params []float64, idx []int) []LayerStat {
 	} else {
 		k := m.sizes[L]
 		for _, i := range idx {
-			checkIndex("MLP", i, m.Len())
+			modelargs.Index("nn", "MLP", i, m.Len())
 			in := m.data.X[i]
 			m.forward(params, in, nil)
 			for l := 1; l <= L; l++ {

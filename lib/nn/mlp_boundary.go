@@ -1,6 +1,10 @@
 package nn
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/descentlab/descent/internal/modelargs"
+)
 
 // Boundary returns the decision function of a network with two input
 // features and two classes at params,
@@ -20,7 +24,7 @@ func (m *MLP) Boundary(params []float64) func(x1, x2 float64) float64 {
 	if d, k := m.sizes[0], m.sizes[len(m.sizes)-1]; d != 2 || k != 2 {
 		panic(fmt.Sprintf("nn: MLP.Boundary: the network has %d input features and %d classes, want 2 and 2", d, k))
 	}
-	checkParams("MLP", "Boundary", params, m.dim)
+	modelargs.Params("nn", "MLP", "Boundary", params, m.dim)
 	w := append([]float64(nil), params...)
 	in, prob := make([]float64, 2), make([]float64, 2)
 	return func(x1, x2 float64) float64 {

@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 
+	"github.com/descentlab/descent/internal/modelargs"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -29,7 +30,7 @@ import (
 // safe for concurrent use. It panics if tol is not in (0, 1], len(params) ≠
 // Dim(), idx is empty or an index is out of range.
 func (m *MLP) Saturation(params []float64, idx []int, tol float64) []float64 {
-	checkParams("MLP", "Saturation", params, m.dim)
+	modelargs.Params("nn", "MLP", "Saturation", params, m.dim)
 	if !(tol > 0 && tol <= 1) {
 		panic(fmt.Sprintf("nn: MLP.Saturation: tol = %v, want 0 < tol ≤ 1", tol))
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/internal/modelargs"
 	"github.com/descentlab/descent/lib/problems"
 )
 
@@ -26,7 +27,7 @@ func (m *MLP) ActivationGrids(params []float64, idx []int, q Quantizer) []Grid {
 	if q.PerChannel {
 		panic("nn: MLP.ActivationGrids: activations are quantized per tensor (one grid per layer); set PerChannel false")
 	}
-	checkParams("MLP", "ActivationGrids", params, m.dim)
+	modelargs.Params("nn", "MLP", "ActivationGrids", params, m.dim)
 	if idx == nil {
 		idx = problems.All(m.Len())
 	}
@@ -59,7 +60,7 @@ func (m *MLP) ActivationGrids(params []float64, idx []int, q Quantizer) []Grid {
 // Quantizer.FakeQuantize first to quantize the weights as well. Cost
 // O(|idx|·P). It panics unless len(acts) is the number of hidden layers.
 func (m *MLP) QuantizedAccuracy(params []float64, idx []int, acts []Grid) float64 {
-	checkParams("MLP", "QuantizedAccuracy", params, m.dim)
+	modelargs.Params("nn", "MLP", "QuantizedAccuracy", params, m.dim)
 	if len(acts) != m.Layers()-1 {
 		panic(fmt.Sprintf("nn: MLP.QuantizedAccuracy: %d activation grids for %d hidden layers", len(acts), m.Layers()-1))
 	}

@@ -1,6 +1,10 @@
 package problems
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/descentlab/descent/internal/modelargs"
+)
 
 // exampleLoss is one example's loss ℓᵢ(z) as a function of the model's
 // score z = w·xᵢ + b, and its derivative dℓᵢ/dz.
@@ -18,7 +22,7 @@ type exampleLoss interface {
 // LogisticRegression differ only in ℓ. Cost O(|B|·d); no allocation.
 func affineLoss(name string, data Dataset, l2 float64, grad, x []float64, idx []int, ex exampleLoss) float64 {
 	d := data.Features()
-	checkLoss(name, grad, x, idx, d+1)
+	modelargs.Loss("problems", name, grad, x, idx, d+1)
 	clear(grad)
 	w, b := x[:d], x[d]
 	n := len(idx)
@@ -31,7 +35,7 @@ func affineLoss(name string, data Dataset, l2 float64, grad, x []float64, idx []
 		if idx != nil {
 			i = idx[k]
 		}
-		checkIndex(name, i, data.Len())
+		modelargs.Index("problems", name, i, data.Len())
 		xi := data.X[i]
 		z := b
 		for j, wj := range w {
@@ -67,7 +71,7 @@ func affineLoss(name string, data Dataset, l2 float64, grad, x []float64, idx []
 // affineScore returns w·input + b, panicking with the model and method
 // named when params or input have the wrong length.
 func affineScore(model, method string, d int, params, input []float64) float64 {
-	checkParams(model, method, params, d+1)
+	modelargs.Params("problems", model, method, params, d+1)
 	if len(input) != d {
 		panic(fmt.Sprintf("problems: %s.%s: len(input) = %d, want %d", model, method, len(input), d))
 	}

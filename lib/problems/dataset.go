@@ -2,7 +2,8 @@ package problems
 
 import (
 	"fmt"
-	"math/rand/v2"
+
+	"github.com/descentlab/descent/internal/modelargs"
 )
 
 // Dataset is a plain table of examples that a chart can scatter and a model
@@ -70,7 +71,7 @@ func (d Dataset) Split(frac float64, seed uint64) (train, val Dataset) {
 	if k == 0 || k == n {
 		panic(fmt.Sprintf("problems: Dataset.Split: frac = %v of %d examples leaves an empty part", frac, n))
 	}
-	perm := newRand(seed).Perm(n)
+	perm := modelargs.NewRand(seed).Perm(n)
 	return d.Subset(perm[:k]), d.Subset(perm[k:])
 }
 
@@ -100,19 +101,4 @@ func (data Dataset) Accuracy(idx []int, predict func(input []float64) int) float
 		}
 	}
 	return float64(right) / float64(n)
-}
-
-// newRand is the package's one way to turn a seed into a source.
-func newRand(seed uint64) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, 0xda3e39cb94b95bdb))
-}
-
-// rows allocates n rows of d floats in one backing array.
-func rows(n, d int) [][]float64 {
-	back := make([]float64, n*d)
-	x := make([][]float64, n)
-	for i := range x {
-		x[i] = back[i*d : (i+1)*d : (i+1)*d]
-	}
-	return x
 }

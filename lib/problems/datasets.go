@@ -3,6 +3,8 @@ package problems
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/internal/modelargs"
 )
 
 // LinearData draws n examples of a noisy linear model in d features:
@@ -18,12 +20,12 @@ func LinearData(n, d int, noise float64, seed uint64) Dataset {
 		panic(fmt.Sprintf("problems: LinearData: n = %d, d = %d, want both ≥ 1", n, d))
 	}
 	checkNoise("LinearData", noise)
-	rng := newRand(seed)
+	rng := modelargs.NewRand(seed)
 	truth := make([]float64, d+1)
 	for j := range truth {
 		truth[j] = rng.NormFloat64()
 	}
-	x := rows(n, d)
+	x := modelargs.Rows(n, d)
 	y := make([]float64, n)
 	for i := range x {
 		s := truth[d]
@@ -48,7 +50,7 @@ func LogisticData(n, d int, seed uint64) Dataset {
 	if n < 1 || d < 1 {
 		panic(fmt.Sprintf("problems: LogisticData: n = %d, d = %d, want both ≥ 1", n, d))
 	}
-	rng := newRand(seed)
+	rng := modelargs.NewRand(seed)
 	truth := make([]float64, d+1)
 	var norm float64
 	for j := 0; j < d; j++ {
@@ -60,7 +62,7 @@ func LogisticData(n, d int, seed uint64) Dataset {
 		truth[j] *= 4 / norm
 	}
 	truth[d] = 0.5
-	x := rows(n, d)
+	x := modelargs.Rows(n, d)
 	label := make([]int, n)
 	for i := range x {
 		z := truth[d]
@@ -86,8 +88,8 @@ func SortedClasses(k, perClass int, seed uint64) Dataset {
 	if k < 2 || perClass < 1 {
 		panic(fmt.Sprintf("problems: SortedClasses: k = %d, perClass = %d, want k ≥ 2 and perClass ≥ 1", k, perClass))
 	}
-	rng := newRand(seed)
-	x := rows(k*perClass, 2)
+	rng := modelargs.NewRand(seed)
+	x := modelargs.Rows(k*perClass, 2)
 	label := make([]int, k*perClass)
 	for c := 0; c < k; c++ {
 		s, co := math.Sincos(2 * math.Pi * float64(c) / float64(k))
@@ -111,8 +113,8 @@ func Moons(n int, noise float64, seed uint64) Dataset {
 		panic(fmt.Sprintf("problems: Moons: n = %d, want n ≥ 2", n))
 	}
 	checkNoise("Moons", noise)
-	rng := newRand(seed)
-	x := rows(n, 2)
+	rng := modelargs.NewRand(seed)
+	x := modelargs.Rows(n, 2)
 	label := make([]int, n)
 	for i := range x {
 		s, c := math.Sincos(math.Pi * rng.Float64())
@@ -142,8 +144,8 @@ func Spirals(k, perClass int, noise float64, seed uint64) Dataset {
 		panic(fmt.Sprintf("problems: Spirals: k = %d, perClass = %d, want k ≥ 2 and perClass ≥ 2", k, perClass))
 	}
 	checkNoise("Spirals", noise)
-	rng := newRand(seed)
-	x := rows(k*perClass, 2)
+	rng := modelargs.NewRand(seed)
+	x := modelargs.Rows(k*perClass, 2)
 	label := make([]int, k*perClass)
 	for c := 0; c < k; c++ {
 		for i := 0; i < perClass; i++ {
@@ -181,8 +183,8 @@ func SpiralArms(k, perClass int, noise float64, seed uint64) Dataset {
 		panic(fmt.Sprintf("problems: SpiralArms: k = %d, perClass = %d, want k ≥ 2 and perClass ≥ 1", k, perClass))
 	}
 	checkNoise("SpiralArms", noise)
-	rng := newRand(seed)
-	x := rows(k*perClass, 2)
+	rng := modelargs.NewRand(seed)
+	x := modelargs.Rows(k*perClass, 2)
 	label := make([]int, k*perClass)
 	for i := range x {
 		c := i % k

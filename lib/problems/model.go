@@ -1,35 +1,10 @@
 package problems
 
-import "fmt"
+import (
+	"fmt"
 
-// checkLoss validates the arguments of a Stochastic model's Loss (a nil idx
-// stands for all examples). The indices themselves are checked as the
-// models visit them.
-func checkLoss(name string, grad, x []float64, idx []int, dim int) {
-	if idx != nil && len(idx) == 0 {
-		panic(fmt.Sprintf("problems: %s.Loss: empty idx", name))
-	}
-	if len(x) != dim {
-		panic(fmt.Sprintf("problems: %s.Loss: len(x) = %d, want Dim() = %d", name, len(x), dim))
-	}
-	if grad != nil && len(grad) != dim {
-		panic(fmt.Sprintf("problems: %s.Loss: len(grad) = %d, want Dim() = %d", name, len(grad), dim))
-	}
-}
-
-// checkIndex panics unless 0 ≤ i < n.
-func checkIndex(name string, i, n int) {
-	if i < 0 || i >= n {
-		panic(fmt.Sprintf("problems: %s.Loss: index %d out of range [0, %d)", name, i, n))
-	}
-}
-
-// checkParams panics unless len(x) == dim.
-func checkParams(name, method string, x []float64, dim int) {
-	if len(x) != dim {
-		panic(fmt.Sprintf("problems: %s.%s: len(params) = %d, want Dim() = %d", name, method, len(x), dim))
-	}
-}
+	"github.com/descentlab/descent/internal/modelargs"
+)
 
 // All returns the indices 0, 1, …, n−1: the full batch. Cost O(n).
 func All(n int) []int {
@@ -49,7 +24,7 @@ func EvalGrid(box [4]float64, nx, ny int, f func(x, y float64) float64) [][]floa
 	if nx < 2 || ny < 2 {
 		panic(fmt.Sprintf("problems: EvalGrid: grid %d×%d, want at least 2×2", nx, ny))
 	}
-	z := rows(ny, nx)
+	z := modelargs.Rows(ny, nx)
 	for j := range z {
 		y := box[2] + float64(j)*(box[3]-box[2])/float64(ny-1)
 		for i := range z[j] {
