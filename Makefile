@@ -13,7 +13,7 @@ CELL_TIMEOUT ?= 300s
 # JupyterLab port for `make lab`.
 PORT ?= 8888
 
-.PHONY: setup notes lab test test-go test-arm64 test-notebooks test-lab test-hub test-site test-docker image-test bench clean distclean
+.PHONY: setup notes lab test test-go test-arm64 test-notebooks test-lab test-hub test-class test-site test-docker image-test assignments bench clean distclean
 
 ## setup: .venv with the pinned Python side, gonb + goimports in .tools/bin, the gonb kernel in .venv
 setup:
@@ -44,7 +44,7 @@ lab: setup
 ## test: go vet, go test and the notebook tests
 # Slow tests (a real JupyterLab, JupyterHub or kernel) run only with
 # DESCENT_SLOW=1 (internal/testenv.Slow): a plain `go test ./...` stays quick.
-test: setup test-go test-arm64 test-notebooks test-lab test-hub test-site test-docker image-test
+test: setup test-go test-arm64 test-notebooks test-lab test-hub test-class test-site test-docker image-test
 
 # go build first fills the build cache: the hub test starts several gonb
 # kernels at once, and on a cold cache each would compile the library.
@@ -80,6 +80,12 @@ test-lab:
 test-hub:
 	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -v -timeout 20m -run TestClassOnOneHub ./hub
 
+# A class with nbgrader, for real: an instructor and three students as Unix
+# users, an exchange, release, fetch, submit, collect, autograde through the
+# gonb kernel, feedback and the gradebook (hub/class_test.go; root only).
+test-class: setup
+	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -v -timeout 15m -run 'TestClassWithNbgrader$$' ./hub
+
 # The lecture notes built from the executed notebooks, opened from disk in
 # headless Chromium with the network blocked (scripts on and off): charts,
 # formulas rendered without scripts, Go highlighting, shared assets, links;
@@ -110,6 +116,16 @@ test-docker: setup
 image-test: setup
 	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 80m -v -run 'TestImage$$' ./docker
 	cd $(ROOT) && DESCENT_SLOW=1 go test -count=1 -timeout 30m -v -run 'TestClassOnPodman$$' ./hub
+
+## assignments: an nbgrader course in build/course from the notebooks' exercises (hub/CLASS.md)
+# tools/assign writes build/course/source/<notebook>/ (solutions between Go
+# delimiters, claims as hidden graded tests), then nbgrader writes each
+# student version into build/course/release/<notebook>/.
+assignments: setup
+	@cd $(ROOT) && go run ./tools/assign -root $(ROOT) -out $(ROOT)/build/course
+	@cd $(ROOT)/build/course && for a in source/*/; do \
+	  $(ROOT)/.venv/bin/nbgrader generate_assignment --force --log-level=WARN "$$(basename $$a)"; done
+	@echo "assignments: $(ROOT)/build/course/release (hub/CLASS.md)"
 
 ## bench: everything measured side by side in one run -> build/bench/report.md, report.json, charts (about 15 min)
 bench: setup

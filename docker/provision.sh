@@ -212,6 +212,19 @@ step_course() {
   rm -f .venv/etc/jupyter/jupyter_server_config.d/descent_jupyter_guard.json  # the former way
   .venv/bin/python -c 'import sys, jupyter_server.serverapp as s; sys.exit(not getattr(s.ServerApp, "_descent_guarded", False))' \
     || die "course: descent_jupyter_guard is not active in $DESCENT_HOME/.venv"
+  # nbgrader and nbgitpuller come with requirements.txt, their server and
+  # JupyterLab extensions enabled by pip. This is the students' image: the
+  # assignment list and validate button stay; the formgrader, the course
+  # list and the create-assignment toolbar are the instructor's, who
+  # enables them again at the user level (hub/CLASS.md).
+  # (`jupyter server extension disable` refuses nbgrader's modules: they have
+  # no _jupyter_server_extension_points; this file sorts after nbgrader.json.)
+  printf '%s\n' '{"ServerApp": {"jpserver_extensions": {' \
+    '  "nbgrader.server_extensions.formgrader": false,' \
+    '  "nbgrader.server_extensions.course_list": false}}}' \
+    > .venv/etc/jupyter/jupyter_server_config.d/nbgrader_students.json
+  .venv/bin/jupyter labextension disable --level=sys_prefix \
+    @jupyter/nbgrader:formgrader @jupyter/nbgrader:course-list @jupyter/nbgrader:create-assignment
   say "course: go build ./... (offline)"
   go build ./...
   go build -o .tools/bin/nbrun ./cmd/nbrun

@@ -1,0 +1,87 @@
+# nbgrader configuration for the descent course: Go exercises graded through
+# the gonb kernel. `make assignments` copies this file into the course
+# directory (build/course/nbgrader_config.py); nbgrader reads it from the
+# directory it runs in. See hub/CLASS.md.
+#
+# What nbgrader 0.9 needs for a Go kernel that it does not have out of the box:
+#   1. a code stub for the language "go" (the notebooks' kernelspec language)
+#      and Go comment delimiters for solutions and hidden tests;
+#   2. GoCheckCompleted below: nbgrader gives a test cell full points when its
+#      output has no error, and a Go cell's program that ends early with exit
+#      status 0 (os.Exit(0) in a student's function) shows no error. Each test
+#      cell prints, as the last line of its hidden tests, a token the student
+#      never sees; a test cell whose output lacks it gets an error output (zero
+#      points). When the token is there, text the cell wrote to stderr is moved
+#      to stdout: nbgrader counts any stderr as a failure, and Go programs log
+#      to stderr;
+#   3. a per-cell timeout long enough for a first Go compile and short enough
+#      for an endless loop: the kernel is interrupted, GoNB kills the cell's
+#      program, and the next cell runs.
+import os
+import re
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,
+                                    Execute, IgnorePattern, LimitOutput,
+                                    NbGraderPreprocessor, SaveAutoGrades)
+from nbgrader.utils import is_grade, is_solution
+
+c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
+
+c.CourseDirectory.course_id = os.environ.get("DESCENT_COURSE_ID", "descent")
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+if os.environ.get("DESCENT_EXCHANGE"):
+    c.Exchange.root = os.environ["DESCENT_EXCHANGE"]
+
+c.ClearSolutions.code_stub = {"go": 'panic(exercise + ": your code here")'}
+c.ClearSolutions.begin_solution_delimeter = "// BEGIN SOLUTION"
+c.ClearSolutions.end_solution_delimeter = "// END SOLUTION"
+c.ClearHiddenTests.begin_test_delimeter = "// BEGIN HIDDEN TESTS"
+c.ClearHiddenTests.end_test_delimeter = "// END HIDDEN TESTS"
+
+# Seconds per cell: a cold Go build cache makes the first cell compile the
+# library (about 30 s on two cores); an endless loop costs this much per cell.
+c.Execute.timeout = int(os.environ.get("DESCENT_CELL_TIMEOUT", "120"))
+c.Execute.interrupt_on_timeout = True
+
+
+class GoCheckCompleted(NbGraderPreprocessor):
+    """Fails a Go test cell whose hidden checks did not run to their end."""
+
+    token = re.compile(r'fmt\.Println\("(graded: [^"]* complete [0-9a-f]{16})"\)')
+
+    def preprocess_cell(self, cell, resources, index):
+        if cell.cell_type != "code" or not is_grade(cell) or is_solution(cell):
+            return cell, resources
+        m = self.token.search(cell.source)
+        if not m:
+            return cell, resources
+        outputs = cell.get("outputs", [])
+        stdout = "".join(o.get("text", "") for o in outputs
+                         if o.get("output_type") == "stream" and o.get("name") == "stdout")
+        failed = any(o.get("output_type") == "error" for o in outputs)
+        if m.group(1) in stdout.splitlines() and not failed:
+            for o in outputs:
+                if o.get("output_type") == "stream" and o.get("name") == "stderr":
+                    o["name"] = "stdout"
+            return cell, resources
+        if not failed:
+            outputs.append(new_output(
+                "error", ename="CheckIncomplete",
+                evalue="the cell's program ended before its checks finished (os.Exit, or an early return)",
+                traceback=["CheckIncomplete: the cell's program ended before its checks finished"]))
+            cell["outputs"] = outputs
+        return cell, resources
+
+
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    GoCheckCompleted,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
