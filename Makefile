@@ -13,7 +13,7 @@ CELL_TIMEOUT ?= 300s
 # JupyterLab port for `make lab`.
 PORT ?= 8888
 
-.PHONY: setup notes lab test test-go test-arm64 test-notebooks test-lab test-hub test-class test-site test-docker image-test assignments bench clean distclean
+.PHONY: setup notes lab test test-go test-arm64 test-notebooks test-lab test-hub test-class test-site test-docker image-test assignments bench pdf clean distclean
 
 ## setup: .venv with the pinned Python side, gonb + goimports in .tools/bin, the gonb kernel in .venv
 setup:
@@ -91,11 +91,21 @@ test-class: setup
 # formulas rendered without scripts, Go highlighting, shared assets, links;
 # page sizes and load times reported (pages over the 400 KiB goal noted);
 # every explorable driven across its controls against native runs, its
-# slider-to-redraw latency reported.
+# slider-to-redraw latency reported; the search box on every page (none
+# without scripts) and the queries of tools/site/search-queries.tsv finding
+# their sections; then the notes printed to build/notes.pdf and checked.
 test-site:
 	$(ROOT)/.venv/bin/python $(ROOT)/tools/site/build.py --sources $(ROOT)/notebooks $(ROOT)/build/notebooks $(ROOT)/build/html
 	@cd $(ROOT) && go build -o .tools/bin/sitecheck ./cmd/sitecheck
-	.tools/bin/sitecheck -budget 2097152 -goal 409600 -shots $(ROOT)/build/screenshots $(ROOT)/build/html
+	.tools/bin/sitecheck -budget 2097152 -goal 409600 -shots $(ROOT)/build/screenshots -queries $(ROOT)/tools/site/search-queries.tsv $(ROOT)/build/html
+	cd $(ROOT) && go run ./tools/site/pdf -out $(ROOT)/build/notes.pdf $(ROOT)/build/html
+
+## pdf: the lecture notes as one PDF, build/notes.pdf: the course map, then every lesson (after make notes)
+# Each page printed by Debian's headless Chromium with the site's print
+# stylesheet, the pages joined with poppler's pdfunite; the pictures, text
+# and page count checked (tools/site/pdf).
+pdf:
+	cd $(ROOT) && go run ./tools/site/pdf -out $(ROOT)/build/notes.pdf $(ROOT)/build/html
 
 # The Docker image's provisioning steps run outside Docker into a temporary
 # prefix and HOME (root-only steps skipped), the notebooks executed offline;

@@ -21,12 +21,16 @@
 //     explorable moved across its range in a tab of its own, each figure
 //     equal to a native run's, the layout checked at every control's ends;
 //     the slider-to-redraw latency and the time to the first drawn
-//     explorable reported (internal/explorecheck).
+//     explorable reported (internal/explorecheck);
+//   - search (tools/site/assets/search.js): one search box on every page
+//     with scripts on, none shown with scripts off; with -queries, each
+//     query typed into the course map's box must list first a section of
+//     the page it names (the link's anchor a heading there).
 //
 // It prints, per page and mode, the page's size, load time and what it
 // counted. More checks are added as entries of Checks (see check.go).
 //
-//	sitecheck [-budget 2097152] [-goal 409600] [-shots build/screenshots] build/html
+//	sitecheck [-budget 2097152] [-goal 409600] [-shots build/screenshots] [-queries FILE] build/html
 package main
 
 import (
@@ -36,6 +40,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/descentlab/descent/internal/explorecheck"
@@ -48,6 +53,7 @@ func main() {
 	timeout := flag.Duration("timeout", 60*time.Second, "time allowed per page")
 	budget := flag.Int64("budget", 0, "largest page allowed in bytes, besides the shared assets; a larger page fails (0: no limit)")
 	goal := flag.Int64("goal", 400*1024, "page size goal in bytes, besides the shared assets; a larger page is reported, not failed")
+	queries := flag.String("queries", "", "file of search queries (QUERY<tab>PAGE-PREFIX a line) whose first result must be a section of that page")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: sitecheck [flags] SITE_DIR")
@@ -114,6 +120,27 @@ func main() {
 			}
 		}
 	}
+	if *queries != "" {
+		checks++
+		qs, err := ReadQueries(*queries)
+		if err == nil {
+			var res []SearchResult
+			res, err = c.Search(flag.Arg(0), qs)
+			for _, r := range res {
+				top := r.Hrefs
+				if len(top) > 3 {
+					top = top[:3]
+				}
+				fmt.Printf("     search %-28q %2d results in %4.0f ms, first: %s\n", r.Query.Query, len(r.Hrefs), ms(r.Took), strings.Join(top, " · "))
+			}
+		}
+		if err != nil {
+			failed++
+			fmt.Printf("FAIL search: %v\n", err)
+		} else {
+			fmt.Printf("ok   search: %d queries found their sections (%s)\n", len(qs), searchIndexSize(flag.Arg(0)))
+		}
+	}
 	if explorables > 0 {
 		fmt.Printf("explorables: %d; slider-to-redraw median %.1f ms, worst %.1f ms over %d moves; "+
 			"navigation to the first drawn explorable median %.0f ms, worst %.0f ms over %d pages\n",
@@ -130,6 +157,19 @@ func main() {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// searchIndexSize describes the search index asset.
+func searchIndexSize(site string) string {
+	m, _ := filepath.Glob(filepath.Join(site, "assets", "search-index-*.js"))
+	if len(m) != 1 {
+		return fmt.Sprintf("%d search index files", len(m))
+	}
+	fi, err := os.Stat(m[0])
+	if err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("index assets/%s: %.0f KiB, loaded on first use", filepath.Base(m[0]), float64(fi.Size())/1024)
+}
 
 // assetSizes describes the shared assets folder.
 func assetSizes(site string) string {

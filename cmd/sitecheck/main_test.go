@@ -89,7 +89,11 @@ func TestGoodSitePasses(t *testing.T) {
 			t.Fatalf("scripts=%v: the built fixture failed: %v", scripts, err)
 		}
 		t.Logf("scripts=%v: %s", scripts, rep)
-		for name, want := range map[string]int{"charts": 1, "code blocks": 1, "formulas": 2} {
+		boxes := 0
+		if scripts {
+			boxes = 1 // inserted by assets/search.js; none without scripts
+		}
+		for name, want := range map[string]int{"charts": 1, "code blocks": 1, "formulas": 2, "search boxes": boxes} {
 			if rep.Counts[name] != want {
 				t.Errorf("scripts=%v: %d %s, want %d", scripts, rep.Counts[name], name, want)
 			}
@@ -100,6 +104,29 @@ func TestGoodSitePasses(t *testing.T) {
 	}
 	if _, err := c.Check(filepath.Join(site, "index.html"), false); err != nil {
 		t.Errorf("index.html: %v", err)
+	}
+}
+
+// TestSearchFindsSections: the search box of the built fixture site finds
+// the section a query names (a heading, a formula's TeX, code), and a
+// query whose wanted page is another fails naming it.
+func TestSearchFindsSections(t *testing.T) {
+	site := buildSite(t)
+	c := checker(t)
+	res, err := c.Search(site, []SearchQuery{{"Section", "00-fixture"}, {"frac", "00-fixture"}, {"nb.Show", "00-fixture"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res[0].Hrefs; len(got) == 0 || got[0] != "00-fixture.html#Section" {
+		t.Errorf("query Section: results %v, want 00-fixture.html#Section first", got)
+	}
+	_, err = c.Search(site, []SearchQuery{{"gradient", "03-momentum"}})
+	if err == nil || !strings.Contains(err.Error(), "not a section of 03-momentum") {
+		t.Errorf("a query finding another page passed: %v", err)
+	}
+	_, err = c.Search(site, []SearchQuery{{"zebra", "00-fixture"}})
+	if err == nil || !strings.Contains(err.Error(), "found nothing") {
+		t.Errorf("a query finding nothing passed: %v", err)
 	}
 }
 
@@ -137,6 +164,8 @@ func TestBadPagesFail(t *testing.T) {
 		{"exception", insert(`<script>undefinedFunction()</script>`), "uncaught exception", true},
 		{"broken link", insert(`<a href="missing.html">x</a>`), "does not resolve", true},
 		{"broken anchor", insert(`<a href="#nowhere">x</a>`), "points at no element", false},
+		{"search box without scripts", insert(`<div class="descent-search"><input type="search"></div>`), "search box shows with scripts off", false},
+		{"no search box", strings.Replace(page, `src="assets/search.js"`, `src="assets/nothing.js"`, 1), "0 search boxes", true},
 		{"chart never drawn", insert(`<div class="descent-viz" id="c1"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="100" height="100"></div>`), "rendered nothing", true},
 		{"no static picture", insert(`<div class="descent-viz" id="c2"></div>`), "no static picture", false},
 		{"chart title clipped", insert(`<div class="descent-viz" id="c3"><div class="descent-viz-chart" style="width:640px;height:300px"></div></div>` +

@@ -21,6 +21,11 @@ What a page carries is its own content only. Shared, loaded once by every page:
                              explorable of that module; stripped and
                              referenced likewise
   assets/katex/              KaTeX's stylesheet and fonts
+  assets/search.js           the search box (inserted by the script: none
+                             without scripts) and its ranking
+  assets/search-index-H.js   the search index, built here over every page's
+                             sections (headings, prose, formulas' TeX, code,
+                             text outputs); loaded when the box is first used
 Formulas are rendered here, at build time, by KaTeX under node
 (tools/site/katex.js; KaTeX from tools/site/node_modules, `make setup`): a
 page needs no script to show them.
@@ -291,6 +296,139 @@ def render_formulas(pages, katex):
     if errors:
         fail("KaTeX cannot render these formulas:\n  " + "\n  ".join(errors))
     return len(formulas)
+
+
+# -------------------------------------------------------------------- search
+
+# The notes' search (assets/search.js, tools/site/README.md): an index built
+# here, over every page's sections (h1–h3 and the text up to the next one):
+# headings, prose, formulas' TeX sources, code and the cells' text outputs.
+# Tokens are as assets/search.js makes them: lower case, accents dropped,
+# runs of letters and digits; code identifiers also by their camel-case parts.
+SEARCH_TOKEN = re.compile(r"[^\W_]+")
+CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|[0-9]+")
+SEARCH_SKIP_TAGS = {"script", "style", "svg", "nav", "summary", "button", "img", "noscript", "template"}
+SEARCH_SKIP_CLASSES = {"descent-toc", "descent-nav", "anchor-link", "descent-explore-controls", "descent-explore-error", "katex-html"}
+SEARCH_KINDS = ("head", "strong", "prose", "tex", "code", "out", "excerpt")
+SEARCH_SECTION_CHARS = 1500  # prose kept per section for the results' excerpts
+# A posting's weight: prose and formulas count 2, code and outputs 1; the
+# words of a heading (2 units) and of bold text (1 unit: the notes' run-in
+# headings, "**The two-loop recursion.**", and defined terms) are counted
+# apart, for assets/search.js to boost.
+SEARCH_WEIGHT = {"prose": 2, "tex": 2, "code": 1, "out": 1}
+SEARCH_HEAD_UNIT = 100000
+
+
+def search_tokens(text, camel=False):
+    import unicodedata  # noqa: PLC0415
+
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    toks = [t.lower() for t in SEARCH_TOKEN.findall(plain)]
+    if camel:
+        for word in SEARCH_TOKEN.findall(plain):
+            parts = CAMEL.findall(word)
+            if len(parts) > 1:
+                toks.extend(p.lower() for p in parts)
+    return toks
+
+
+def page_sections(soup):
+    """The sections of a page in order: dicts with the heading's id and text
+    and the words under it by kind (head, prose, tex, code, out)."""
+    from bs4 import NavigableString, Tag  # noqa: PLC0415
+
+    sections = []
+    cur = {"anchor": "", "heading": "", "parts": {k: [] for k in SEARCH_KINDS}}
+    sections.append(cur)
+
+    def walk(node, kind):
+        nonlocal cur
+        for child in node.children:
+            if isinstance(child, NavigableString):
+                if type(child).__name__ != "NavigableString":
+                    continue  # comments, script and style text
+                if kind == "katex":
+                    continue
+                cur["parts"][kind].append(str(child))
+                if kind in ("prose", "out", "strong"):
+                    cur["parts"]["excerpt"].append(str(child))
+                continue
+            if not isinstance(child, Tag) or child.name in SEARCH_SKIP_TAGS:
+                continue
+            classes = set(child.get("class") or ())
+            if classes & SEARCH_SKIP_CLASSES:
+                continue
+            if child.name in ("h1", "h2", "h3") and child.get("id"):
+                cur = {"anchor": child["id"], "heading": "", "parts": {k: [] for k in SEARCH_KINDS}}
+                sections.append(cur)
+                walk(child, "head")
+                cur["heading"] = " ".join("".join(cur["parts"]["head"]).split())
+                continue
+            if child.name == "annotation" and child.get("encoding") == "application/x-tex":
+                tex = " " + " ".join(child.get_text().split()) + " "
+                cur["parts"]["tex"].append(tex)
+                cur["parts"]["excerpt"].append(tex)  # an excerpt shows the formula's source
+                continue
+            k = kind
+            if "katex" in classes:
+                k = "katex"
+            elif child.name in ("strong", "b") and kind == "prose":
+                k = "strong"
+            elif kind not in ("head", "katex"):
+                if "jp-InputArea-editor" in classes:
+                    k = "code"
+                elif "jp-OutputArea" in classes:
+                    k = "out"
+            walk(child, k)
+            if child.name in ("p", "li", "div", "pre", "td", "th", "tr", "br", "h4", "h5", "h6") and k in cur["parts"]:
+                cur["parts"][k].append(" ")
+                cur["parts"]["excerpt"].append(" ")
+
+    walk(soup.body if soup.body else soup, "prose")
+    return [s for s in sections if s["anchor"] or any("".join(v).strip() for v in s["parts"].values())]
+
+
+def search_index(pages):
+    """pages: (file, title, soup). Returns the index assets/search.js reads:
+    {"pages": [[file, title]], "sections": [[page, anchor, heading, text]],
+    "terms": {term: [section, weight, …]}} where weight is 100000 × the
+    term's heading units (2 per use in the heading, 1 in bold text) plus its
+    weighted count in the rest."""
+    out_pages, out_sections, terms = [], [], {}
+    for p, (file, title, soup) in enumerate(pages):
+        out_pages.append([file, title])
+        for sec in page_sections(soup):
+            parts = {k: "".join(v) for k, v in sec["parts"].items()}
+            counts = {}
+            for t in search_tokens(parts["head"]):
+                counts[t] = counts.get(t, 0) + 2 * SEARCH_HEAD_UNIT
+            for t in search_tokens(parts["strong"]):
+                counts[t] = counts.get(t, 0) + SEARCH_HEAD_UNIT + SEARCH_WEIGHT["prose"]
+            for kind in ("prose", "tex", "code", "out"):
+                for t in search_tokens(parts[kind], camel=kind == "code"):
+                    if len(t) > 4 and t.isdigit():
+                        continue  # the digits of a table's numbers: nobody searches 000376
+                    counts[t] = counts.get(t, 0) + SEARCH_WEIGHT[kind]
+            if not counts:
+                continue
+            s = len(out_sections)
+            text = " ".join(parts["excerpt"].split())
+            if len(text) > SEARCH_SECTION_CHARS:
+                text = text[:SEARCH_SECTION_CHARS].rsplit(" ", 1)[0] + " …"
+            out_sections.append([p, sec["anchor"], sec["heading"] or title, text])
+            for t, w in counts.items():
+                terms.setdefault(t, []).extend((s, w))
+    return {"pages": out_pages, "sections": out_sections, "terms": dict(sorted(terms.items()))}
+
+
+def search_asset(index):
+    """The index as a script (a page read from file:// may load a script but
+    not fetch a JSON file) and its file name, by content."""
+    import hashlib  # noqa: PLC0415
+
+    js = "window.descentSearchIndex=" + json.dumps(index, ensure_ascii=False, separators=(",", ":")) + ";\n"
+    tag = hashlib.sha256(js.encode()).hexdigest()[:12]
+    return f"search-index-{tag}.js", js
 
 
 # ---------------------------------------------------------------- page parts
@@ -660,6 +798,14 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
     css_links = ('<link rel="stylesheet" href="assets/notebook.css">\n'
                  '<link rel="stylesheet" href="assets/katex/katex.min.css">\n'
                  '<link rel="stylesheet" href="assets/site.css">\n')
+    # The search: its script on every page (it inserts the box; without
+    # scripts there is none), the index one shared asset it loads when the
+    # reader first uses the box.
+    index_name, index_js = search_asset(search_index(
+        [(file, e["title"], soup) for (file, soup), e in zip(pages, notebooks)]))
+    write_text(os.path.join(assets, index_name), index_js)
+    shutil.copyfile(os.path.join(HERE, "assets", "search.js"), os.path.join(assets, "search.js"))
+    css_links += f'<script defer src="assets/search.js" data-index="assets/{index_name}"></script>\n'
     sizes = []
     for (file, soup), e in zip(pages, notebooks):
         body = str(soup)
