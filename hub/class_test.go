@@ -108,11 +108,16 @@ func TestClassWithNbgrader(t *testing.T) {
 	}
 	// The students' nbgrader configuration: where the exchange is, which
 	// course (in an image: /etc/jupyter/nbgrader_config.py, hub/CLASS.md).
+	// The students' nbgrader configuration: the course's own file (its
+	// PrivateSubmit keeps submissions from other students), with the
+	// exchange's path; in an image: /etc/jupyter/nbgrader_config.py.
+	shared, err := os.ReadFile(filepath.Join(root, "hub", "nbgrader_config.py"))
+	must(t, err)
 	for _, s := range []*classUser{alice, bob, carol} {
 		dir := filepath.Join(s.home, ".jupyter")
 		must(t, os.MkdirAll(dir, 0o755))
-		must(t, os.WriteFile(filepath.Join(dir, "nbgrader_config.py"), []byte(fmt.Sprintf(
-			"c = get_config()\nc.Exchange.root = %q\nc.CourseDirectory.course_id = \"descent\"\n", c.exchange)), 0o644))
+		must(t, os.WriteFile(filepath.Join(dir, "nbgrader_config.py"), append(shared, []byte(fmt.Sprintf(
+			"\nc.Exchange.root = %q\n", c.exchange))...), 0o644))
 		c.chown(dir, s)
 	}
 	t.Logf("users and module cache ready in %v", time.Since(start).Round(time.Second))
@@ -143,6 +148,8 @@ func TestClassWithNbgrader(t *testing.T) {
 	}
 	c.as(instructor, course, "nbgrader", "generate_assignment", assignment, "--force")
 	c.as(instructor, course, "nbgrader", "release_assignment", assignment, "--force")
+	// Submissions join the instructor's group (PrivateSubmit, CLASS.md).
+	c.as(instructor, course, "chmod", "g+s", filepath.Join(c.exchange, "descent", "inbound"))
 
 	// The release: no solution, no hidden test, no token.
 	release := filepath.Join(course, "release", assignment, assignment+".ipynb")
@@ -193,13 +200,14 @@ func TestClassWithNbgrader(t *testing.T) {
 		t.Fatalf("no submission of %s in %s", alice.name, inbound)
 	}
 	c.cannot(bob, "list the inbound submissions", "ls", inbound)
-	// nbgrader's exchange leaves a submission's files readable by all
-	// (mode 0444) inside the inbound folder, which others cannot list, under
-	// a name ending in 12 random characters (add_random_string): a student
-	// cannot find another's submission there, nor read it at home.
+	// nbgrader's exchange would leave a submission's files readable by all
+	// (0444), behind an inbound folder others cannot list and a name ending
+	// in 12 random characters; PrivateSubmit makes them the instructor's
+	// group's: even with its path another student cannot read it.
 	if parts := strings.Split(filepath.Base(subs[0]), "+"); len(parts) < 4 || len(parts[3]) < 12 {
 		t.Errorf("submission %s has no random part in its name", subs[0])
 	}
+	c.cannot(bob, "read another student's submission, knowing its path", "cat", filepath.Join(subs[0], assignment+".ipynb"))
 	c.cannot(bob, "read another student's submission in their home", "cat", filepath.Join(alice.home, assignment, assignment+".ipynb"))
 	c.cannot(bob, "list another student's submission cache", "ls", filepath.Join(alice.home, ".local", "share", "jupyter"))
 	c.cannot(bob, "read the instructor's source", "cat", srcNB)

@@ -19,18 +19,24 @@
 #      program, and the next cell runs.
 import os
 import re
+import shutil
 
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,
                                     Execute, IgnorePattern, LimitOutput,
                                     NbGraderPreprocessor, SaveAutoGrades)
+from nbgrader.exchange.default.submit import \
+    ExchangeSubmit as DefaultExchangeSubmit
 from nbgrader.utils import is_grade, is_solution
 
 c = get_config()  # noqa: F821 (nbgrader's config loader defines it)
 
 c.CourseDirectory.course_id = os.environ.get("DESCENT_COURSE_ID", "descent")
-c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+# The instructor's copy sits in the course directory (beside source/); a
+# student's copy (~/.jupyter/ or /etc/jupyter/) is only for the exchange.
+if os.path.isdir(os.path.join(os.path.dirname(os.path.abspath(__file__)), "source")):
+    c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 if os.environ.get("DESCENT_EXCHANGE"):
     c.Exchange.root = os.environ["DESCENT_EXCHANGE"]
 
@@ -74,6 +80,46 @@ class GoCheckCompleted(NbGraderPreprocessor):
             cell["outputs"] = outputs
         return cell, resources
 
+
+class PrivateSubmit(DefaultExchangeSubmit):
+    """nbgrader's submit, without read access for other users.
+
+    nbgrader leaves a submission's files readable by everyone (0444) in the
+    inbound folder, protected only by a folder name nobody can list. With the
+    inbound folder owned by the instructor's group and set-group-ID
+    (`chmod g+s` after release_assignment, hub/CLASS.md), the files a student
+    submits belong to that group: this keeps them readable by the group (the
+    instructor) and by the student, and by nobody else.
+    """
+
+    def set_perms(self, dest, fileperms, dirperms):
+        super().set_perms(dest, (fileperms | 0o040) & ~0o007, (dirperms | 0o050) & ~0o007)
+
+    def do_copy(self, src, dest, log=None):
+        inbound = os.path.abspath(self.inbound_path) + os.sep
+        if not os.path.abspath(dest).startswith(inbound) or os.path.exists(dest):
+            return super().do_copy(src, dest, log)
+        # Made here, in the set-group-ID inbound folder, the submission's
+        # folder and the two files nbgrader writes after copying take the
+        # folder's group: copytree's copystat clears the bit on the folder
+        # before nbgrader writes them.
+        os.mkdir(dest)
+        for name in ("timestamp.txt", "submission_secret.txt"):
+            open(os.path.join(dest, name), "a").close()
+        copytree = shutil.copytree
+
+        def into_existing(s, d, **kw):
+            kw["dirs_exist_ok"] = True
+            return copytree(s, d, **kw)
+
+        shutil.copytree = into_existing
+        try:
+            super().do_copy(src, dest, log)
+        finally:
+            shutil.copytree = copytree
+
+
+c.ExchangeFactory.submit = PrivateSubmit
 
 c.Autograde.autograde_preprocessors = [
     Execute,
