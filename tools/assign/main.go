@@ -288,7 +288,7 @@ func (n *notebook) plan(ck *checker) {
 	var order []string
 	latest := map[string]string{}
 	var imports []string
-	seq := 0
+	seq, number := 0, 0
 	for i, c := range n.cells {
 		if c.typ != "code" {
 			continue
@@ -296,14 +296,28 @@ func (n *notebook) plan(ck *checker) {
 		decls, body, _, ok := gonbParts(c.src)
 		if c.has("solution") {
 			seq++
-			e := &exercise{cell: i, label: fmt.Sprintf("exercise %d", seq), body: body, own: decls}
-			e.fn = fmt.Sprintf("exercise%d", seq)
+			e := &exercise{cell: i, body: body, own: decls}
+			// A cell without its own "// Exercise N" continues the solution
+			// cell right before it (code cells only in between), or else
+			// starts the next exercise.
+			continued := false
+			if len(n.ex) > 0 {
+				continued = true
+				for _, between := range n.cells[n.ex[len(n.ex)-1].cell+1 : i] {
+					if between.typ == "markdown" {
+						continued = false
+					}
+				}
+			}
 			if m := exerciseRe.FindStringSubmatch(c.src); m != nil {
 				e.label, e.fn = "exercise "+m[1], "exercise"+m[1]
-			} else if len(n.ex) > 0 {
-				// A cell without its own "// Exercise N" continues the one before.
+				fmt.Sscan(m[1], &number)
+			} else if continued {
 				prev := n.ex[len(n.ex)-1]
 				e.label, e.fn = prev.label+" (continued)", prev.fn+"b"
+			} else {
+				number++
+				e.label, e.fn = fmt.Sprintf("exercise %d", number), fmt.Sprintf("exercise%d", number)
 			}
 			for _, o := range n.ex {
 				if o.fn == e.fn {
@@ -509,6 +523,12 @@ func (e *exercise) cut() string {
 			if as, ok := s.(*ast.AssignStmt); ok && as.Tok == token.DEFINE {
 				return "a claim statement declares a variable"
 			}
+			// A claim inside a statement that also computes what the
+			// solution keeps (a loop filling a map, say) cannot be moved
+			// out of the answer.
+			if name := writesOutside(s, top, p.info); name != "" {
+				return fmt.Sprintf("a claim sits in a statement that also changes %s", name)
+			}
 			continue
 		}
 		bad := ""
@@ -592,6 +612,50 @@ func (e *exercise) cut() string {
 		e.tests = append(e.tests, t.String())
 	}
 	return ""
+}
+
+// writesOutside returns the name of a top-level local, declared outside s,
+// that s assigns to (directly, through an index, a field or a pointer) or
+// increments; "" if none.
+func writesOutside(s ast.Stmt, top map[types.Object]bool, info *types.Info) string {
+	found := ""
+	root := func(e ast.Expr) {
+		for {
+			switch x := e.(type) {
+			case *ast.IndexExpr:
+				e = x.X
+				continue
+			case *ast.SelectorExpr:
+				e = x.X
+				continue
+			case *ast.StarExpr:
+				e = x.X
+				continue
+			case *ast.ParenExpr:
+				e = x.X
+				continue
+			case *ast.Ident:
+				if obj := info.Uses[x]; obj != nil && top[obj] && (obj.Pos() < s.Pos() || obj.Pos() >= s.End()) {
+					found = x.Name
+				}
+			}
+			return
+		}
+	}
+	ast.Inspect(s, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if n.Tok != token.DEFINE {
+				for _, l := range n.Lhs {
+					root(l)
+				}
+			}
+		case *ast.IncDecStmt:
+			root(n.X)
+		}
+		return found == ""
+	})
+	return found
 }
 
 func token16(parts ...any) string {
