@@ -392,7 +392,8 @@ echo "not-owned: $(find /home/jovyan /opt/descent /opt/go \( ! -uid 1000 -o ! -g
 mkdir -p ~/.config/jupyter && touch ~/.config/jupyter/probe && echo "config: writable"
 for f in /run/secrets/ca-certificates; do [ -e "$f" ] && echo "leftover: $f"; done
 [ -z "$(ls -A /mnt)" ] || echo "leftover: /mnt holds $(ls -A /mnt)"
-for f in .git .venv/bin/jupyter .tools/bin/gonb .cache build tests hub course-work; do [ -e "/opt/descent/$f" ] && echo "present: $f"; done
+for f in .git .venv/bin/jupyter .tools/bin/gonb .cache tests hub course-work; do [ -e "/opt/descent/$f" ] && echo "present: $f"; done
+echo "build: $(ls -A /opt/descent/build 2>/dev/null | tr '\n' ' ')"
 echo "notebooks: $(ls /opt/descent/notebooks/*.ipynb | wc -l) in the course, $(ls /home/jovyan/work/*.ipynb | wc -l) in work"
 echo "python: $(python -V 2>&1), $(go version)"
 `)
@@ -409,14 +410,18 @@ echo "python: $(python -V 2>&1), $(go version)"
 	want(!strings.Contains(out, "leftover:"), "a build-only mount (CA bundle, Go archive) is in the image")
 	want(strings.Contains(out, "present: .venv/bin/jupyter") && strings.Contains(out, "present: .tools/bin/gonb"),
 		"the image lacks its own .venv or .tools")
-	for _, f := range []string{".git", ".cache", "build", "tests", "hub", "course-work"} {
+	for _, f := range []string{".git", ".cache", "tests", "hub", "course-work"} {
 		want(!strings.Contains(out, "present: "+f+"\n"), "/opt/descent/"+f+" is in the image: .dockerignore let it through")
 	}
+	// build/ holds only the explorables' WebAssembly modules, which provision.sh
+	// builds into the image because cells read them (they never build them).
+	want(regexp.MustCompile(`(?m)^build: explore $`).MatchString(out),
+		"/opt/descent/build should hold exactly explore/ (the explorables' modules): anything else came through .dockerignore or was left by the build")
 	nbs, _ := filepath.Glob(filepath.Join(root, "notebooks", "*.ipynb"))
 	want(strings.Contains(out, fmt.Sprintf("notebooks: %d in the course, %d in work", len(nbs), len(nbs))),
 		fmt.Sprintf("want the %d notebooks of notebooks/ in /opt/descent/notebooks and /home/jovyan/work", len(nbs)))
 	if !t.Failed() {
-		passed("image files: user jovyan 1000:100, home and caches owned by jovyan, ~/.config writable, no build secret or Go mount left, context per .dockerignore")
+		passed("image files: user jovyan 1000:100, home and caches owned by jovyan, ~/.config writable, no build secret or Go mount left, context per .dockerignore, build/ holding only the explorables' modules")
 	}
 }
 
