@@ -85,7 +85,28 @@
     return res.slice(0, 12);
   }
 
+  // plain turns the TeX of formulas in an excerpt into readable text: Greek
+  // letters and common symbols as characters, commands and braces dropped.
+  var SYMBOLS = { alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε",
+    eta: "η", theta: "θ", kappa: "κ", lambda: "λ", mu: "μ", rho: "ρ", sigma: "σ", tau: "τ",
+    phi: "φ", nabla: "∇", partial: "∂", sum: "Σ", sqrt: "√", cdot: "·", times: "×", le: "≤",
+    leq: "≤", ge: "≥", geq: "≥", approx: "≈", infty: "∞", to: "→", leftarrow: "←", star: "⋆",
+    ell: "ℓ", odot: "⊙", ne: "≠", in: "∈", Sigma: "Σ", Delta: "Δ", top: "ᵀ" };
+  function plain(text) {
+    return text
+      .replace(/\\frac\{([^{}]*)\}\{([^{}]*)\}/g, function (m, a, b) {
+        var wrap = function (x) { return /^[\w\\]+$/.test(x) ? x : "(" + x + ")"; };
+        return wrap(a) + "/" + wrap(b);
+      })
+      .replace(/\\\|/g, "‖")
+      .replace(/\\([A-Za-z]+)/g, function (m, name) { return SYMBOLS.hasOwnProperty(name) ? SYMBOLS[name] : " "; })
+      .replace(/\\[,;:! ]/g, " ")
+      .replace(/[{}$]/g, "")
+      .replace(/\s+/g, " ");
+  }
+
   function excerpt(text, qt) {
+    text = plain(text);
     var low = text.toLowerCase(), at = -1;
     qt.forEach(function (t) { var i = low.indexOf(t); if (i >= 0 && (at < 0 || i < at)) at = i; });
     var from = Math.max(0, at - 60), s = text.slice(from, from + 180);
