@@ -76,7 +76,7 @@ func main() {
 	c := Checker{Shots: *shots, Timeout: *timeout, Budget: *budget}
 	defer c.Close()
 	failed, over := 0, 0
-	var latencies, firsts []time.Duration
+	var latencies, firsts, readies []time.Duration
 	explorables, checks := 0, 2*len(pages)
 	var total int64
 	for _, p := range pages {
@@ -108,6 +108,7 @@ func main() {
 			}
 			explorables += len(rep.Explorables)
 			latencies = append(latencies, rep.Latencies()...)
+			readies = append(readies, rep.ReadyAfterScroll()...)
 			if rep.FirstDraw > 0 {
 				firsts = append(firsts, rep.FirstDraw)
 			}
@@ -143,8 +144,10 @@ func main() {
 	}
 	if explorables > 0 {
 		fmt.Printf("explorables: %d; slider-to-redraw median %.1f ms, worst %.1f ms over %d moves; "+
+			"ready after scrolling into view median %.0f ms, worst %.0f ms; "+
 			"navigation to the first drawn explorable median %.0f ms, worst %.0f ms over %d pages\n",
 			explorables, ms(explorecheck.Median(latencies)), ms(explorecheck.Max(latencies)), len(latencies),
+			ms(explorecheck.Median(readies)), ms(explorecheck.Max(readies)),
 			ms(explorecheck.Median(firsts)), ms(explorecheck.Max(firsts)), len(firsts))
 	}
 	fmt.Printf("pages: %d, %.0f KiB together besides the shared assets (%s); %d over the %.0f KiB goal\n",

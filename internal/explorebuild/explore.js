@@ -12,7 +12,9 @@
 // Contract for checks: the container's data-runs counts the runs completed
 // (≥ 1 once drawn), data-values holds the values of the last run (JSON),
 // and descentExplore.last(box) returns {values, figure, error, runMs,
-// drawMs}: the figure is the JSON text the Go code returned.
+// drawMs, at}: the figure is the JSON text the Go code returned, at the
+// performance.now() when the run was drawn. descentExplore.pending() counts
+// the explorables not set up yet (see mount).
 (function () {
   var api = window.descentExplore = window.descentExplore || {};
   if (api.mount) return;
@@ -25,8 +27,16 @@
 
   api.firstDraw = 0; // performance.now() when the first explorable of the page drew
 
-  // boot inflates and starts a module: base64 → gzip → WebAssembly. Its
-  // main fills window.descentExploreModules and fires "descent-explore-go".
+  // boot inflates and starts a module: base64 → gzip → WebAssembly, once
+  // per page, as soon as the asset runs (before any explorable is reached).
+  // The base64 text is decoded by fetch() of a data: URL, off the main
+  // thread, and streamed through DecompressionStream into
+  // WebAssembly.instantiateStreaming, which compiles while it inflates;
+  // where that is refused it falls back to atob and WebAssembly.instantiate.
+  // Its main fills window.descentExploreModules and fires
+  // "descent-explore-go". api.bootTiming[module] records when each stage
+  // ended (performance.now()).
+  api.bootTiming = {};
   api.boot = function (module, b64) {
     if (booted[module]) return;
     booted[module] = true;
@@ -34,14 +44,27 @@
       fail(module, "this browser cannot run the explorables (no DecompressionStream or WebAssembly); the pictures show their default settings");
       return;
     }
-    var s = atob(b64), u = new Uint8Array(s.length);
-    for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-    new Response(new Blob([u]).stream().pipeThrough(new DecompressionStream("gzip"))).arrayBuffer()
-      .then(function (buf) {
-        var go = new Go();
-        return WebAssembly.instantiate(buf, go.importObject).then(function (r) {
-          go.run(r.instance).then(function () { failed[module] = "the " + module + " module exited (reload the page)"; });
-        });
+    var go = new Go(), bt = api.bootTiming[module] = { start: performance.now() };
+    function inflate(body) { return body.pipeThrough(new DecompressionStream("gzip")); }
+    function slow() {
+      var s = atob(b64), u = new Uint8Array(s.length);
+      for (var i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+      return new Response(inflate(new Blob([u]).stream())).arrayBuffer()
+        .then(function (buf) { return WebAssembly.instantiate(buf, go.importObject); });
+    }
+    var instance = WebAssembly.instantiateStreaming && typeof fetch === "function"
+      ? fetch("data:application/octet-stream;base64," + b64)
+        .then(function (r) {
+          return WebAssembly.instantiateStreaming(new Response(inflate(r.body), { headers: { "Content-Type": "application/wasm" } }), go.importObject);
+        })
+        .catch(slow)
+      : slow();
+    instance
+      .then(function (r) {
+        bt.compiled = performance.now();
+        // go.run runs main synchronously until it waits for calls.
+        go.run(r.instance).then(function () { failed[module] = "the " + module + " module exited (reload the page)"; });
+        bt.ready = performance.now();
       })
       .catch(function (e) { fail(module, "the explorables' WebAssembly module (" + module + ") did not start: " + e); });
   };
@@ -63,32 +86,64 @@
     if (e) { e.textContent = msg; e.style.display = ""; }
   }
 
-  // mount binds a container once its module and echarts are ready.
+  // mount binds a container once its module and echarts are ready: at once
+  // when it is within a screen of the viewport (an IntersectionObserver
+  // says so), otherwise in the browser's idle time, one explorable per idle
+  // period in page order. The first screen is not held up by the
+  // explorables below it, and those are drawn by the time a reader scrolls
+  // to them; one reached before its turn is set up when it comes near.
+  var near = window.IntersectionObserver ? new IntersectionObserver(function (es) {
+    es.forEach(function (e) { if (e.isIntersecting) e.target.__descentNear = true; });
+    flush();
+  }, { rootMargin: "100% 0px" }) : null;
+
   api.mount = function (box) {
     if (!box || box.__descent || queue.indexOf(box) >= 0) return;
     if (failed[moduleOf(box)]) { note(box, failed[moduleOf(box)]); return; }
     queue.push(box);
+    if (near) near.observe(box);
+    else box.__descentNear = true;
     flush();
   };
+
+  // pending returns how many explorables of the page are not set up yet.
+  api.pending = function () { return queue.length; };
 
   function ready(box) {
     var mods = window.descentExploreModules;
     return window.echarts && mods && mods[box.getAttribute("data-explore")];
   }
 
+  // take removes box from the queue and sets it up.
+  function take(box) {
+    queue.splice(queue.indexOf(box), 1);
+    if (near) near.unobserve(box);
+    setup(box);
+  }
+
   function flush() {
-    queue = queue.filter(function (box) {
-      if (!ready(box)) return true;
-      setup(box);
-      return false;
-    });
-    if (queue.length && !started) {
+    queue.filter(function (box) { return box.__descentNear && ready(box); }).forEach(take);
+    idle();
+    if (!started && queue.some(function (box) { return !ready(box); })) {
       started = true;
       var n = 0, t = setInterval(function () {
         flush();
-        if (!queue.length || ++n > 600) { clearInterval(t); started = false; }
+        if (!queue.some(function (box) { return !ready(box); }) || ++n > 600) { clearInterval(t); started = false; }
       }, 50);
     }
+  }
+
+  var idling = false;
+  function idle() {
+    if (idling || !queue.some(ready)) return;
+    idling = true;
+    var later = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
+    later(function () {
+      idling = false;
+      var box = queue.filter(ready)[0];
+      if (box) take(box);
+      idle();
+    }, { timeout: 2000 });
   }
   window.addEventListener("descent-explore-go", flush);
   window.addEventListener("descent-echarts", flush);
@@ -102,9 +157,11 @@
     return st ? { setupAt: st.setupAt, drawnAt: st.drawnAt || 0, firstRunMs: st.firstRunMs || 0 } : null;
   };
 
-  // set changes values (controls not named keep theirs) and runs: for
-  // checks and for notebooks; the controls follow.
+  // set changes values (controls not named keep theirs) and runs at once
+  // (setting the explorable up first if its turn has not come): for checks
+  // and for notebooks; the controls follow.
   api.set = function (box, values) {
+    if (!box.__descent && queue.indexOf(box) >= 0 && ready(box)) take(box);
     var st = box.__descent;
     if (!st) return null;
     for (var k in values) st.values[k] = values[k];
@@ -226,7 +283,7 @@
     input.addEventListener(c.choices ? "change" : "input", function () {
       st.values[c.name] = value();
       show();
-      render(st);
+      request(st);
     });
     if (c.play) {
       var btn = document.createElement("button"), timer = 0;
@@ -259,6 +316,22 @@
     ctl.sync();
   }
 
+  // request runs for a reader's move: at once when no run happened since
+  // the last animation frame, otherwise once at the next frame with the
+  // latest values, so that a drag (or a held arrow key) firing several
+  // events a frame costs one run a frame.
+  function request(st) {
+    if (st.frame) { st.dirty = true; return; }
+    render(st);
+    st.frame = requestAnimationFrame(function tick() {
+      st.frame = 0;
+      if (!st.dirty) return;
+      st.dirty = false;
+      render(st);
+      st.frame = requestAnimationFrame(tick);
+    });
+  }
+
   function render(st) {
     var box = st.box, t0 = performance.now(), txt = null, fig = null, err = null;
     try {
@@ -279,7 +352,7 @@
       draw(st, fig);
     }
     st.runs++;
-    st.last = { values: JSON.stringify(st.values), figure: err ? null : txt, error: err, runMs: t1 - t0, drawMs: performance.now() - t1 };
+    st.last = { values: JSON.stringify(st.values), figure: err ? null : txt, error: err, runMs: t1 - t0, drawMs: performance.now() - t1, at: performance.now() };
     box.setAttribute("data-values", st.last.values);
     box.setAttribute("data-runs", String(st.runs));
     if (!err && !st.drawnAt) {

@@ -3,6 +3,11 @@
 // test on a fixture page) and checks them against the same Go code run
 // natively:
 //
+//   - once the page has loaded and settled (its main thread idle, every
+//     explorable set up or none left to set up: see settleJS), each
+//     explorable is scrolled into view in turn and the time until it is
+//     drawn and answers a move is measured (ReadyAfterScroll: what a
+//     reader who scrolls to it waits);
 //   - every explorable draws (data-runs ≥ 1), and the time from navigation
 //     to the first drawn explorable is measured;
 //   - every control is moved across its range (sliders: Positions evenly
@@ -17,8 +22,9 @@
 //     difference from a run in this process (amd64, whose Exp and Log are
 //     assembly) is measured and reported too, not asserted;
 //   - the time from the event to the redrawn chart (the handler runs the
-//     module and redraws synchronously, echarts' zrender flushed) is
-//     measured for every move;
+//     module and redraws, echarts' zrender flushed: at once, or at the next
+//     animation frame when a run already happened in this one) is measured
+//     for every move;
 //   - where an explorable has a learning rate "alpha", a rate of 0 makes the
 //     library panic inside the module: the panic must come back as a message
 //     in the container, and the next move must draw again.
@@ -34,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/lib/explore"
 	"github.com/descentlab/descent/lib/explore/web"
@@ -61,6 +68,9 @@ type Explorable struct {
 	MaxRel, MaxRelHere float64
 	// Latencies are the event-to-redraw times of every move.
 	Latencies []time.Duration
+	// ReadyAfterScroll is the time from scrolling the explorable into view,
+	// on a settled page, until it was drawn and had answered a move.
+	ReadyAfterScroll time.Duration
 	// Panic says whether the panic check ran.
 	Panic bool
 }
@@ -72,6 +82,15 @@ type Report struct {
 	// (performance.now() at its first draw); AllDrawn to the last one's
 	// first draw.
 	FirstDraw, AllDrawn time.Duration
+}
+
+// ReadyAfterScroll returns every explorable's ReadyAfterScroll.
+func (r Report) ReadyAfterScroll() []time.Duration {
+	var all []time.Duration
+	for _, e := range r.Explorables {
+		all = append(all, e.ReadyAfterScroll)
+	}
+	return all
 }
 
 // Latencies returns every move's latency of the report.
@@ -103,9 +122,10 @@ func Max(ds []time.Duration) time.Duration {
 
 func (e Explorable) String() string {
 	return fmt.Sprintf("%s: %s; %d figures equal to the native run's (largest relative difference %.1g; "+
-		"%.1g against amd64's assembly Exp/Log); redraw median %.1f ms, worst %.1f ms%s",
+		"%.1g against amd64's assembly Exp/Log); redraw median %.1f ms, worst %.1f ms; ready %.0f ms after scrolling into view%s",
 		e.Name, strings.Join(e.Moves, ", "), e.Compared, e.MaxRel, e.MaxRelHere,
-		ms(Median(e.Latencies)), ms(Max(e.Latencies)), map[bool]string{true: "; a library panic recovered", false: ""}[e.Panic])
+		ms(Median(e.Latencies)), ms(Max(e.Latencies)), ms(e.ReadyAfterScroll),
+		map[bool]string{true: "; a library panic recovered", false: ""}[e.Panic])
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -123,6 +143,24 @@ func Drive(ctx context.Context, wait time.Duration, oracle *Oracle) (Report, []s
 	}
 	if len(ids) == 0 {
 		return rep, nil, nil
+	}
+	// A reader scrolls to each explorable of a settled page.
+	ready := map[string]time.Duration{}
+	if err := chromedp.Run(ctx, chromedp.Evaluate(settleJS, nil, awaitPromise)); err != nil {
+		return rep, nil, fmt.Errorf("waiting for the page to settle: %w", err)
+	}
+	for _, id := range ids {
+		var r struct {
+			Ms    float64 `json:"ms"`
+			Error string  `json:"error"`
+		}
+		if err := chromedp.Run(ctx, chromedp.Evaluate(strings.ReplaceAll(scrollJS, "ID", quote(id)), &r, awaitPromise)); err != nil {
+			return rep, nil, fmt.Errorf("scrolling to %s: %w", id, err)
+		}
+		if r.Error != "" {
+			add("%s: %s", id, r.Error)
+		}
+		ready[id] = time.Duration(r.Ms * float64(time.Millisecond))
 	}
 	// Every explorable draws.
 	err := chromedp.Run(ctx, chromedp.Poll(`Array.from(document.querySelectorAll('.`+web.Class+`')).every(b => +b.getAttribute('data-runs') >= 1)`,
@@ -143,6 +181,7 @@ func Drive(ctx context.Context, wait time.Duration, oracle *Oracle) (Report, []s
 		if err != nil {
 			return rep, problems, fmt.Errorf("explorable %s: %w", id, err)
 		}
+		e.ReadyAfterScroll = ready[id]
 		rep.Explorables = append(rep.Explorables, e)
 		problems = append(problems, ps...)
 	}
@@ -162,6 +201,59 @@ type pageSpec struct {
 	}
 }
 
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// settleJS resolves once the page has loaded and settled: the load event
+// fired, no explorable is waiting for its turn to be set up
+// (descentExplore.pending), and the main thread has been idle (an idle
+// period of 45 ms or more) twice in a row; or after 20 s.
+const settleJS = `new Promise(done => {
+  const t0 = performance.now();
+  const idle = f => (window.requestIdleCallback ? requestIdleCallback(f, {timeout: 1000}) : setTimeout(() => f({timeRemaining: () => 50, didTimeout: false}), 100));
+  let quiet = 0;
+  const check = d => {
+    const api = window.descentExplore || {};
+    const waiting = document.readyState !== 'complete' || (api.pending ? api.pending() : 0) > 0;
+    quiet = !waiting && !d.didTimeout && d.timeRemaining() >= 45 ? quiet + 1 : 0;
+    if (quiet >= 2 || performance.now() - t0 > 20000) done(performance.now() - t0);
+    else idle(check);
+  };
+  idle(check);
+})`
+
+// scrollJS scrolls box ID into view (its top at the top of the window)
+// and resolves with the time until it was drawn and had answered a move
+// (the event its first control fires, at its current value): data-runs
+// watched by a MutationObserver, the end taken from the front-end's own
+// timestamp of the drawn run (descentExplore.last(box).at).
+const scrollJS = `new Promise(done => {
+  const box = document.getElementById(ID);
+  const runs = () => +box.getAttribute('data-runs');
+  let t0 = 0, asked = -1, timer = 0, over = false;
+  const finish = r => { over = true; obs.disconnect(); clearTimeout(timer); done(r); };
+  const ask = () => {
+    const inp = box.querySelector('[data-control]');
+    if (!inp) return finish({ms: performance.now() - t0, error: 'drawn without controls'});
+    asked = runs();
+    inp.dispatchEvent(new Event(inp.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true}));
+    step();
+  };
+  const step = () => {
+    if (over) return;
+    if (asked < 0 && runs() >= 1) return ask();
+    if (asked >= 0 && runs() > asked) {
+      const last = descentExplore.last(box);
+      return finish({ms: ((last && last.at) || performance.now()) - t0});
+    }
+  };
+  const obs = new MutationObserver(step);
+  obs.observe(box, {attributes: true, attributeFilter: ['data-runs']});
+  timer = setTimeout(() => finish({ms: performance.now() - t0, error: 'not drawn and answering within 30 s of scrolling into view (data-runs ' + runs() + ')'}), 30000);
+  t0 = performance.now();
+  box.scrollIntoView({block: 'start'});
+  step();
+})`
+
 // move is what one move returns from the page.
 type move struct {
 	Ms      float64 `json:"ms"`
@@ -176,16 +268,22 @@ type move struct {
 }
 
 // moveJS sets control NAME of box ID to the slider position POS and fires
-// the reader's event, timing the synchronous run and redraw.
-const moveJS = `(() => {
+// the reader's event, timing the run and redraw it causes: synchronous, or
+// at the next animation frame when the front-end coalesces it (then the
+// end is the front-end's timestamp of the drawn run; at most 5 s waited).
+const moveJS = `(async () => {
   const box = document.getElementById(ID), inp = box.querySelector('[data-control="' + NAME + '"]');
   const opts = () => JSON.stringify(box.__descent.charts.map(c => c.getOption()));
   const before = +box.getAttribute('data-runs'), was = opts();
   inp.value = POS;
   const t0 = performance.now();
   inp.dispatchEvent(new Event(inp.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true}));
-  const t1 = performance.now();
+  let t1 = performance.now();
+  for (let k = 0; +box.getAttribute('data-runs') === before && k < 300; k++) {
+    await new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  }
   const last = descentExplore.last(box);
+  if (last && last.at > t1) t1 = last.at;
   return {ms: t1 - t0, runs: +box.getAttribute('data-runs'), before, changed: opts() !== was,
     values: last.values, figure: last.figure, error: last.error, runMs: last.runMs, drawMs: last.drawMs};
 })()`
@@ -255,7 +353,7 @@ func driveOne(ctx context.Context, id string, oracle *Oracle) (Explorable, []str
 		for _, pos := range positions {
 			js := strings.NewReplacer("ID", quote(id), "NAME", quote(c.Name), "POS", quote(pos)).Replace(moveJS)
 			var m move
-			if err := chromedp.Run(ctx, chromedp.Evaluate(js, &m)); err != nil {
+			if err := chromedp.Run(ctx, chromedp.Evaluate(js, &m, awaitPromise)); err != nil {
 				return e, problems, fmt.Errorf("moving %s to %s: %w", c.Name, pos, err)
 			}
 			e.Latencies = append(e.Latencies, time.Duration(m.Ms*float64(time.Millisecond)))
