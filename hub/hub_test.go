@@ -81,75 +81,15 @@ func TestClassOnOneHub(t *testing.T) {
 	npmCI(t, repo)
 
 	root := t.TempDir()
-	marker, err := testenv.NewMarker()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ports, err := testenv.FreePorts(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	password, adminToken := newID(), newID()
 	var users []string
 	for i := 1; i <= n; i++ {
 		users = append(users, fmt.Sprintf("student%d", i))
 	}
-	goEnv := func(k string) string {
-		out, err := exec.Command("go", "env", k).Output()
-		if err != nil {
-			t.Fatalf("go env %s: %v", k, err)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	hubURL := fmt.Sprintf("http://127.0.0.1:%d", ports[0])
-
-	// The hub, in its own process group, with every Jupyter variable of the
-	// caller removed: the gonb kernel must be found through .venv's prefix,
-	// as in the course image.
-	env := []string{}
-	for _, kv := range os.Environ() {
-		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "JUPYTER") || strings.HasPrefix(k, "HUBTEST_") || k == testenv.MarkerEnv || k == "PATH" {
-			continue
-		}
-		env = append(env, kv)
-	}
-	env = append(env,
-		"PATH="+filepath.Join(repo, ".tools", "bin")+":"+filepath.Join(repo, ".venv", "bin")+":"+os.Getenv("PATH"),
-		"HUBTEST_REPO="+repo, "HUBTEST_ROOT="+root, testenv.MarkerEnv+"="+marker,
-		"HUBTEST_PORT="+strconv.Itoa(ports[0]), "HUBTEST_HUB_PORT="+strconv.Itoa(ports[1]),
-		"HUBTEST_API_PORT="+strconv.Itoa(ports[2]),
-		"HUBTEST_PASSWORD="+password, "HUBTEST_USERS="+strings.Join(users, ","),
-		"HUBTEST_ADMIN_TOKEN="+adminToken,
-		"HUBTEST_GOCACHE="+goEnv("GOCACHE"), "HUBTEST_GOMODCACHE="+goEnv("GOMODCACHE"), "HUBTEST_GOPATH="+goEnv("GOPATH"),
-	)
-	logPath := filepath.Join(root, "hub.log")
-	logf, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hub := exec.Command(filepath.Join(repo, ".venv", "bin", "jupyterhub"), "-f", filepath.Join(repo, "hub", "testdata", "local_config.py"))
-	hub.Dir, hub.Env, hub.Stdout, hub.Stderr = root, env, logf, logf
-	hub.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := hub.Start(); err != nil {
-		t.Fatalf("start jupyterhub: %v", err)
-	}
-	hubDone := make(chan struct{})
-	go func() { _ = hub.Wait(); close(hubDone) }()
-	t.Cleanup(func() {
-		stopAll(t, hub, hubDone, marker)
-		logf.Close()
-		if t.Failed() {
-			if b, err := os.ReadFile(logPath); err == nil {
-				t.Logf("hub log (last 120 lines):\n%s", lastLines(string(b), 120))
-			}
-		}
-	})
+	h := startHub(t, repo, root, "local_config.py", users)
+	hubURL, marker, password, adminToken := h.url, h.marker, h.password, h.adminToken
 	samp := startSampler(marker, 200*time.Millisecond)
 	t.Cleanup(samp.Stop)
-
-	waitHub(t, hubURL, hubDone)
-	t.Logf("jupyterhub on %s (hub :%d, proxy API :%d), %d students", hubURL, ports[1], ports[2], n)
+	t.Logf("jupyterhub on %s, %d students", hubURL, n)
 
 	st := make([]*student, n)
 	for i, u := range users {
@@ -243,6 +183,87 @@ func TestClassOnOneHub(t *testing.T) {
 	// 7. Every student stops its server ("Stop My Server"); nothing of
 	//    theirs (server, kernel, go processes) may be left running.
 	phase(t, "stop servers", st, func(s *student) error { return stopServer(hubURL, marker, s) })
+}
+
+// hubRun is a JupyterHub that startHub started.
+type hubRun struct {
+	url        string // http://127.0.0.1:port, the proxy's public address
+	marker     string // the value every process of the hub carries (testenv.MarkerEnv)
+	password   string // the shared password
+	adminToken string // a read-only service token (list users)
+}
+
+// startHub starts JupyterHub from .venv with hub/testdata/<config> on free
+// ports of 127.0.0.1, for users, with its database and cookie secret in
+// root; extra adds variables (KEY=value) to its environment. It returns
+// when the hub answers through the proxy. At cleanup the hub is stopped
+// (which stops every single-user server and the proxy), whatever still
+// carries the marker is killed, and the hub's log is shown if the test
+// failed.
+func startHub(t *testing.T, repo, root, config string, users []string, extra ...string) *hubRun {
+	t.Helper()
+	marker, err := testenv.NewMarker()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports, err := testenv.FreePorts(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &hubRun{url: fmt.Sprintf("http://127.0.0.1:%d", ports[0]), marker: marker, password: newID(), adminToken: newID()}
+	goEnv := func(k string) string {
+		out, err := exec.Command("go", "env", k).Output()
+		if err != nil {
+			t.Fatalf("go env %s: %v", k, err)
+		}
+		return strings.TrimSpace(string(out))
+	}
+
+	// The hub, in its own process group, with every Jupyter variable of the
+	// caller removed: the gonb kernel must be found through .venv's prefix,
+	// as in the course image.
+	env := []string{}
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "JUPYTER") || strings.HasPrefix(k, "HUBTEST_") || k == testenv.MarkerEnv || k == "PATH" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	env = append(env,
+		"PATH="+filepath.Join(repo, ".tools", "bin")+":"+filepath.Join(repo, ".venv", "bin")+":"+os.Getenv("PATH"),
+		"HUBTEST_REPO="+repo, "HUBTEST_ROOT="+root, testenv.MarkerEnv+"="+marker,
+		"HUBTEST_PORT="+strconv.Itoa(ports[0]), "HUBTEST_HUB_PORT="+strconv.Itoa(ports[1]),
+		"HUBTEST_API_PORT="+strconv.Itoa(ports[2]),
+		"HUBTEST_PASSWORD="+h.password, "HUBTEST_USERS="+strings.Join(users, ","),
+		"HUBTEST_ADMIN_TOKEN="+h.adminToken,
+		"HUBTEST_GOCACHE="+goEnv("GOCACHE"), "HUBTEST_GOMODCACHE="+goEnv("GOMODCACHE"), "HUBTEST_GOPATH="+goEnv("GOPATH"),
+	)
+	env = append(env, extra...)
+	logPath := filepath.Join(root, "hub.log")
+	logf, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := exec.Command(filepath.Join(repo, ".venv", "bin", "jupyterhub"), "-f", filepath.Join(repo, "hub", "testdata", config))
+	hub.Dir, hub.Env, hub.Stdout, hub.Stderr = root, env, logf, logf
+	hub.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := hub.Start(); err != nil {
+		t.Fatalf("start jupyterhub: %v", err)
+	}
+	hubDone := make(chan struct{})
+	go func() { _ = hub.Wait(); close(hubDone) }()
+	t.Cleanup(func() {
+		stopAll(t, hub, hubDone, marker)
+		logf.Close()
+		if t.Failed() {
+			if b, err := os.ReadFile(logPath); err == nil {
+				t.Logf("hub log (last 120 lines):\n%s", lastLines(string(b), 120))
+			}
+		}
+	})
+	waitHub(t, h.url, hubDone)
+	return h
 }
 
 func stopServer(hubURL, marker string, s *student) error {

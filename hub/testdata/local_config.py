@@ -18,11 +18,15 @@
 # isolation between users beyond separate home directories and tokens).
 import os
 
-from jupyterhub.spawner import SimpleLocalProcessSpawner
+from jupyterhub.spawner import LocalProcessSpawner, SimpleLocalProcessSpawner
+
+# HUBTEST_UNIX_USERS=1 (class_config.py, the hub run as root): each server
+# runs as the Unix user of its name (LocalProcessSpawner), not as the hub's.
+unix_users = os.environ.get("HUBTEST_UNIX_USERS") == "1"
 
 
-class StudentSpawner(SimpleLocalProcessSpawner):
-    """SimpleLocalProcessSpawner that stops a server with SIGTERM, not SIGINT.
+class StudentSpawner(LocalProcessSpawner if unix_users else SimpleLocalProcessSpawner):
+    """A local process spawner that stops a server with SIGTERM, not SIGINT.
 
     LocalProcessSpawner interrupts first (SIGINT). Without a terminal,
     jupyter_server installs no SIGINT handler, so the interrupt ends it with a
@@ -60,11 +64,12 @@ c.Authenticator.allowed_users = set(env["HUBTEST_USERS"].split(","))
 
 c.JupyterHub.spawner_class = StudentSpawner
 c.StudentSpawner.term_timeout = 20  # the server shuts its kernels down first
-c.StudentSpawner.home_dir_template = f"{root}/home/{{username}}"
-c.Spawner.notebook_dir = f"{root}/home/{{username}}"
+if not unix_users:
+    c.StudentSpawner.home_dir_template = f"{root}/home/{{username}}"
+    c.Spawner.notebook_dir = f"{root}/home/{{username}}"
 c.Spawner.cmd = [f"{repo}/.venv/bin/jupyterhub-singleuser"]
 c.Spawner.default_url = "/lab"
-if os.getuid() == 0:  # a root CI machine; the course image runs as jovyan
+if os.getuid() == 0 and not unix_users:  # a root CI machine; the course image runs as jovyan
     c.Spawner.args = ["--allow-root"]
 c.Spawner.environment = {
     "DESCENT_TEST_MARKER": env["DESCENT_TEST_MARKER"],
