@@ -44,6 +44,8 @@ package hub
 //
 // The network is not used: the instructor's kernel reads modules from a
 // read-only copy of the needed module cache (GOPROXY=file://…, GOSUMDB=off).
+// DESCENT_CLASS_SHOTS=<dir> also saves screenshots of the class in headless
+// Chromium (classshots_test.go).
 
 import (
 	"bytes"
@@ -295,10 +297,17 @@ func TestClassWithNbgrader(t *testing.T) {
 	}
 	c.formgrader(instructor, "assignment/"+assignment+"/generate_feedback")
 	c.formgrader(instructor, "assignment/"+assignment+"/release_feedback")
+	mathjax := regexp.MustCompile(`(?i)<script[^>]*src="[^"]*mathjax`)
 	for _, s := range students {
-		fb := filepath.Join(course, "feedback", s.name, assignment, assignment+".html")
-		if _, err := os.Stat(fb); err != nil {
+		fb, err := os.ReadFile(filepath.Join(course, "feedback", s.name, assignment, assignment+".html"))
+		if err != nil {
 			t.Errorf("no feedback page for %s: %v", s.name, err)
+			continue
+		}
+		// Formulas rendered when the page was made (KaTeXFeedback), no MathJax.
+		if !bytes.Contains(fb, []byte("<math")) || mathjax.Match(fb) {
+			t.Errorf("%s's feedback page: %d MathML formulas, MathJax loaded: %v; want formulas rendered, no MathJax",
+				s.name, bytes.Count(fb, []byte("<math")), mathjax.Match(fb))
 		}
 	}
 	c.assignmentAction(alice, "fetch_feedback", assignment)
@@ -343,6 +352,10 @@ func TestClassWithNbgrader(t *testing.T) {
 	}
 	if r := os.Getenv("DESCENT_CLASS_REPORT"); r != "" {
 		os.WriteFile(r, []byte(report.String()), 0o644)
+	}
+	if dir := os.Getenv("DESCENT_CLASS_SHOTS"); dir != "" {
+		classShots(t, dir, h, instructor, alice, carol, assignment,
+			filepath.Join(course, "feedback", dave.name, assignment, assignment+".html"))
 	}
 
 	// Everyone stops their server; nothing of the five users is left.
@@ -640,6 +653,7 @@ func (c *classRun) env(u *classUser) []string {
 		"GOMODCACHE=" + c.modcache, "GOCACHE=" + filepath.Join(u.home, ".cache", "go-build"),
 		"GOPATH=" + filepath.Join(u.home, "go"), "GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local",
 		"DESCENT_EXCHANGE=" + c.exchange,
+		"DESCENT_HOME=" + c.root, // the checkout: nbgrader_config.py's KaTeXFeedback renders with its KaTeX
 		"DESCENT_CELL_TIMEOUT=" + envOr("DESCENT_CLASS_CELL_TIMEOUT", "20"),
 		"TMPDIR=/tmp",
 	}
@@ -1067,11 +1081,15 @@ func classTail(s string, n int) string {
 	return s
 }
 
-// gradeLines picks nbgrader's per-cell score lines out of autograde's log.
+// gradeLines picks nbgrader's per-cell score lines and timeouts out of
+// autograde's log (not its debug lines, which hold whole outputs).
 func gradeLines(out string) string {
 	var b strings.Builder
 	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, "score") || strings.Contains(l, "CellTimeoutError") || strings.Contains(l, "Timeout") {
+		if strings.Contains(l, "[DEBUG]") || len(l) > 300 {
+			continue
+		}
+		if strings.Contains(l, "score") || strings.Contains(l, "Timeout") {
 			b.WriteString("\n  " + strings.TrimSpace(l))
 		}
 	}

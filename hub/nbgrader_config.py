@@ -17,10 +17,15 @@
 #   3. a per-cell timeout long enough for a first Go compile and short enough
 #      for an endless loop: the kernel is interrupted, GoNB kills the cell's
 #      program, and the next cell runs.
+# And, for any course with formulas: feedback pages whose TeX is rendered
+# when they are generated (KaTeXFeedback below), since nbgrader's feedback
+# template loads MathJax from a CDN, and a student offline would read `$…$`.
+import importlib.util
 import os
 import re
 import shutil
 
+from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata,
@@ -120,6 +125,61 @@ class PrivateSubmit(DefaultExchangeSubmit):
 
 
 c.ExchangeFactory.submit = PrivateSubmit
+
+
+def descent_checkout():
+    """The descent checkout: $DESCENT_HOME (the course image sets it), else
+    the folder above this file's that holds tools/site/build.py (this file
+    in hub/, or copied into build/course by `make assignments`)."""
+    if os.environ.get("DESCENT_HOME"):
+        return os.environ["DESCENT_HOME"]
+    d = os.path.dirname(os.path.abspath(__file__))
+    while os.path.dirname(d) != d:
+        if os.path.isfile(os.path.join(d, "tools", "site", "build.py")):
+            return d
+        d = os.path.dirname(d)
+    raise RuntimeError(
+        "descent: feedback pages render their formulas with the lecture notes' KaTeX "
+        "(tools/site/build.py); no descent checkout above %s: set DESCENT_HOME to it" % __file__)
+
+
+class KaTeXFeedback(HTMLExporter):
+    """nbgrader's feedback page with its formulas rendered at generation time.
+
+    The lecture notes' renderer (tools/site/build.py: KaTeX under Node.js,
+    from tools/site/node_modules) replaces the TeX of the markdown cells;
+    only KaTeX's MathML is kept, which browsers draw without a stylesheet or
+    fonts, and the MathJax the template loads from a CDN is removed: the page
+    reads offline, scripts on or off.
+    """
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        from bs4 import BeautifulSoup
+
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        path = os.path.join(descent_checkout(), "tools", "site", "build.py")
+        spec = importlib.util.spec_from_file_location("descent_site_build", path)
+        site = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(site)
+        katex = site.KaTeX()
+        katex.check()
+        soup = BeautifulSoup(output, "html.parser")
+        for script in soup.find_all("script"):
+            if "mathjax" in (script.get("src", "") + script.get("type", "") + script.get_text()).lower():
+                script.decompose()
+        # render_formulas looks for formulas in JupyterLab's rendered markdown;
+        # nbgrader's template is the classic notebook's.
+        for cell in soup.select(".text_cell_render"):
+            cell["class"] = cell.get("class", []) + ["jp-RenderedMarkdown"]
+        site.render_formulas([(resources.get("metadata", {}).get("name", "feedback"), soup)], katex)
+        for cell in soup.select(".jp-RenderedMarkdown.text_cell_render"):
+            cell["class"].remove("jp-RenderedMarkdown")
+        for visual in soup.select(".katex-html"):
+            visual.decompose()
+        return str(soup), resources
+
+
+c.GenerateFeedback.exporter_class = KaTeXFeedback
 
 c.Autograde.autograde_preprocessors = [
     Execute,
