@@ -23,20 +23,32 @@ func Serve(c explore.Catalog) {
 		g.Set("descentExploreModules", mods)
 	}
 	for _, e := range c {
+		var m dataMemo
 		mods.Set(e.Name, js.FuncOf(func(this js.Value, args []js.Value) any {
-			return run(e, args)
+			return run(e, args, &m)
 		}))
 	}
 	g.Call("dispatchEvent", g.Get("Event").New("descent-explore-go"))
 	select {}
 }
 
+// dataMemo keeps the last data object an explorable was called with and
+// its conversion: the front-end hands over the same object (its
+// specification's data) at every move, and reading 4.5k numbers one
+// js.Value call at a time (08's teacher) cost milliseconds a move. A page
+// that changes an array of it in place must pass a new object.
+type dataMemo struct {
+	obj  js.Value
+	data explore.Data
+}
+
 // run(values, data) returns the figure's JSON, or {"error": "…"}.
 // values is an object of numbers by control name, data an object of
-// arrays of numbers. A panic is recovered here too (Explorable.Run already
-// turns the explorable's panics into errors; this covers reading the
-// arguments), so that the module keeps running.
-func run(e *explore.Explorable, args []js.Value) (out any) {
+// arrays of numbers, converted once per object (dataMemo). A panic is
+// recovered here too (Explorable.Run already turns the explorable's panics
+// into errors; this covers reading the arguments), so that the module
+// keeps running.
+func run(e *explore.Explorable, args []js.Value, m *dataMemo) (out any) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = string(explore.Response(nil, fmt.Errorf("explore: panic: %v", r)))
@@ -56,7 +68,9 @@ func run(e *explore.Explorable, args []js.Value) (out any) {
 		}
 	}
 	data := explore.Data{}
-	if len(args) > 2 && args[2].Type() == js.TypeObject {
+	if len(args) > 2 && m.data != nil && args[2].Equal(m.obj) {
+		data = m.data
+	} else if len(args) > 2 && args[2].Type() == js.TypeObject {
 		keys := js.Global().Get("Object").Call("keys", args[2])
 		for i := range keys.Length() {
 			k := keys.Index(i).String()
@@ -67,6 +81,7 @@ func run(e *explore.Explorable, args []js.Value) (out any) {
 			}
 			data[k] = xs
 		}
+		m.obj, m.data = args[2], data
 	}
 	fig, err := e.Run(values, data)
 	return string(explore.Response(fig, err))
