@@ -223,28 +223,41 @@ const settleJS = `new Promise(done => {
 
 // scrollJS scrolls box ID into view (its top at the top of the window)
 // and resolves with the time until it was drawn and had answered a move
-// (the event its first control fires, at its current value): data-runs
-// watched by a MutationObserver, the end taken from the front-end's own
-// timestamp of the drawn run (descentExplore.last(box).at).
+// to a setting not run before (its first control one step, or one choice,
+// away: a run, not a figure the module remembers): data-runs watched by a
+// MutationObserver, the end taken from the front-end's own timestamp of
+// the drawn run (descentExplore.last(box).at). The control is then put
+// back, untimed.
 const scrollJS = `new Promise(done => {
   const box = document.getElementById(ID);
   const runs = () => +box.getAttribute('data-runs');
-  let t0 = 0, asked = -1, timer = 0, over = false;
+  const fire = inp => inp.dispatchEvent(new Event(inp.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true}));
+  let t0 = 0, asked = -1, timer = 0, over = false, inp = null, was = '', result = null;
   const finish = r => { over = true; obs.disconnect(); clearTimeout(timer); done(r); };
   const ask = () => {
-    const inp = box.querySelector('[data-control]');
+    inp = box.querySelector('[data-control]');
     if (!inp) return finish({ms: performance.now() - t0, error: 'drawn without controls'});
+    was = inp.value;
+    if (inp.tagName === 'SELECT') inp.value = inp.options.length > 1 && was === '0' ? '1' : '0';
+    else {
+      const step = +inp.step || (inp.max - inp.min) / 100;
+      inp.value = String(+was + step <= +inp.max ? +was + step : +was - step);
+    }
     asked = runs();
-    inp.dispatchEvent(new Event(inp.tagName === 'SELECT' ? 'change' : 'input', {bubbles: true}));
+    fire(inp);
     step();
   };
   const step = () => {
     if (over) return;
     if (asked < 0 && runs() >= 1) return ask();
-    if (asked >= 0 && runs() > asked) {
+    if (result === null && asked >= 0 && runs() > asked) {
       const last = descentExplore.last(box);
-      return finish({ms: ((last && last.at) || performance.now()) - t0});
+      result = {ms: ((last && last.at) || performance.now()) - t0};
+      asked = runs();
+      inp.value = was;
+      fire(inp);
     }
+    if (result !== null && runs() > asked) finish(result);
   };
   const obs = new MutationObserver(step);
   obs.observe(box, {attributes: true, attributeFilter: ['data-runs']});

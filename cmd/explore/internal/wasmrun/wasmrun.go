@@ -7,6 +7,9 @@ package wasmrun
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
 	"syscall/js"
 
 	"github.com/descentlab/descent/lib/explore"
@@ -23,7 +26,7 @@ func Serve(c explore.Catalog) {
 		g.Set("descentExploreModules", mods)
 	}
 	for _, e := range c {
-		var m dataMemo
+		m := dataMemo{figures: map[string]string{}}
 		mods.Set(e.Name, js.FuncOf(func(this js.Value, args []js.Value) any {
 			return run(e, args, &m)
 		}))
@@ -37,14 +40,50 @@ func Serve(c explore.Catalog) {
 // specification's data) at every move, and reading 4.5k numbers one
 // js.Value call at a time (08's teacher) cost milliseconds a move. A page
 // that changes an array of it in place must pass a new object.
+//
+// It also keeps the figures (their JSON) of the last memoSize settings run
+// with that data, so that a reader dragging a slider back over positions
+// it passed gets them without a run: Run is deterministic, so a kept
+// figure is the one a run would give.
 type dataMemo struct {
-	obj  js.Value
-	data explore.Data
+	obj     js.Value
+	data    explore.Data
+	figures map[string]string // by settingKey
+	order   []string          // keys of figures, oldest first
+}
+
+// memoSize is how many figures an explorable keeps (tens of kB each).
+const memoSize = 32
+
+// settingKey writes values in a canonical form (sorted by name, numbers
+// in full precision).
+func settingKey(v explore.Values) string {
+	keys := slices.Sorted(maps.Keys(v))
+	var b []byte
+	for _, k := range keys {
+		b = append(b, k...)
+		b = append(b, '=')
+		b = strconv.AppendFloat(b, v[k], 'g', -1, 64)
+		b = append(b, ';')
+	}
+	return string(b)
+}
+
+// remember keeps out as the figure of key, forgetting the oldest beyond
+// memoSize.
+func (m *dataMemo) remember(key, out string) {
+	if len(m.order) == memoSize {
+		delete(m.figures, m.order[0])
+		m.order = m.order[1:]
+	}
+	m.figures[key] = out
+	m.order = append(m.order, key)
 }
 
 // run(values, data) returns the figure's JSON, or {"error": "…"}.
 // values is an object of numbers by control name, data an object of
-// arrays of numbers, converted once per object (dataMemo). A panic is
+// arrays of numbers, converted once per object; a figure run before with
+// the same values and data comes from the memo (dataMemo). A panic is
 // recovered here too (Explorable.Run already turns the explorable's panics
 // into errors; this covers reading the arguments), so that the module
 // keeps running.
@@ -82,7 +121,17 @@ func run(e *explore.Explorable, args []js.Value, m *dataMemo) (out any) {
 			data[k] = xs
 		}
 		m.obj, m.data = args[2], data
+		clear(m.figures)
+		m.order = m.order[:0]
+	}
+	key := settingKey(values)
+	if out, ok := m.figures[key]; ok {
+		return out
 	}
 	fig, err := e.Run(values, data)
-	return string(explore.Response(fig, err))
+	text := string(explore.Response(fig, err))
+	if err == nil {
+		m.remember(key, text)
+	}
+	return text
 }
