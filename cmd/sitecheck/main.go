@@ -20,8 +20,9 @@
 //   - on pages with explorables (lib/explore): every control of every
 //     explorable moved across its range in a tab of its own, each figure
 //     equal to a native run's, the layout checked at every control's ends;
-//     the slider-to-redraw latency and the time to the first drawn
-//     explorable reported (internal/explorecheck);
+//     the slider-to-redraw latency, the time from scrolling each
+//     explorable into view on a settled page until it answers, and the time
+//     to the first drawn explorable reported (internal/explorecheck);
 //   - search (tools/site/assets/search.js): one search box on every page
 //     with scripts on, none shown with scripts off; with -queries, each
 //     query typed into the course map's box must list first a section of
