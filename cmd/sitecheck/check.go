@@ -66,14 +66,15 @@ var Checks = []PageCheck{
 }
 
 // chartsJS: chart containers (lib/draw.ChartClass) hold a drawn chart (a
-// canvas or an svg) with scripts on, their static picture with scripts off.
+// canvas or an svg) with scripts on, their static picture (loaded: a
+// picture file may be missing) with scripts off.
 var chartsJS = `(() => {
   const problems = [], charts = document.querySelectorAll('.` + draw.ChartClass + `');
   const shown = el => el && el.getBoundingClientRect().width > 10 && el.getBoundingClientRect().height > 10 && getComputedStyle(el).display !== 'none' && getComputedStyle(el).visibility !== 'hidden';
   charts.forEach((c, i) => {
     const id = c.id || ('#' + i);
     if (SCRIPTS) { const live = c.querySelector('canvas, .descent-viz-chart svg'); if (!shown(live)) problems.push('chart ' + id + ' rendered nothing (no canvas or svg inside it)'); }
-    else if (!shown(c.querySelector(':scope > img'))) problems.push('chart ' + id + ' shows no static picture with scripts off');
+    else { const img = c.querySelector(':scope > img'); if (!shown(img) || !img.complete || !img.naturalWidth) problems.push('chart ' + id + ' shows no static picture with scripts off'); }
   });
   return {problems, counts: {charts: charts.length}};
 })()`
@@ -176,6 +177,40 @@ func (c *Checker) Close() {
 	}
 }
 
+// openDetailsJS opens every folded part of a page.
+const openDetailsJS = `document.querySelectorAll('details').forEach(d => d.open = true)`
+
+// keepChartsJS asks tools/site/assets/charts.js to keep the charts it drew.
+const keepChartsJS = `window.__descentKeepCharts = true;`
+
+// screenDrawnJS is true when every chart in the viewport holds its drawing.
+var screenDrawnJS = `Array.from(document.querySelectorAll('.` + draw.ChartClass + `')).every(c => {
+  const r = c.getBoundingClientRect();
+  return r.bottom <= 0 || r.top >= innerHeight || c.closest('.descent-explore') || c.querySelector('.descent-viz-chart canvas, .descent-viz-chart svg');
+})`
+
+// scrollThrough scrolls a page from top to bottom a viewport at a time, as a
+// reader does, waiting at each stop (at most 5 s) until the charts there are
+// drawn, and back to the top.
+func scrollThrough(ctx context.Context) error {
+	var height, view float64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollHeight`, &height),
+		chromedp.Evaluate(`innerHeight`, &view)); err != nil {
+		return err
+	}
+	for y := 0.0; y < height; y += view {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`window.scrollTo(0, %.0f)`, y), nil)); err != nil {
+			return err
+		}
+		_ = chromedp.Run(ctx, chromedp.Poll(screenDrawnJS, nil, chromedp.WithPollingTimeout(5*time.Second)))
+		// Drawn charts may be taller than their pictures were.
+		if err := chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollHeight`, &height)); err != nil {
+			return err
+		}
+	}
+	return chromedp.Run(ctx, chromedp.Evaluate(`window.scrollTo(0, 0)`, nil))
+}
+
 // Report is what a page holds and how long it took to load.
 type Report struct {
 	Bytes  int64
@@ -236,6 +271,14 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 	}
 	if !scripts {
 		actions = append(actions, emulation.SetScriptExecutionDisabled(true))
+	} else {
+		// Charts are drawn near the viewport and released far from it
+		// (tools/site/assets/charts.js): keep every drawn one, so that the
+		// checks below see all of them once the page was scrolled through.
+		actions = append(actions, chromedp.ActionFunc(func(ctx context.Context) error {
+			_, err := page.AddScriptToEvaluateOnNewDocument(keepChartsJS).Do(ctx)
+			return err
+		}))
 	}
 	for _, pc := range Checks {
 		if pc.Before != "" && pc.Scripts.runs(scripts) {
@@ -254,11 +297,20 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 		return rep, fmt.Errorf("loading %s: %w", pageURL, err)
 	}
 	rep.Load = time.Since(t0)
-	// Charts draw once the deferred echarts bundle has loaded: wait until
-	// every chart holds its live drawing (a loaded machine can take
-	// seconds), or at most 25 s; the charts check reports any that
-	// never drew.
+	// Charts draw once the deferred echarts bundle has loaded and they come
+	// near the viewport: scroll through the page a screen at a time, each
+	// screen's charts drawn (or 5 s), then wait until every chart holds its
+	// live drawing (a loaded machine can take seconds), or at most 25 s; the
+	// charts check reports any that never drew.
 	if scripts {
+		// A reader can open every folded check and solution, and their
+		// charts are drawn when opened near the viewport: open them first.
+		if err := chromedp.Run(ctx, chromedp.Evaluate(openDetailsJS, nil)); err != nil {
+			return rep, err
+		}
+		if err := scrollThrough(ctx); err != nil {
+			return rep, err
+		}
 		_ = chromedp.Run(ctx, chromedp.Poll(`Array.from(document.querySelectorAll('.`+draw.ChartClass+`'))`+
 			`.every(c => c.querySelector('.descent-viz-chart canvas, .descent-viz-chart svg'))`,
 			nil, chromedp.WithPollingTimeout(25*time.Second)))
@@ -273,7 +325,7 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 		}
 	}
 	// A reader can open every folded check and solution: look at them open.
-	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.querySelectorAll('details').forEach(d => d.open = true)`, nil),
+	if err := chromedp.Run(ctx, chromedp.Evaluate(openDetailsJS, nil),
 		chromedp.Sleep(300*time.Millisecond)); err != nil {
 		return rep, err
 	}

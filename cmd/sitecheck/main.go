@@ -17,6 +17,11 @@
 //   - the page's own file is at most -budget bytes (pages over the -goal are
 //     reported);
 //   - every local link (navigation, table of contents) resolves;
+//   - each page's speed, reported, never failed on (-repeat loads per mode,
+//     medians): its first screen, the time from navigation until every
+//     chart in the first 1200×900 viewport is drawn (scripts on) or its
+//     picture painted (scripts off), and its load event; its own size and
+//     its size with the per-page assets it may load (pages/PAGE/);
 //   - on pages with explorables (lib/explore): every control of every
 //     explorable moved across its range in a tab of its own, each figure
 //     equal to a native run's, the layout checked at every control's ends;
@@ -55,6 +60,8 @@ func main() {
 	budget := flag.Int64("budget", 0, "largest page allowed in bytes, besides the shared assets; a larger page fails (0: no limit)")
 	goal := flag.Int64("goal", 400*1024, "page size goal in bytes, besides the shared assets; a larger page is reported, not failed")
 	queries := flag.String("queries", "", "file of search queries (QUERY<tab>PAGE-PREFIX a line) whose first result must be a section of that page")
+	repeat := flag.Int("repeat", 3, "loads per page and mode for its first screen and load time (medians reported)")
+	speedOnly := flag.Bool("speed-only", false, "only measure the pages' sizes and speeds (no checks)")
 	flag.Parse()
 	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: sitecheck [flags] SITE_DIR")
@@ -80,7 +87,16 @@ func main() {
 	var latencies, firsts, readies []time.Duration
 	explorables, checks := 0, 2*len(pages)
 	var total int64
+	var speeds []PageSpeed
 	for _, p := range pages {
+		if *speedOnly {
+			checks -= 2
+			if fi, err := os.Stat(p); err == nil {
+				total += fi.Size()
+			}
+			speeds = c.measure(speeds, p, *repeat, &failed)
+			continue
+		}
 		for _, scripts := range []bool{true, false} {
 			rep, err := c.Check(p, scripts)
 			mode := "scripts on "
@@ -101,6 +117,7 @@ func main() {
 			}
 			fmt.Printf("ok   %-40s %s: %s\n", filepath.Base(p), mode, rep)
 		}
+		speeds = c.measure(speeds, p, *repeat, &failed)
 		if hasExplorables(p) {
 			checks++
 			rep, err := c.Explore(p)
@@ -122,7 +139,7 @@ func main() {
 			}
 		}
 	}
-	if *queries != "" {
+	if *queries != "" && !*speedOnly {
 		checks++
 		qs, err := ReadQueries(*queries)
 		if err == nil {
@@ -153,6 +170,7 @@ func main() {
 	}
 	fmt.Printf("pages: %d, %.0f KiB together besides the shared assets (%s); %d over the %.0f KiB goal\n",
 		len(pages), float64(total)/1024, assetSizes(flag.Arg(0)), over, float64(*goal)/1024)
+	printSpeeds(os.Stdout, speeds, *repeat)
 	fmt.Printf("%d passed, %d failed\n", checks-failed, failed)
 	if failed > 0 {
 		c.Close()

@@ -107,6 +107,47 @@ func TestGoodSitePasses(t *testing.T) {
 	}
 }
 
+// TestChartsDrawnNearTheViewport: the built page's chart is a picture file
+// and a data script (pages/00-fixture/), drawn by assets/charts.js once it
+// nears the viewport: below three screens of text it is drawn when the
+// checker scrolls to it; the first screen is measured in both modes.
+func TestChartsDrawnNearTheViewport(t *testing.T) {
+	site := buildSite(t)
+	c := checker(t)
+	good, err := os.ReadFile(filepath.Join(site, "00-fixture.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, must := range []string{`data-chart="pages/00-fixture/viz-`, `src="pages/00-fixture/viz-`, `<script defer src="assets/charts.js">`} {
+		if !strings.Contains(string(good), must) {
+			t.Fatalf("the built fixture lacks %q", must)
+		}
+	}
+	if strings.Contains(string(good), "data:image/svg") {
+		t.Errorf("the built fixture still carries its chart's picture inline")
+	}
+	low := filepath.Join(site, "low.html")
+	page := strings.Replace(string(good), "<main>", `<main><div style="height:2700px">three screens of prose</div>`, 1)
+	if err := os.WriteFile(low, []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Check(low, true); err != nil {
+		t.Errorf("a chart three screens down: %v", err)
+	}
+	for _, p := range []string{filepath.Join(site, "00-fixture.html"), low} {
+		for _, scripts := range []bool{true, false} {
+			sp, err := c.FirstScreen(p, scripts)
+			if err != nil {
+				t.Fatalf("%s, scripts=%v: %v", filepath.Base(p), scripts, err)
+			}
+			if sp.FirstScreen <= 0 || sp.Load <= 0 {
+				t.Errorf("%s, scripts=%v: %+v, want positive times", filepath.Base(p), scripts, sp)
+			}
+			t.Logf("%s, scripts=%v: first screen %v, load %v", filepath.Base(p), scripts, sp.FirstScreen, sp.Load)
+		}
+	}
+}
+
 // TestSearchFindsSections: the search box of the built fixture site finds
 // the section a query names (a heading, a formula's TeX, code), and a
 // query whose wanted page is another fails naming it.
@@ -168,6 +209,8 @@ func TestBadPagesFail(t *testing.T) {
 		{"no search box", strings.Replace(page, `src="assets/search.js"`, `src="assets/nothing.js"`, 1), "0 search boxes", true},
 		{"chart never drawn", insert(`<div class="descent-viz" id="c1"><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="100" height="100"></div>`), "rendered nothing", true},
 		{"no static picture", insert(`<div class="descent-viz" id="c2"></div>`), "no static picture", false},
+		{"chart's data missing", strings.Replace(page, `data-chart="pages/`, `data-chart="pages/nowhere/`, 1), "rendered nothing", true},
+		{"chart's picture missing", strings.Replace(page, `src="pages/00-fixture/`, `src="pages/nowhere/`, 1), "no static picture", false},
 		{"chart title clipped", insert(`<div class="descent-viz" id="c3"><div class="descent-viz-chart" style="width:640px;height:300px"></div></div>` +
 			`<script>(function(){var d=document.querySelector("#c3 .descent-viz-chart");function go(){echarts.init(d,null,{renderer:window.__descentRenderer||"canvas"}).setOption(` +
 			`{animation:false,title:{text:"A title pushed off the left edge",left:-60},xAxis:{type:"value"},yAxis:{type:"value"},series:[{type:"line",data:[[0,1],[1,2]]}]});}` +

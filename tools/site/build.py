@@ -26,6 +26,15 @@ What a page carries is its own content only. Shared, loaded once by every page:
   assets/search-index-H.js   the search index, built here over every page's
                              sections (headings, prose, formulas' TeX, code,
                              text outputs); loaded when the box is first used
+  assets/charts.js           draws a page's charts when they near the viewport
+                             and releases them far from it (with lib/viz/draw's
+                             axis formatters, read from the pages' charts)
+Per page, loaded when needed (pages/STEM/, tools/site/README.md "Charts"):
+  pages/STEM/ID.svg          a chart's static picture, which its <img> shows
+                             with scripts off and in print (coordinates to a
+                             tenth of a point)
+  pages/STEM/ID.js           a chart's echarts options, loaded by
+                             assets/charts.js when the chart nears the viewport
 Formulas are rendered here, at build time, by KaTeX under node
 (tools/site/katex.js; KaTeX from tools/site/node_modules, `make setup`): a
 page needs no script to show them.
@@ -130,14 +139,30 @@ def title_and_summary(nb, fallback):
 HEADING_ID = re.compile(r'<h([1-6]) id="([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
 
 
-WHITESPACE_SPAN = re.compile(r'<span class="w">([^<]*)</span>')
+HIGHLIGHT_PRE = re.compile(r'(<div class="highlight[^"]*"><pre>)(.*?)(</pre>)', re.S)
+TOKEN_SPAN = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span>')
+SAME_CLASS_RUN = re.compile(r'<span class="([a-z0-9]+)">([^<]*)</span><span class="\1">([^<]*)</span>')
+STYLED_TOKEN = re.compile(r"\.highlight \.([a-z0-9]+)\s*\{")
 
 
-def thin_highlighting(body):
-    """Unwrap pygments' whitespace tokens (<span class="w"> </span>): the
-    colour of a space does not show, and on a code-heavy page they are a
-    fifth of its code's bytes."""
-    return WHITESPACE_SPAN.sub(r"\1", body)
+def thin_highlighting(body, css):
+    """Fewer spans in pygments' code blocks, the same colours: whitespace
+    tokens (<span class="w"> </span>: the colour of a space does not show)
+    and tokens of a class the stylesheet css gives no rule (names, "nx", the
+    most common token of Go code) lose their span, and neighbouring tokens
+    of one class share one. On a code-heavy page this is half its code's
+    bytes. Cost O(page)."""
+    styled = set(STYLED_TOKEN.findall(css)) - {"w"}
+
+    def thin(m):
+        code = TOKEN_SPAN.sub(lambda t: t.group(0) if t.group(1) in styled else t.group(2), m.group(2))
+        while True:
+            merged = SAME_CLASS_RUN.sub(r'<span class="\1">\2\3</span>', code)
+            if merged == code:
+                return m.group(1) + code + m.group(3)
+            code = merged
+
+    return HIGHLIGHT_PRE.sub(thin, body)
 
 
 def fix_heading_ids(body):
@@ -509,6 +534,80 @@ def strip_loaders(body, bundles):
     return LOADER.sub(take, body), versions
 
 
+CHART_SCRIPT = re.compile(r"^\(function\(\)\{var s=document\.currentScript,box=s&&s\.previousElementSibling,opt=")
+CHART_FORMATTERS = re.compile(r"return;(function sup\(.*?)function draw\(\)\{", re.S)
+DATA_URI = re.compile(r"data:(image/svg\+xml|image/png)(;charset=utf-8)?(;base64)?,(.*)", re.S)
+# A number in a static picture's path data or coordinates with more than one
+# decimal: gonum/plot writes five significant digits, a hundredth of a point.
+SVG_NUMBER = re.compile(r"(?<![\d.])-?\d+\.\d\d+")
+SVG_NUMBER_ATTRS = re.compile(r'\b(d|x|y|x1|y1|x2|y2|cx|cy|r|width|height|points)="([^"]*)"')
+
+
+def thin_svg(svg):
+    """A static picture with its coordinates to a tenth of a point (a
+    480-point-wide chart: 1/4800 of its width, under a pixel at any size it
+    shows or prints) and without the line breaks and tabs gonum/plot's SVG
+    writer puts inside its tags: about a quarter fewer bytes, the same picture."""
+    def tenth(m):
+        v = f"{float(m.group(0)):.1f}"
+        v = v[:-2] if v.endswith(".0") else v
+        return "0" if v == "-0" else v
+
+    svg = SVG_NUMBER_ATTRS.sub(lambda m: m.group(1) + '="' + SVG_NUMBER.sub(tenth, m.group(2)) + '"', svg)
+    return re.sub(r"\n\t", " ", svg)
+
+
+def split_charts(soup, stem, files):
+    """Takes the charts of a page (lib/viz/draw.HTML: a div.descent-viz with
+    its static picture as a data: URI and an inline script with its echarts
+    options) apart into per-page assets: the picture into
+    pages/STEM/ID.svg (or .png), referenced by the <img> (so it shows with
+    scripts off and prints); the options into pages/STEM/ID.js, a script
+    calling descentViz(ID, options) that assets/charts.js loads when the
+    chart nears the viewport, named in the div's data-chart. files[path] =
+    bytes to write. Explorables' pictures (inside .descent-explore) are left
+    as they are. Returns the charts' formatters (lib/viz/draw's fmtJS, read
+    from their scripts) and the number of charts split. Cost: one decode and
+    write per chart; fails naming the page when a chart's script is not the
+    shape lib/viz/draw writes."""
+    formatters, n = None, 0
+    base = "pages/" + stem + "/"
+    for box in soup.select("div.descent-viz"):
+        if box.get("class") != [CHART_CLASS] or box.find_parent(class_=EXPLORE_CLASS) or box.get("data-chart"):
+            continue
+        cid, img = box.get("id", ""), box.find("img", recursive=False)
+        if not re.fullmatch(r"viz-[a-z0-9-]+", cid) or img is None:
+            fail(f"{stem}.ipynb: a chart without the id and picture lib/viz/draw.HTML gives it ({cid!r}): re-run it (make notes)")
+        m = DATA_URI.fullmatch(img.get("src", ""))
+        if m:
+            if m.group(3):
+                data, ext = base64.b64decode(m.group(4)), ".png"
+            else:
+                data, ext = thin_svg(urllib.parse.unquote(m.group(4))).encode(), ".svg"
+            files[base + cid + ext] = data
+            img["src"] = urllib.parse.quote(base + cid + ext)
+        script = box.find_next_sibling()
+        if script is None or script.name != "script" or script.get("src") or not CHART_SCRIPT.match(script.string or ""):
+            continue  # a picture without script (viz.NoScript): nothing to draw
+        text = script.string
+        start = CHART_SCRIPT.match(text).end()
+        try:
+            _, end = json.JSONDecoder().raw_decode(text, start)
+        except ValueError as e:
+            fail(f"{stem}.ipynb: chart {cid}'s options are not JSON ({e}): re-run it (make notes)")
+        f = CHART_FORMATTERS.search(text)
+        if not f:
+            fail(f"{stem}.ipynb: chart {cid}'s script has no formatters where lib/viz/draw.HTML puts them (changed?): update build.py")
+        if formatters not in (None, f.group(1)):
+            fail(f"{stem}.ipynb: its charts carry different formatters (lib/viz/draw changed?): re-run it (make notes)")
+        formatters = f.group(1)
+        files[base + cid + ".js"] = ("descentViz(" + json.dumps(cid) + "," + text[start:end] + ");\n").encode()
+        box["data-chart"] = urllib.parse.quote(base + cid + ".js")
+        script.decompose()
+        n += 1
+    return formatters, n
+
+
 def split_head_styles(body):
     """The <style> blocks nbconvert inlines in the page head (JupyterLab's
     stylesheet, the code colours) and the page without them."""
@@ -729,6 +828,7 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
     exporter.register_preprocessor(CoalesceStreamsPreprocessor(enabled=True), enabled=True)
     exporter.register_filter("descent_stdout", stdout_html)
     bundles, shared_css, pages, explore_scripts = {}, None, [], {}
+    chart_files, formatters = {}, None  # pages/STEM/ID.{svg,png,js} → bytes; lib/viz/draw's fmtJS
     for i, e in enumerate(notebooks):
         prev = notebooks[i - 1] if i > 0 else None
         nxt = notebooks[i + 1] if i + 1 < len(notebooks) else None
@@ -750,9 +850,15 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
         body, e["explore"] = strip_explore_loaders(body, explore_scripts)
         e["modules"] = sorted(set(EXPLORE_MODULE.findall(body)))
         body = fix_heading_ids(body)
-        body = thin_highlighting(body)
+        body = thin_highlighting(body, shared_css)
         body = body.replace("<!--descent:toc-->", toc(body), 1)
-        pages.append((e["file"], BeautifulSoup(body, "html.parser")))
+        soup = BeautifulSoup(body, "html.parser")
+        fmt, e["split"] = split_charts(soup, e["stem"], chart_files)
+        if fmt is not None:
+            if formatters not in (None, fmt):
+                fail(f"{e['stem']}.ipynb: its charts' formatters differ from the other pages' (lib/viz/draw changed?): re-run the notebooks (make notes)")
+            formatters = fmt
+        pages.append((e["file"], soup))
 
     # The index's summaries may hold formulas too.
     for e in notebooks:
@@ -782,6 +888,15 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
             shutil.copyfile(os.path.join(katex_dist, "fonts", f), os.path.join(assets, "katex", "fonts", f))
     if echarts:
         write_bytes(os.path.join(assets, f"echarts-{echarts}.min.js"), bundles[echarts])
+    if formatters is not None:
+        with open(os.path.join(HERE, "assets", "charts.js"), encoding="utf-8") as f:
+            runtime = f.read()
+        if "/*descent:formatters*/" not in runtime:
+            fail("tools/site/assets/charts.js lost its /*descent:formatters*/ marker")
+        write_text(os.path.join(assets, "charts.js"), runtime.replace("/*descent:formatters*/", formatters, 1))
+    for rel, data in sorted(chart_files.items()):
+        os.makedirs(os.path.dirname(os.path.join(tmp, rel)), exist_ok=True)
+        write_bytes(os.path.join(tmp, rel), data)
     # One file per explorable module and version; a page whose explorables
     # lost their asset (an output cleared by hand) uses another page's.
     for tag, script in sorted(explore_scripts.items()):
@@ -815,6 +930,10 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
             # charts' scripts (lib/viz/draw.HTML) draw on the "descent-echarts" event.
             head += (f'<script defer src="assets/echarts-{echarts}.min.js" '
                      f'onload="window.dispatchEvent(new Event(\'descent-echarts\'))"></script>\n')
+        if e["split"]:
+            # After echarts (deferred scripts run in order): draws the charts
+            # near the viewport from their per-page scripts, pages/STEM/ID.js.
+            head += '<script defer src="assets/charts.js"></script>\n'
         for module in sorted(e["explore"]):
             # Deferred too: the explorables show their pictures until it runs.
             head += f'<script defer src="assets/explore-{e["explore"][module]}.js"></script>\n'

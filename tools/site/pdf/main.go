@@ -205,10 +205,12 @@ func printPage(b *testenv.Browser, path, file string, timeout time.Duration) (pr
 		chromedp.WaitReady("body")); err != nil {
 		return pr, err
 	}
-	// Printed as a reader prints: after the charts drew (or 20 s; the check
-	// below says what prints either way).
-	_ = chromedp.Run(ctx, chromedp.Poll(`document.readyState === 'complete' && Array.from(document.querySelectorAll('.descent-viz'))`+
-		`.every(c => c.closest('.descent-explore') || c.querySelector('.descent-viz-chart'))`,
+	// Printed as a reader prints: once the page and its charts' pictures
+	// (per-page files, pages/PAGE/) have loaded, or after 20 s; the check
+	// below says what prints either way. Charts are drawn live only near the
+	// viewport (assets/charts.js), and print as their pictures anyway.
+	_ = chromedp.Run(ctx, chromedp.Poll(`document.readyState === 'complete' && Array.from(document.querySelectorAll('.descent-viz > img'))`+
+		`.every(i => i.complete)`,
 		nil, chromedp.WithPollingTimeout(20*time.Second)))
 	err = chromedp.Run(ctx,
 		chromedp.Evaluate(`document.fonts.ready.then(() => true)`, nil, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
