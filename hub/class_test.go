@@ -193,9 +193,11 @@ func TestClassWithNbgrader(t *testing.T) {
 		t.Fatalf("nbgrader validate on the source did not pass (%v):\n%s", err, classTail(validated.String(), 3000))
 	}
 	t.Logf("nbgrader validate (source, cold build cache): %v", time.Since(t0).Round(time.Second))
-	for _, s := range students {
+	roles := []string{"correct", "wrong", "empty", "partly right"}
+	for i, s := range students {
 		var got map[string]any
-		if code := c.api(instructor, "PUT", "formgrader/api/student/"+s.name, map[string]any{"first_name": s.name}, &got); code != 200 || got["id"] != s.name {
+		name := map[string]any{"last_name": s.name, "first_name": roles[i]}
+		if code := c.api(instructor, "PUT", "formgrader/api/student/"+s.name, name, &got); code != 200 || got["id"] != s.name {
 			t.Fatalf("formgrader: add student %s: status %d, %v", s.name, code, got)
 		}
 	}
@@ -335,7 +337,7 @@ func TestClassWithNbgrader(t *testing.T) {
 	var report strings.Builder
 	fmt.Fprintf(&report, "gradebook (%s, max %g):\n", assignment, total)
 	for i, s := range students {
-		fmt.Fprintf(&report, "  %s (%s)  %g / %g  autograde %v\n", s.name, []string{"correct", "wrong", "empty", "partly right"}[i],
+		fmt.Fprintf(&report, "  %s (%s)  %g / %g  autograde %v\n", s.name, roles[i],
 			grades[s.name], total, times[s.name].Round(100*time.Millisecond))
 		if grades[s.name] != want[s.name] {
 			t.Errorf("%s: score %g, want %g; autograde said:\n%s", s.name, grades[s.name], want[s.name], classTail(logs[s.name], 6000))
@@ -382,6 +384,10 @@ func (c *classRun) configure(instructor *classUser, students []*classUser, cours
 	must(c.t, os.MkdirAll(filepath.Join(studentsEtc, "jupyter_server_config.d"), 0o755))
 	must(c.t, os.WriteFile(filepath.Join(studentsEtc, "jupyter_server_config.d", "nbgrader_students.json"), []byte(
 		`{"ServerApp": {"jpserver_extensions": {"nbgrader.server_extensions.formgrader": false, "nbgrader.server_extensions.course_list": false}}}`+"\n"), 0o644))
+	// and the lab plugins `jupyter labextension disable` turns off there.
+	must(c.t, os.MkdirAll(filepath.Join(studentsEtc, "labconfig"), 0o755))
+	must(c.t, os.WriteFile(filepath.Join(studentsEtc, "labconfig", "page_config.json"), []byte(
+		`{"disabledExtensions": {"@jupyter/nbgrader:formgrader": true, "@jupyter/nbgrader:course-list": true, "@jupyter/nbgrader:create-assignment": true}}`+"\n"), 0o644))
 	for _, u := range c.users {
 		env := map[string]string{}
 		for _, kv := range u.env {

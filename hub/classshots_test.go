@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/descentlab/descent/internal/testenv"
@@ -20,7 +19,7 @@ import (
 //
 //	student-assignments.png   the student's assignment list in JupyterLab
 //	released-exercise.png     the empty student's notebook as released, at an exercise's stub
-//	formgrader-assignments.png, formgrader-gradebook.png   the instructor's formgrader
+//	formgrader-assignments.png, formgrader-students.png   the instructor's formgrader
 //	feedback-top.png, feedback-exercise.png   a feedback page read from disk (file://)
 //
 // feedback is the path of a feedback page. A failure fails the test: the
@@ -30,6 +29,10 @@ func classShots(t *testing.T, dir string, h *hubRun, instructor, student, empty 
 	must(t, os.MkdirAll(dir, 0o755))
 	shoot := func(name string) chromedp.Action {
 		return chromedp.ActionFunc(func(ctx context.Context) error {
+			// JupyterLab's toasts (its news question) are not the class.
+			if err := chromedp.Evaluate(`document.querySelectorAll(".Toastify").forEach(e => e.remove())`, nil).Do(ctx); err != nil {
+				return err
+			}
 			var png []byte
 			if err := chromedp.CaptureScreenshot(&png).Do(ctx); err != nil {
 				return err
@@ -77,14 +80,10 @@ func classShots(t *testing.T, dir string, h *hubRun, instructor, student, empty 
 	steps = append(lab(empty, nbPath),
 		chromedp.Poll(`(() => { const w = window.jupyterapp.shell.currentWidget;
 			return !!(w && w.content && w.content.model && w.content.model.cells.length > 0); })()`, nil, chromedp.WithPollingTimeout(time.Minute)),
-		chromedp.Evaluate(`(async () => { const nb = window.jupyterapp.shell.currentWidget.content;
-			let at = 0;
-			for (let i = 0; i < nb.model.cells.length; i++) {
-				if (nb.model.cells.get(i).sharedModel.getSource().includes("your code here")) { at = Math.max(0, i - 1); break; }
-			}
-			nb.activeCellIndex = at;
-			await nb.scrollToItem(at, "start");
-			return at; })()`, nil, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }),
+		chromedp.Poll(`(() => { const c = [...document.querySelectorAll(".jp-Notebook .jp-Cell")]
+			.find(e => e.textContent.includes("your code here"));
+			if (!c) return false;
+			(c.previousElementSibling || c).scrollIntoView({block: "start"}); return true; })()`, nil, chromedp.WithPollingTimeout(time.Minute)),
 		wait(2*time.Second), shoot("released-exercise.png"))
 	session(empty, steps...)
 
@@ -93,9 +92,9 @@ func classShots(t *testing.T, dir string, h *hubRun, instructor, student, empty 
 		chromedp.Navigate(h.url+"/user/"+instructor.name+"/formgrader/manage_assignments"),
 		chromedp.Poll(fmt.Sprintf(`document.body.innerText.includes(%q)`, assignment), nil, chromedp.WithPollingTimeout(time.Minute)),
 		wait(time.Second), shoot("formgrader-assignments.png"),
-		chromedp.Navigate(h.url+"/user/"+instructor.name+"/formgrader/gradebook/"+assignment+"/"+assignment),
+		chromedp.Navigate(h.url+"/user/"+instructor.name+"/formgrader/manage_students"),
 		chromedp.Poll(fmt.Sprintf(`document.body.innerText.includes(%q)`, student.name), nil, chromedp.WithPollingTimeout(time.Minute)),
-		wait(time.Second), shoot("formgrader-gradebook.png"))
+		wait(time.Second), shoot("formgrader-students.png"))
 
 	// A feedback page, from disk: its formulas drawn without a network.
 	b := testenv.NewBrowser(t, testenv.BrowserConfig{Width: 1280, Height: 860, Marker: h.marker})
