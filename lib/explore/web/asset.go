@@ -18,7 +18,12 @@
 // (internal/explorebuild/explore.js)
 // and lib/viz's number formatters (draw.FormattersJS). Several assets on one
 // page share the glue and the front-end; one loaded twice does nothing the
-// second time.
+// second time. An asset starts its module as soon as it runs (the base64
+// decoded by fetch() of a data: URL and compiled while it inflates, where
+// the browser allows), before any explorable is reached; the front-end
+// sets up the explorables near the viewport at once and the others in the
+// browser's idle time, and runs a reader's moves at most once an animation
+// frame.
 //
 // A module is built by cmd/explore (go run ./cmd/explore; make notes, make
 // lab and make test-notebooks run it first; internal/explorebuild), never
