@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -164,5 +165,60 @@ func TestNotesPDF(t *testing.T) {
 		if strings.Contains(s, never) {
 			t.Errorf("the PDF prints %q", never)
 		}
+	}
+}
+
+// TestSitePerPageAssets: the builder takes each chart apart into per-page
+// assets — its picture pages/PAGE/ID.svg, referenced by its <img> (for
+// scripts off and print), and its options pages/PAGE/ID.js, named by the
+// chart's data-chart and drawn by assets/charts.js (which carries
+// lib/viz/draw's formatters) — and moves folded code's highlighting into
+// pages/PAGE/code.js, leaving the code as text; no picture, options or
+// chart script stays in the page.
+func TestSitePerPageAssets(t *testing.T) {
+	site := printSite(t)
+	b, err := os.ReadFile(filepath.Join(site, "00-first.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, bad := range []string{"data:image/svg", "document.currentScript", `"series":`} {
+		if strings.Contains(page, bad) {
+			t.Errorf("00-first.html still carries %q", bad)
+		}
+	}
+	m := regexp.MustCompile(`<div class="descent-viz" data-chart="pages/00-first/(viz-[a-z0-9-]+)\.js" id="([^"]+)"`).FindStringSubmatch(page)
+	if m == nil || m[1] != m[2] {
+		t.Fatalf("no chart naming its data script pages/00-first/ID.js in 00-first.html: %v", m)
+	}
+	id := m[1]
+	if !strings.Contains(page, `src="pages/00-first/`+id+`.svg"`) {
+		t.Errorf("the chart's <img> does not show pages/00-first/%s.svg", id)
+	}
+	svg, err := os.ReadFile(filepath.Join(site, "pages", "00-first", id+".svg"))
+	if err != nil || !strings.Contains(string(svg), "<svg") || !strings.Contains(string(svg), "First lesson loss curve") {
+		t.Errorf("pages/00-first/%s.svg is not the chart's picture (%v): %.80s", id, err, svg)
+	}
+	if regexp.MustCompile(`="[^"]*\d\.\d\d`).Match(svg) {
+		t.Errorf("pages/00-first/%s.svg has coordinates finer than a tenth of a point", id)
+	}
+	js, err := os.ReadFile(filepath.Join(site, "pages", "00-first", id+".js"))
+	if err != nil || !strings.HasPrefix(string(js), `descentViz("`+id+`",{`) || !strings.Contains(string(js), `"series"`) {
+		t.Errorf("pages/00-first/%s.js does not hand the chart's options to descentViz (%v): %.80s", id, err, js)
+	}
+	runtime, err := os.ReadFile(filepath.Join(site, "assets", "charts.js"))
+	if err != nil || !strings.Contains(string(runtime), "function formatters(") || strings.Contains(string(runtime), "/*descent:formatters*/") {
+		t.Errorf("assets/charts.js lacks lib/viz/draw's formatters (%v)", err)
+	}
+	if e, c := strings.Index(page, `src="assets/echarts-`), strings.Index(page, `<script defer src="assets/charts.js">`); e < 0 || c < e {
+		t.Errorf("00-first.html must load assets/charts.js after echarts (at %d, %d)", e, c)
+	}
+	// The check cell's code: text in the page, its colours in pages/00-first/code.js.
+	if !strings.Contains(page, `data-code="pages/00-first/code.js#0">%%`) || !strings.Contains(page, `<script defer src="assets/code.js">`) {
+		t.Errorf("00-first.html's folded code is not plain text loading its colours from pages/00-first/code.js")
+	}
+	code, err := os.ReadFile(filepath.Join(site, "pages", "00-first", "code.js"))
+	if err != nil || !strings.HasPrefix(string(code), `descentCode("pages/00-first/code.js",["`) || !strings.Contains(string(code), `hiddencheckcode`) {
+		t.Errorf("pages/00-first/code.js does not hold the folded code's highlighting (%v): %.80s", err, code)
 	}
 }

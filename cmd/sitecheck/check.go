@@ -97,7 +97,8 @@ const formulasJS = `(() => {
   return {problems, counts: {formulas: document.querySelectorAll('.katex').length}};
 })()`
 
-// codeJS: every code cell's block is highlighted by pygments as Go.
+// codeJS: every code cell's block is highlighted by pygments as Go, folded
+// code too once its fold is opened (scripts on).
 const codeJS = `(() => {
   const problems = [], blocks = document.querySelectorAll('.jp-CodeCell .jp-InputArea-editor .highlight');
   blocks.forEach((b, i) => {
@@ -106,6 +107,10 @@ const codeJS = `(() => {
       problems.push('code block ' + (i + 1) + ' is highlighted as ' + lang.replace(/^hl-/, '') + ', not Go: ' + JSON.stringify(b.textContent.trim().slice(0, 40)));
     }
   });
+  // Folded code (tools/site/assets/code.js) is coloured once its fold is open; the
+  // checks run with every fold open.
+  if (SCRIPTS) document.querySelectorAll('details[open] pre[data-code]').forEach(p =>
+    problems.push('folded code not highlighted once opened (' + p.getAttribute('data-code') + '): ' + JSON.stringify(p.textContent.trim().slice(0, 40))));
   return {problems, counts: {"code blocks": blocks.length}};
 })()`
 
@@ -163,6 +168,23 @@ func (c *Checker) start() error {
 	}
 	c.browser = b
 	return nil
+}
+
+// tab opens a tab in the shared browser (started on first use) that lives
+// until cancel or timeout.
+func (c *Checker) tab(timeout time.Duration) (context.Context, context.CancelFunc, error) {
+	if err := c.start(); err != nil {
+		return nil, nil, err
+	}
+	ctx, cancelTab := chromedp.NewContext(c.browser.Ctx)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, func() { cancel(); cancelTab() }, nil
+}
+
+// offline enables the domains testenv.Watch listens to and blocks every
+// request to a network host: a page is read from file:// only.
+func offline() chromedp.Action {
+	return chromedp.Tasks{testenv.Domains(), network.SetBlockedURLs([]string{"http://*", "https://*", "ws://*", "wss://*"})}
 }
 
 // Close ends the browser and removes its profile, and ends the oracle.
@@ -248,13 +270,11 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 		return Report{}, err
 	}
 	rep := Report{Bytes: st.Size(), Counts: map[string]int{}}
-	if err := c.start(); err != nil {
+	ctx, cancel, err := c.tab(c.Timeout)
+	if err != nil {
 		return rep, err
 	}
-	ctx, cancel := chromedp.NewContext(c.browser.Ctx) // a new tab in the shared browser
 	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, c.Timeout)
-	defer cancelT()
 
 	w := &testenv.Watch{FailedRequests: true}
 	w.Listen(ctx)
@@ -265,10 +285,7 @@ func (c *Checker) Check(pagePath string, scripts bool) (Report, error) {
 	}
 
 	pageURL := (&url.URL{Scheme: "file", Path: abs}).String()
-	actions := []chromedp.Action{
-		testenv.Domains(),
-		network.SetBlockedURLs([]string{"http://*", "https://*", "ws://*", "wss://*"}),
-	}
+	actions := []chromedp.Action{offline()}
 	if !scripts {
 		actions = append(actions, emulation.SetScriptExecutionDisabled(true))
 	} else {

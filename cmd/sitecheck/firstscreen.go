@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/internal/explorecheck"
-	"github.com/descentlab/descent/internal/testenv"
 	"github.com/descentlab/descent/lib/viz/draw"
 )
 
@@ -75,17 +73,12 @@ func (c *Checker) FirstScreen(pagePath string, scripts bool) (Speed, error) {
 	if err != nil {
 		return sp, err
 	}
-	if err := c.start(); err != nil {
+	ctx, cancel, err := c.tab(c.Timeout)
+	if err != nil {
 		return sp, err
 	}
-	ctx, cancel := chromedp.NewContext(c.browser.Ctx)
 	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, c.Timeout)
-	defer cancelT()
-	actions := []chromedp.Action{
-		testenv.Domains(),
-		network.SetBlockedURLs([]string{"http://*", "https://*", "ws://*", "wss://*"}),
-	}
+	actions := []chromedp.Action{offline()}
 	if scripts {
 		actions = append(actions, chromedp.ActionFunc(func(ctx context.Context) error {
 			_, err := page.AddScriptToEvaluateOnNewDocument(firstScreenJS).Do(ctx)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"html"
 	"net/url"
@@ -12,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/descentlab/descent/internal/testenv"
 )
@@ -80,17 +78,14 @@ func (c *Checker) Search(site string, queries []SearchQuery) ([]SearchResult, er
 	if err != nil {
 		return nil, err
 	}
-	if err := c.start(); err != nil {
+	ctx, cancel, err := c.tab(c.Timeout + time.Duration(len(queries))*5*time.Second)
+	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := chromedp.NewContext(c.browser.Ctx)
 	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, c.Timeout+time.Duration(len(queries))*5*time.Second)
-	defer cancelT()
 	w := &testenv.Watch{FailedRequests: true}
 	w.Listen(ctx)
-	if err := chromedp.Run(ctx, testenv.Domains(),
-		network.SetBlockedURLs([]string{"http://*", "https://*", "ws://*", "wss://*"}),
+	if err := chromedp.Run(ctx, offline(),
 		chromedp.Navigate((&url.URL{Scheme: "file", Path: abs}).String()),
 		chromedp.WaitVisible(".descent-search input", chromedp.ByQuery)); err != nil {
 		return nil, fmt.Errorf("the course map's search box: %w", err)

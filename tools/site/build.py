@@ -26,6 +26,8 @@ What a page carries is its own content only. Shared, loaded once by every page:
   assets/search-index-H.js   the search index, built here over every page's
                              sections (headings, prose, formulas' TeX, code,
                              text outputs); loaded when the box is first used
+  assets/code.js             puts folded code's highlighting in place when a
+                             fold is first opened
   assets/charts.js           draws a page's charts when they near the viewport
                              and releases them far from it (with lib/viz/draw's
                              axis formatters, read from the pages' charts)
@@ -35,6 +37,8 @@ Per page, loaded when needed (pages/STEM/, tools/site/README.md "Charts"):
                              tenth of a point)
   pages/STEM/ID.js           a chart's echarts options, loaded by
                              assets/charts.js when the chart nears the viewport
+  pages/STEM/code.js         the highlighted HTML of the page's folded code,
+                             loaded by assets/code.js when a fold is opened
 Formulas are rendered here, at build time, by KaTeX under node
 (tools/site/katex.js; KaTeX from tools/site/node_modules, `make setup`): a
 page needs no script to show them.
@@ -608,6 +612,31 @@ def split_charts(soup, stem, files):
     return formatters, n
 
 
+def split_folded_code(soup, stem, files):
+    """Moves the highlighting of folded code (check, experiment and solution
+    cells: <details>) out of a page: each such code block keeps its code as
+    plain text, and its highlighted HTML goes into pages/STEM/code.js, which
+    assets/code.js loads when the reader first opens a fold and puts in
+    place. Without scripts an opened fold shows its code uncoloured. A
+    page's folded code is most of its code and a third of its bytes. Returns
+    the number of blocks moved. Cost O(page)."""
+    blocks = []
+    src = urllib.parse.quote("pages/" + stem + "/code.js")
+    for pre in soup.select("details div.highlight > pre"):
+        blocks.append(pre.decode_contents())
+        text = pre.get_text()
+        pre.clear()
+        pre.append(text)
+        pre["data-code"] = f"{src}#{len(blocks) - 1}"
+    if blocks:
+        files["pages/" + stem + "/code.js"] = ("descentCode(" + json.dumps(src) + "," +
+                                               json.dumps(blocks, ensure_ascii=False, separators=(",", ":")) + ");\n").encode()
+    return len(blocks)
+
+
+MATHML_XMLNS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
+
+
 def split_head_styles(body):
     """The <style> blocks nbconvert inlines in the page head (JupyterLab's
     stylesheet, the code colours) and the page without them."""
@@ -858,6 +887,7 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
             if formatters not in (None, fmt):
                 fail(f"{e['stem']}.ipynb: its charts' formatters differ from the other pages' (lib/viz/draw changed?): re-run the notebooks (make notes)")
             formatters = fmt
+        e["folded"] = split_folded_code(soup, e["stem"], chart_files)
         pages.append((e["file"], soup))
 
     # The index's summaries may hold formulas too.
@@ -922,9 +952,14 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
     shutil.copyfile(os.path.join(HERE, "assets", "search.js"), os.path.join(assets, "search.js"))
     css_links += f'<script defer src="assets/search.js" data-index="assets/{index_name}"></script>\n'
     sizes = []
+    if any(e["folded"] for e in notebooks):
+        shutil.copyfile(os.path.join(HERE, "assets", "code.js"), os.path.join(assets, "code.js"))
     for (file, soup), e in zip(pages, notebooks):
-        body = str(soup)
+        # In an HTML page <math> is MathML without KaTeX's xmlns on each formula.
+        body = str(soup).replace(MATHML_XMLNS, "")
         head = css_links
+        if e["folded"]:
+            head += '<script defer src="assets/code.js"></script>\n'
         if e["charts"]:
             # Deferred, so the page's text shows before echarts is parsed; the
             # charts' scripts (lib/viz/draw.HTML) draw on the "descent-echarts" event.
