@@ -150,7 +150,8 @@ func TestClassWithNbgrader(t *testing.T) {
 
 	// Validation of the source compiles the library on the instructor's
 	// cold build cache (a longer per-cell timeout than grading's); it runs
-	// while the hub starts.
+	// while the hub starts and the students fetch and submit, and must pass
+	// before grading starts.
 	validate := c.cmdAs(instructor, course, append(append([]string(nil), instructor.env...), "DESCENT_CELL_TIMEOUT=300"), "nbgrader", "validate", srcNB)
 	var validated bytes.Buffer
 	validate.Stdout, validate.Stderr = &validated, &validated
@@ -189,10 +190,6 @@ func TestClassWithNbgrader(t *testing.T) {
 		}
 	}
 
-	if err := validate.Wait(); err != nil || !strings.Contains(validated.String(), "Success! Your notebook passes all the tests.") {
-		t.Fatalf("nbgrader validate on the source did not pass (%v):\n%s", err, classTail(validated.String(), 3000))
-	}
-	t.Logf("nbgrader validate (source, cold build cache): %v", time.Since(t0).Round(time.Second))
 	roles := []string{"correct", "wrong", "empty", "partly right"}
 	for i, s := range students {
 		var got map[string]any
@@ -287,6 +284,11 @@ func TestClassWithNbgrader(t *testing.T) {
 	c.cannot(bob, "read the gradebook", "cat", filepath.Join(course, "gradebook.db"))
 	c.cannot(bob, "list the instructor's course", "ls", course)
 	c.cannot(bob, "read another student's home", "ls", alice.home)
+
+	if err := validate.Wait(); err != nil || !strings.Contains(validated.String(), "Success! Your notebook passes all the tests.") {
+		t.Fatalf("nbgrader validate on the source did not pass (%v):\n%s", err, classTail(validated.String(), 3000))
+	}
+	t.Logf("nbgrader validate (source, cold build cache): done %v after it started", time.Since(t0).Round(time.Second))
 
 	// Collect, autograde (one submission at a time, timed), feedback.
 	c.formgrader(instructor, "assignment/"+assignment+"/collect")
