@@ -118,7 +118,7 @@ func TestChartsDrawnNearTheViewport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, must := range []string{`data-chart="pages/00-fixture/viz-`, `src="pages/00-fixture/viz-`, `<script defer src="assets/charts.js">`} {
+	for _, must := range []string{`data-chart="pages/00-fixture/viz-`, `src="pages/00-fixture/viz-`, `<script defer src="assets/charts.js" data-echarts="assets/echarts-`} {
 		if !strings.Contains(string(good), must) {
 			t.Fatalf("the built fixture lacks %q", must)
 		}

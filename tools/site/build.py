@@ -30,7 +30,8 @@ What a page carries is its own content only. Shared, loaded once by every page:
                              fold is first opened
   assets/charts.js           draws a page's charts when they near the viewport
                              and releases them far from it (with lib/viz/draw's
-                             axis formatters, read from the pages' charts)
+                             axis formatters, read from the pages' charts); it
+                             loads echarts after the page's first frame
 Per page, loaded when needed (pages/STEM/, tools/site/README.md "Charts"):
   pages/STEM/ID.svg          a chart's static picture, which its <img> shows
                              with scripts off and in print (coordinates to a
@@ -960,15 +961,16 @@ def export(notebooks, tmp, nbformat, BeautifulSoup, HTMLExporter, CoalesceStream
         head = css_links
         if e["folded"]:
             head += '<script defer src="assets/code.js"></script>\n'
-        if e["charts"]:
+        if e["split"]:
+            # Draws the charts near the viewport from their per-page scripts,
+            # pages/STEM/ID.js, and loads echarts after the first frame (or at
+            # once for a chart near the viewport), firing "descent-echarts".
+            head += f'<script defer src="assets/charts.js" data-echarts="assets/echarts-{echarts}.min.js"></script>\n'
+        elif e["charts"]:
             # Deferred, so the page's text shows before echarts is parsed; the
             # charts' scripts (lib/viz/draw.HTML) draw on the "descent-echarts" event.
             head += (f'<script defer src="assets/echarts-{echarts}.min.js" '
                      f'onload="window.dispatchEvent(new Event(\'descent-echarts\'))"></script>\n')
-        if e["split"]:
-            # After echarts (deferred scripts run in order): draws the charts
-            # near the viewport from their per-page scripts, pages/STEM/ID.js.
-            head += '<script defer src="assets/charts.js"></script>\n'
         for module in sorted(e["explore"]):
             # Deferred too: the explorables show their pictures until it runs.
             head += f'<script defer src="assets/explore-{e["explore"][module]}.js"></script>\n'

@@ -11,6 +11,11 @@
    so a long page holds a few live charts at a time. Without IntersectionObserver every
    chart is drawn at once.
 
+   echarts itself (data-echarts of this script's element) is loaded here, after the page's
+   first frame, so that neither the first paint nor DOMContentLoaded waits for its megabyte;
+   a chart near the viewport before then loads it at once. Its load fires the window event
+   "descent-echarts", on which the charts (and the explorables, lib/explore) draw.
+
    The axis and tooltip formatters are lib/viz/draw's (formatters.go), which build.py
    copies here from the pages' own scripts in place of the marker below.
    window.__descentRenderer (lib/viz/draw.RendererOverride) picks echarts' renderer;
@@ -21,10 +26,22 @@
   /*descent:formatters*/
   var opts = {}, loading = {};
   var boxes = Array.prototype.slice.call(document.querySelectorAll(".descent-viz[data-chart]"));
+  var bundle = document.currentScript && document.currentScript.getAttribute("data-echarts");
+
+  function loadECharts() {
+    if (window.echarts || !bundle) return;
+    var s = document.createElement("script");
+    s.src = bundle;
+    bundle = null;
+    s.onload = function () { window.dispatchEvent(new Event("descent-echarts")); };
+    s.onerror = function () { console.warn("descent: cannot load " + s.src + "; charts stay pictures"); };
+    document.head.appendChild(s);
+  }
 
   function draw(box) {
     var opt = opts[box.id];
-    if (!opt || box.getAttribute("data-live") || !window.echarts) return;
+    if (!opt || box.getAttribute("data-live")) return;
+    if (!window.echarts) { loadECharts(); return; }
     box.setAttribute("data-live", "1");
     var img = box.querySelector("img"), w = +img.getAttribute("width"), h = +img.getAttribute("height");
     var d = document.createElement("div");
@@ -66,6 +83,11 @@
     opts[id] = JSON.stringify(opt);
     boxes.forEach(function (b) { if (b.id === id && b.__descentNear) draw(b); });
   };
+
+  window.addEventListener("descent-echarts", function () {
+    boxes.forEach(function (b) { if (b.__descentNear) draw(b); });
+  });
+  requestAnimationFrame(function () { setTimeout(loadECharts, 0); });
 
   if (!window.IntersectionObserver) {
     boxes.forEach(function (b) { b.__descentNear = true; want(b); });
