@@ -199,9 +199,6 @@ func TestSitePerPageAssets(t *testing.T) {
 	if err != nil || !strings.Contains(string(svg), "<svg") || !strings.Contains(string(svg), "First lesson loss curve") {
 		t.Errorf("pages/00-first/%s.svg is not the chart's picture (%v): %.80s", id, err, svg)
 	}
-	if regexp.MustCompile(`="[^"]*\d\.\d\d`).Match(svg) {
-		t.Errorf("pages/00-first/%s.svg has coordinates finer than a tenth of a point", id)
-	}
 	js, err := os.ReadFile(filepath.Join(site, "pages", "00-first", id+".js"))
 	if err != nil || !strings.HasPrefix(string(js), `descentViz("`+id+`",{`) || !strings.Contains(string(js), `"series"`) {
 		t.Errorf("pages/00-first/%s.js does not hand the chart's options to descentViz (%v): %.80s", id, err, js)

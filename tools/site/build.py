@@ -34,8 +34,7 @@ What a page carries is its own content only. Shared, loaded once by every page:
                              loads echarts after the page's first frame
 Per page, loaded when needed (pages/STEM/, tools/site/README.md "Charts"):
   pages/STEM/ID.svg          a chart's static picture, which its <img> shows
-                             with scripts off and in print (coordinates to a
-                             tenth of a point)
+                             with scripts off and in print
   pages/STEM/ID.js           a chart's echarts options, loaded by
                              assets/charts.js when the chart nears the viewport
   pages/STEM/code.js         the highlighted HTML of the page's folded code,
@@ -542,24 +541,6 @@ def strip_loaders(body, bundles):
 CHART_SCRIPT = re.compile(r"^\(function\(\)\{var s=document\.currentScript,box=s&&s\.previousElementSibling,opt=")
 CHART_FORMATTERS = re.compile(r"return;(function sup\(.*?)function draw\(\)\{", re.S)
 DATA_URI = re.compile(r"data:(image/svg\+xml|image/png)(;charset=utf-8)?(;base64)?,(.*)", re.S)
-# A number in a static picture's path data or coordinates with more than one
-# decimal: gonum/plot writes five significant digits, a hundredth of a point.
-SVG_NUMBER = re.compile(r"(?<![\d.])-?\d+\.\d\d+")
-SVG_NUMBER_ATTRS = re.compile(r'\b(d|x|y|x1|y1|x2|y2|cx|cy|r|width|height|points)="([^"]*)"')
-
-
-def thin_svg(svg):
-    """A static picture with its coordinates to a tenth of a point (a
-    480-point-wide chart: 1/4800 of its width, under a pixel at any size it
-    shows or prints) and without the line breaks and tabs gonum/plot's SVG
-    writer puts inside its tags: about a quarter fewer bytes, the same picture."""
-    def tenth(m):
-        v = f"{float(m.group(0)):.1f}"
-        v = v[:-2] if v.endswith(".0") else v
-        return "0" if v == "-0" else v
-
-    svg = SVG_NUMBER_ATTRS.sub(lambda m: m.group(1) + '="' + SVG_NUMBER.sub(tenth, m.group(2)) + '"', svg)
-    return re.sub(r"\n\t", " ", svg)
 
 
 def split_charts(soup, stem, files):
@@ -588,7 +569,7 @@ def split_charts(soup, stem, files):
             if m.group(3):
                 data, ext = base64.b64decode(m.group(4)), ".png"
             else:
-                data, ext = thin_svg(urllib.parse.unquote(m.group(4))).encode(), ".svg"
+                data, ext = urllib.parse.unquote(m.group(4)).encode(), ".svg"
             files[base + cid + ext] = data
             img["src"] = urllib.parse.quote(base + cid + ext)
         script = box.find_next_sibling()
