@@ -308,7 +308,7 @@ func TestClassWithNbgrader(t *testing.T) {
 			t.Errorf("no feedback page for %s: %v", s.name, err)
 			continue
 		}
-		// Formulas rendered when the page was made (KaTeXFeedback), no MathJax.
+		// Formulas rendered when the page was made (MathMLFeedback), no MathJax.
 		if !bytes.Contains(fb, []byte("<math")) || mathjax.Match(fb) {
 			t.Errorf("%s's feedback page: %d MathML formulas, MathJax loaded: %v; want formulas rendered, no MathJax",
 				s.name, bytes.Count(fb, []byte("<math")), mathjax.Match(fb))
@@ -661,7 +661,7 @@ func (c *classRun) env(u *classUser) []string {
 		"GOMODCACHE=" + c.modcache, "GOCACHE=" + filepath.Join(u.home, ".cache", "go-build"),
 		"GOPATH=" + filepath.Join(u.home, "go"), "GOPROXY=off", "GOSUMDB=off", "GOTOOLCHAIN=local",
 		"DESCENT_EXCHANGE=" + c.exchange,
-		"DESCENT_HOME=" + c.root, // the checkout: nbgrader_config.py's KaTeXFeedback renders with its KaTeX
+		"DESCENT_HOME=" + c.root, // the checkout, as the course image sets it
 		"DESCENT_CELL_TIMEOUT=" + envOr("DESCENT_CLASS_CELL_TIMEOUT", "20"),
 		"TMPDIR=/tmp",
 	}

@@ -18,9 +18,8 @@
 #      for an endless loop: the kernel is interrupted, GoNB kills the cell's
 #      program, and the next cell runs.
 # And, for any course with formulas: feedback pages whose TeX is rendered
-# when they are generated (KaTeXFeedback below), since nbgrader's feedback
+# when they are generated (MathMLFeedback below), since nbgrader's feedback
 # template loads MathJax from a CDN, and a student offline would read `$…$`.
-import importlib.util
 import os
 import re
 import shutil
@@ -127,59 +126,55 @@ class PrivateSubmit(DefaultExchangeSubmit):
 c.ExchangeFactory.submit = PrivateSubmit
 
 
-def descent_checkout():
-    """The descent checkout: $DESCENT_HOME (the course image sets it), else
-    the folder above this file's that holds tools/site/build.py (this file
-    in hub/, or copied into build/course by `make assignments`)."""
-    if os.environ.get("DESCENT_HOME"):
-        return os.environ["DESCENT_HOME"]
-    d = os.path.dirname(os.path.abspath(__file__))
-    while os.path.dirname(d) != d:
-        if os.path.isfile(os.path.join(d, "tools", "site", "build.py")):
-            return d
-        d = os.path.dirname(d)
-    raise RuntimeError(
-        "descent: feedback pages render their formulas with the lecture notes' KaTeX "
-        "(tools/site/build.py); no descent checkout above %s: set DESCENT_HOME to it" % __file__)
+# A formula in a markdown cell's rendered HTML: $$…$$ or \[…\] (display),
+# $…$ (inline). nbconvert leaves them as text for MathJax.
+FORMULA = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\$([^$]+?)\$", re.S)
 
 
-class KaTeXFeedback(HTMLExporter):
-    """nbgrader's feedback page with its formulas rendered at generation time.
+class MathMLFeedback(HTMLExporter):
+    """nbgrader's feedback page with its formulas as MathML.
 
-    The lecture notes' renderer (tools/site/build.py: KaTeX under Node.js,
-    from tools/site/node_modules) replaces the TeX of the markdown cells;
-    only KaTeX's MathML is kept, which browsers draw without a stylesheet or
-    fonts, and the MathJax the template loads from a CDN is removed: the page
-    reads offline, scripts on or off.
+    nbgrader's feedback template loads MathJax from a CDN, so a student
+    offline reads raw `$…$`. This exporter converts the TeX of the markdown
+    cells to MathML when the page is generated (latex2mathml, pure Python:
+    it works in the course image, which has no Node.js for the lecture
+    notes' KaTeX) and removes the MathJax scripts: browsers draw MathML
+    without a stylesheet, a font or a script. A formula latex2mathml cannot
+    read stays as its TeX.
     """
 
     def from_notebook_node(self, nb, resources=None, **kw):
-        from bs4 import BeautifulSoup
+        from bs4 import BeautifulSoup, NavigableString
+        from latex2mathml.converter import convert
 
         output, resources = super().from_notebook_node(nb, resources, **kw)
-        path = os.path.join(descent_checkout(), "tools", "site", "build.py")
-        spec = importlib.util.spec_from_file_location("descent_site_build", path)
-        site = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(site)
-        katex = site.KaTeX()
-        katex.check()
         soup = BeautifulSoup(output, "html.parser")
         for script in soup.find_all("script"):
             if "mathjax" in (script.get("src", "") + script.get("type", "") + script.get_text()).lower():
                 script.decompose()
-        # render_formulas looks for formulas in JupyterLab's rendered markdown;
-        # nbgrader's template is the classic notebook's.
         for cell in soup.select(".text_cell_render"):
-            cell["class"] = cell.get("class", []) + ["jp-RenderedMarkdown"]
-        site.render_formulas([(resources.get("metadata", {}).get("name", "feedback"), soup)], katex)
-        for cell in soup.select(".jp-RenderedMarkdown.text_cell_render"):
-            cell["class"].remove("jp-RenderedMarkdown")
-        for visual in soup.select(".katex-html"):
-            visual.decompose()
+            for text in cell.find_all(string=FORMULA):
+                if text.find_parent(["code", "pre"]):
+                    continue
+                parts, last = [], 0
+                for m in FORMULA.finditer(text):
+                    parts.append(NavigableString(text[last:m.start()]))
+                    tex, display = m.group(3), "inline"
+                    if tex is None:
+                        tex, display = m.group(1) or m.group(2), "block"
+                    try:
+                        mathml = convert(tex.strip(), display=display)
+                    except Exception:  # noqa: BLE001 (latex2mathml raises several kinds)
+                        parts.append(NavigableString(m.group(0)))
+                    else:
+                        parts.append(BeautifulSoup(mathml, "html.parser"))
+                    last = m.end()
+                parts.append(NavigableString(text[last:]))
+                text.replace_with(*parts)
         return str(soup), resources
 
 
-c.GenerateFeedback.exporter_class = KaTeXFeedback
+c.GenerateFeedback.exporter_class = MathMLFeedback
 
 c.Autograde.autograde_preprocessors = [
     Execute,
