@@ -114,20 +114,12 @@ func TestGoodSitePasses(t *testing.T) {
 func TestChartsDrawnNearTheViewport(t *testing.T) {
 	site := buildSite(t)
 	c := checker(t)
-	good, err := os.ReadFile(filepath.Join(site, "00-fixture.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, must := range []string{`data-chart="pages/00-fixture/viz-`, `src="pages/00-fixture/viz-`, `<script defer src="assets/charts.js" data-echarts="assets/echarts-`} {
-		if !strings.Contains(string(good), must) {
-			t.Fatalf("the built fixture lacks %q", must)
-		}
-	}
-	if strings.Contains(string(good), "data:image/svg") {
+	good := fixturePage(t, site, `data-chart="pages/00-fixture/viz-`, `src="pages/00-fixture/viz-`, `<script defer src="assets/charts.js" data-echarts="assets/echarts-`)
+	if strings.Contains(good, "data:image/svg") {
 		t.Errorf("the built fixture still carries its chart's picture inline")
 	}
 	low := filepath.Join(site, "low.html")
-	page := strings.Replace(string(good), "<main>", `<main><div style="height:2700px">three screens of prose</div>`, 1)
+	page := strings.Replace(good, "<main>", `<main><div style="height:2700px">three screens of prose</div>`, 1)
 	if err := os.WriteFile(low, []byte(page), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -177,16 +169,7 @@ func TestSearchFindsSections(t *testing.T) {
 func TestBadPagesFail(t *testing.T) {
 	site := buildSite(t)
 	c := checker(t)
-	good, err := os.ReadFile(filepath.Join(site, "00-fixture.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	page := string(good)
-	for _, must := range []string{"hl-go", `<link rel="stylesheet" href="assets/site.css">`, "</main>"} {
-		if !strings.Contains(page, must) {
-			t.Fatalf("the built fixture lacks %q", must)
-		}
-	}
+	page := fixturePage(t, site, "hl-go", `<link rel="stylesheet" href="assets/site.css">`, "</main>")
 	insert := func(html string) string { return strings.Replace(page, "</main>", html+"</main>", 1) }
 	cases := []struct {
 		name, page, want string
@@ -231,6 +214,21 @@ func TestBadPagesFail(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fixturePage returns the built fixture page, which must hold each of musts.
+func fixturePage(t *testing.T, site string, musts ...string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(site, "00-fixture.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, must := range musts {
+		if !strings.Contains(string(b), must) {
+			t.Fatalf("the built fixture lacks %q", must)
+		}
+	}
+	return string(b)
 }
 
 // markdownCell wraps html as nbconvert's lab template renders a markdown cell.
