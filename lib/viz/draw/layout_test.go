@@ -135,7 +135,7 @@ func TestLayoutCheckCatchesDefects(t *testing.T) {
 	}{
 		{"clipped title", []map[string]any{base(map[string]any{"title": map[string]any{"text": "A title pushed off the left edge", "left": -60}})}, "is clipped"},
 		{"overlap", []map[string]any{base(map[string]any{"title": []any{map[string]any{"text": "first title", "left": 40, "top": 10}, map[string]any{"text": "second title", "left": 50, "top": 12}}})}, "overlap"},
-		{"toolbox", []map[string]any{base(map[string]any{"toolbox": toolbox, "title": map[string]any{"text": "A centred title so long that its right end runs under the icons", "left": "center"}})}, "runs into the toolbox"},
+		{"toolbox", []map[string]any{base(map[string]any{"toolbox": toolbox, "title": map[string]any{"text": "A centred title so long that its right end runs under the icons, and on", "left": "center"}})}, "runs into the toolbox"},
 		{"log labels", []map[string]any{base(map[string]any{"yAxis": map[string]any{"type": "log", "axisLabel": map[string]any{"descentLog": true}},
 			"series": []any{map[string]any{"type": "line", "name": "s", "data": [][]float64{{0, 1e-6}, {1, 1e6}}}}})}, "not a power of ten"},
 		{"paged legend", []map[string]any{base(map[string]any{"legend": map[string]any{"type": "scroll", "data": []string{"s"}}})}, "pages its entries"},
