@@ -119,20 +119,15 @@ func (t *Trace) Add(r Record) {
 // Final records r whatever the stride, replacing a record of the same
 // iteration if one is already last.
 func (t *Trace) Final(r Record) {
-	if n := len(t.Records); n > 0 && t.Records[n-1].Iter == r.Iter {
-		t.Records = t.Records[:n-1]
-	}
+	t.dropLast(r.Iter)
 	t.add(r)
 }
 
-// addEval appends r to Evals, copying r.X when within XDim.
-func (t *Trace) addEval(r Record) {
-	if len(r.X) <= t.xdim() {
-		r.X = append([]float64(nil), r.X...)
-	} else {
-		r.X = nil
+// dropLast removes the last record if it is of iteration iter.
+func (t *Trace) dropLast(iter int) {
+	if n := len(t.Records); n > 0 && t.Records[n-1].Iter == iter {
+		t.Records = t.Records[:n-1]
 	}
-	t.Evals = append(t.Evals, r)
 }
 
 // xdim is the largest dimension whose x the trace copies.
@@ -144,14 +139,19 @@ func (t *Trace) xdim() int {
 }
 
 func (t *Trace) add(r Record) {
-	xdim := t.xdim()
 	if r.X != nil {
-		if len(r.X) <= xdim {
+		if len(r.X) <= t.xdim() {
 			r.X = append([]float64(nil), r.X...)
 		} else {
 			r.X = nil
 		}
 	}
+	t.addKept(r)
+}
+
+// addKept appends r, whose X is already the trace's own (see
+// recorder.keep), thinning the records first when they reach the limit.
+func (t *Trace) addKept(r Record) {
 	if len(t.Records) >= t.limit() {
 		t.thin()
 	}

@@ -41,11 +41,12 @@ func init() {
 
 const scheduleSteps = 3000 // 30 epochs of 100 batches
 
-// leastSquares is notebook 07's problem.
-func leastSquares() problems.Problem {
+// leastSquares returns notebook 07's problem, built once: its data do not
+// depend on the controls, and its Loss keeps no state between calls.
+var leastSquares = sync.OnceValue(func() problems.Problem {
 	return problems.Objective("least squares",
 		problems.NewLinearRegression(problems.LinearData(1000, 10, 1.0, 7), 0))
-}
+})
 
 var (
 	scheduleMu    sync.Mutex
