@@ -79,10 +79,27 @@ func MagnitudePrune(params []float64, ws []WeightMatrix, sparsity float64, scope
 	for i := range keep {
 		keep[i] = true
 	}
+	// The weights are ranked by (|w|, position): the order of a stable sort
+	// by |w| of positions in increasing order, which every weight's
+	// finiteness makes total, so an unstable sort of the pairs gives it.
+	type ranked struct {
+		abs float64
+		pos int
+	}
+	var rank []ranked
 	remove := func(pos []int) {
-		slices.SortStableFunc(pos, func(a, b int) int { return cmp.Compare(math.Abs(params[a]), math.Abs(params[b])) })
-		for _, j := range pos[:int(math.Round(sparsity*float64(len(pos))))] {
-			keep[j] = false
+		rank = rank[:0]
+		for _, j := range pos {
+			rank = append(rank, ranked{math.Abs(params[j]), j})
+		}
+		slices.SortFunc(rank, func(a, b ranked) int {
+			if c := cmp.Compare(a.abs, b.abs); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.pos, b.pos)
+		})
+		for _, r := range rank[:int(math.Round(sparsity*float64(len(pos))))] {
+			keep[r.pos] = false
 		}
 	}
 	var pos []int
