@@ -47,8 +47,13 @@ var batchSizes = []int{1, 2, 5, 10, 20, 50, 100, 250}
 var batchOrders = []optim.Order{optim.Reshuffle, optim.ShuffleOnce, optim.InOrder}
 
 // sortedNet is the network and start of notebook 02's shuffling section.
+// sortedClasses is the data, built once (a Dataset is only read).
+var sortedClasses = sync.OnceValue(func() problems.Dataset { return problems.SortedClasses(5, 100, 7) })
+
+// sortedNet returns a new network on the data (an MLP keeps scratch space,
+// so each run has its own) and its start, a fresh copy.
 func sortedNet() (*nn.MLP, []float64) {
-	net := nn.NewMLP(problems.SortedClasses(5, 100, 7), []int{8}, nn.Tanh, 0)
+	net := nn.NewMLP(sortedClasses(), []int{8}, nn.Tanh, 0)
 	w0 := make([]float64, net.Dim())
 	net.Init(w0, nn.Xavier, 1)
 	return net, w0
@@ -96,7 +101,8 @@ func runBatch(v explore.Values, _ explore.Data) *explore.Figure {
 	net, w0 := sortedNet()
 	steps := (net.Len() + b - 1) / b
 	r := optim.Run(problems.Objective("sorted classes", net), w0, optim.NewSGD(v["alpha"]),
-		optim.Settings{Batch: b, Order: order, Epochs: 5, EvalEvery: max(1, steps/2), Seed: 3, Label: "SGD"})
+		optim.Settings{Batch: b, Order: order, Epochs: 5, EvalEvery: max(1, steps/2), Seed: 3, Label: "SGD",
+			TraceXDim: -1}) // the figure draws no x
 	ex, ey := fig.Finite(r.Trace.EvalEpochs(), r.Trace.EvalFs(), true)
 	random, sorted := batchNoise()
 	bs := make([]float64, len(batchSizes))

@@ -107,7 +107,8 @@ func train(init, method int, lr float64) *training {
 		return false
 	}
 	r := optim.Run(problems.Objective("two moons", net), w0, networkMethod(method, lr),
-		optim.Settings{Batch: 16, Epochs: networkEpochs, Seed: 1, Observe: keep})
+		optim.Settings{Batch: 16, Epochs: networkEpochs, Seed: 1, Observe: keep,
+			TraceXDim: -1}) // keep copies the x it shows
 	t.status = fig.Failure(r)
 	if len(trainings) > 64 { // a reader's session stays small
 		clear(trainings)

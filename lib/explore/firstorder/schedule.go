@@ -58,7 +58,7 @@ var (
 func scheduleTrain(p problems.Problem, alpha float64, s optim.Schedule, label string) optim.Result {
 	return optim.Run(p, make([]float64, p.Dim), optim.NewSGD(alpha), optim.Settings{
 		Batch: 10, Epochs: 30, EvalEvery: 50, Seed: 1, Order: optim.WithReplacement,
-		Schedule: s, Label: label})
+		Schedule: s, Label: label, TraceXDim: -1}) // the figure draws no x
 }
 
 // scheduleContext returns J* and the constant-rate run at alpha, computed once.
