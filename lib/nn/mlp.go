@@ -404,12 +404,23 @@ func (m *MLP) activationGrad(d, a []float64) {
 // the running statistics, no dropout), filling m.a[1..L]; m.a[L] holds the
 // logits. With acts, hidden layer l's outputs are rounded to acts[l−1].
 func (m *MLP) forward(params, input []float64, acts []Grid) {
+	m.forwardLayers(params, input, acts, nil)
+}
+
+// forwardLayers is forward; sparse, when not nil, holds for each weight
+// layer its matrix by its nonzero entries (nil: use the dense one), used
+// while the layer's input is finite (see Predictor).
+func (m *MLP) forwardLayers(params, input []float64, acts []Grid, sparse []*rowsNonzero) {
 	L := m.Layers()
 	prev := input
 	for l := 1; l <= L; l++ {
 		w, b := m.layerParams(params, l)
 		cur := m.a[l]
-		affine(cur, w, b, prev)
+		if sparse != nil && sparse[l-1] != nil && allFinite(prev) {
+			sparse[l-1].affine(cur, b, prev)
+		} else {
+			affine(cur, w, b, prev)
+		}
 		if l < L {
 			if m.normalized(l) {
 				m.bn.normalizeEval(cur, m.zhat[l], params, m.off[l-1]+len(w), l)
