@@ -156,6 +156,47 @@ type Series struct {
 	Size   float64
 	// NoLegend keeps the series out of the legend.
 	NoLegend bool
+
+	fixed *fixedPoints // X and Y in JSON, when made by Fixed
+}
+
+// fixedPoints holds a Fixed series' X and Y as Figure.JSON writes them,
+// with the slices they were written from.
+type fixedPoints struct {
+	x, y []float64
+	json []byte // the JSON arrays of x then y
+	xEnd int    // where y's starts
+}
+
+// Fixed returns s with its points written in JSON now, once: Figure.JSON
+// copies those bytes instead of writing X and Y again, for a series drawn
+// the same in every figure of an explorable (the contour lines of a fixed
+// surface, an edge, a curve), kept from one run to the next. The numbers
+// of s.X and s.Y must not change afterwards; a series whose X or Y is
+// set to another slice is written afresh. Cost O(points), once.
+func Fixed(s Series) Series {
+	w := &jsonWriter{}
+	w.nums(s.X)
+	xEnd := len(w.b)
+	w.nums(s.Y)
+	s.fixed = &fixedPoints{x: s.X, y: s.Y, json: w.b, xEnd: xEnd}
+	return s
+}
+
+// fixedJSON returns the JSON of s.X and s.Y written by Fixed, or nils when
+// s was not made by Fixed or its X or Y is no longer the slice it was.
+func (s *Series) fixedJSON() (x, y []byte) {
+	f := s.fixed
+	if f == nil || !sameSlice(f.x, s.X) || !sameSlice(f.y, s.Y) {
+		return nil, nil
+	}
+	return f.json[:f.xEnd], f.json[f.xEnd:]
+}
+
+// sameSlice reports whether a and b are the same slice: the same length
+// and, when not empty, the same first element in memory.
+func sameSlice(a, b []float64) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // Panel is one chart of a Figure.

@@ -170,3 +170,25 @@ func TestDivergenceMessage(t *testing.T) {
 		t.Errorf("message %q", fig.Panels[0].Message)
 	}
 }
+
+// TestFixedSeries checks that a Fixed series is written as the same series
+// made plainly, and afresh once its X is set to another slice.
+func TestFixedSeries(t *testing.T) {
+	plain := explore.Series{Name: "contours", Kind: explore.Contour, X: []float64{0.1, math.NaN(), 1e-300}, Y: []float64{2, 3, -0.5}}
+	fig := func(s explore.Series) string {
+		return string((&explore.Figure{Panels: []explore.Panel{{Series: []explore.Series{s}}}}).JSON())
+	}
+	fixed := explore.Fixed(plain)
+	if got, want := fig(fixed), fig(plain); got != want {
+		t.Fatalf("fixed series:\n%s\nwant\n%s", got, want)
+	}
+	fixed.X = []float64{7, 8, 9}
+	plain.X = fixed.X
+	if got, want := fig(fixed), fig(plain); got != want {
+		t.Fatalf("fixed series with another X:\n%s\nwant\n%s", got, want)
+	}
+	empty := explore.Fixed(explore.Series{Name: "none"})
+	if got, want := fig(empty), fig(explore.Series{Name: "none"}); got != want {
+		t.Fatalf("empty fixed series:\n%s\nwant\n%s", got, want)
+	}
+}

@@ -58,10 +58,17 @@ func (f *Figure) JSON() []byte {
 			w.str(s.Name)
 			w.raw(`,"kind":`)
 			w.str(s.Kind.String())
-			w.raw(`,"x":`)
-			w.nums(s.X)
-			w.raw(`,"y":`)
-			w.nums(s.Y)
+			if x, y := s.fixedJSON(); x != nil {
+				w.raw(`,"x":`)
+				w.b = append(w.b, x...)
+				w.raw(`,"y":`)
+				w.b = append(w.b, y...)
+			} else {
+				w.raw(`,"x":`)
+				w.nums(s.X)
+				w.raw(`,"y":`)
+				w.nums(s.Y)
+			}
 			w.raw(`,"color":`)
 			w.str(s.Color)
 			w.raw(`,"dashed":`)

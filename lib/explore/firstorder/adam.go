@@ -62,7 +62,7 @@ func runAdam(v explore.Values, _ explore.Data) *explore.Figure {
 			Title: "The path (κ = 100)", XLabel: "θ₁", YLabel: "θ₂",
 			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: fig.Failure(r),
 			Series: []explore.Series{
-				{Name: "contours", Kind: explore.Contour, X: c.bowlX, Y: c.bowlY},
+				c.bowl,
 				{Name: "Adam", Kind: explore.Path, X: px, Y: py, Symbol: "circle", Size: 3},
 			},
 		}, {

@@ -2,6 +2,7 @@ package firstorder
 
 import (
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/descentlab/descent/lib/explore"
@@ -34,11 +35,13 @@ func init() {
 	})
 }
 
+// momentumCache holds what depends on κ alone, its series made by
+// explore.Fixed: their JSON is written once.
 type momentumCache struct {
-	mapX, mapY   [5][]float64 // level lines of the radius
-	edgeX, edgeY []float64    // r = 1
-	bowlX, bowlY []float64    // contours of f
-	optA, optR   float64
+	levels     []explore.Series // level lines of the radius
+	edge       explore.Series   // r = 1
+	bowl       explore.Series   // contours of f
+	optA, optR float64
 }
 
 var (
@@ -63,17 +66,20 @@ func momentumContext(kappa float64, p problems.Problem) *momentumCache {
 		}
 		return xs
 	}
-	for i, l := range momentumLevels {
+	for _, l := range momentumLevels {
 		x, y := g.Contour(l)
-		c.mapX[i], c.mapY[i] = toAlpha(x), y
+		c.levels = append(c.levels, explore.Fixed(explore.Series{Name: "r levels", Kind: explore.Contour, X: toAlpha(x), Y: y}))
 	}
+	var edgeX, edgeY []float64
 	for rho := 0.0; rho <= 0.99+1e-9; rho += 0.01 { // αL = 2(1 + ρ), L = κ
-		c.edgeX, c.edgeY = append(c.edgeX, 2*(1+rho)/kappa), append(c.edgeY, rho)
+		edgeX, edgeY = append(edgeX, 2*(1+rho)/kappa), append(edgeY, rho)
 	}
+	c.edge = explore.Fixed(explore.Series{Name: "edge αL = 2(1 + ρ)", Kind: explore.Line, X: edgeX, Y: edgeY, Color: "#000000"})
 	c.optA, c.optR, _ = optim.HeavyBallOptimal(1, kappa)
 	f0 := p.Func(p.Start)
 	b := fig.Sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, p.Box, 60)
-	c.bowlX, c.bowlY = b.Contours(f0, f0/4, f0/16, f0/64, f0/256, f0/1024)
+	bx, by := b.Contours(f0, f0/4, f0/16, f0/64, f0/256, f0/1024)
+	c.bowl = explore.Fixed(explore.Series{Name: "contours", Kind: explore.Contour, X: bx, Y: by})
 	momentumCaches[kappa] = c
 	return c
 }
@@ -85,10 +91,7 @@ func runMomentum(v explore.Values, _ explore.Data) *explore.Figure {
 	r := optim.Run(p, p.Start, optim.NewMomentum(alpha, rho),
 		optim.Settings{MaxIter: 300, GradTol: 1e-6, TraceLimit: 302, Label: "Momentum"})
 	px, py := fig.Finite(r.Trace.Coord(0), r.Trace.Coord(1), false)
-	var levels []explore.Series
-	for i := range momentumLevels {
-		levels = append(levels, explore.Series{Name: "r levels", Kind: explore.Contour, X: c.mapX[i], Y: c.mapY[i]})
-	}
+	levels := slices.Clone(c.levels)
 	radius := optim.HeavyBallRadius(alpha, rho, 1, kappa)
 	return &explore.Figure{
 		Panels: []explore.Panel{{
@@ -96,7 +99,7 @@ func runMomentum(v explore.Values, _ explore.Data) *explore.Figure {
 			XLabel: "learning rate α (log scale)", YLabel: "momentum ρ",
 			LogX: true, XMin: 1e-4, XMax: 1, YMin: 0, YMax: 1,
 			Series: append(levels,
-				explore.Series{Name: "edge αL = 2(1 + ρ)", Kind: explore.Line, X: c.edgeX, Y: c.edgeY, Color: "#000000"},
+				c.edge,
 				explore.Series{Name: "Polyak's optimum", Kind: explore.Points, X: []float64{c.optA}, Y: []float64{c.optR}, Symbol: "square", Size: 10, Color: "#E69F00"},
 				explore.Series{Name: "your (α, ρ)", Kind: explore.Points, X: []float64{alpha}, Y: []float64{rho}, Symbol: "ring", Size: 14, Color: "#D55E00"},
 			),
@@ -104,7 +107,7 @@ func runMomentum(v explore.Values, _ explore.Data) *explore.Figure {
 			Title: "The path on the bowl", XLabel: "θ₁", YLabel: "θ₂",
 			XMin: p.Box[0], XMax: p.Box[1], YMin: p.Box[2], YMax: p.Box[3], Message: fig.Failure(r),
 			Series: []explore.Series{
-				{Name: "contours", Kind: explore.Contour, X: c.bowlX, Y: c.bowlY},
+				c.bowl,
 				{Name: "Momentum", Kind: explore.Path, X: px, Y: py, Symbol: "circle", Size: 3},
 			},
 		}},

@@ -39,21 +39,24 @@ func init() {
 var rosenView = [4]float64{-2, 2, -4, 3}
 
 var (
-	rosenOnce        sync.Once
-	rosenCX, rosenCY []float64
+	rosenOnce sync.Once
+	rosenC    explore.Series
 )
 
-func rosenContours(p problems.Problem) ([]float64, []float64) {
+// rosenContours returns the contour lines of Rosenbrock's function, made
+// once (explore.Fixed: their JSON is written once too).
+func rosenContours(p problems.Problem) explore.Series {
 	rosenOnce.Do(func() {
 		g := fig.Sample(func(x, y float64) float64 { return p.Func([]float64{x, y}) }, rosenView, 80)
-		rosenCX, rosenCY = g.Contours(0.1, 0.5, 2, 8, 32, 128, 512, 2048, 8192)
+		cx, cy := g.Contours(0.1, 0.5, 2, 8, 32, 128, 512, 2048, 8192)
+		rosenC = explore.Fixed(explore.Series{Name: "contours", Kind: explore.Contour, X: cx, Y: cy})
 	})
-	return rosenCX, rosenCY
+	return rosenC
 }
 
 func runLBFGS(v explore.Values, _ explore.Data) *explore.Figure {
 	p := problems.Rosenbrock()
-	cx, cy := rosenContours(p)
+	contours := rosenContours(p)
 	x0 := []float64{v["x0"], v["y0"]}
 	s := optim.Settings{MaxIter: 200, GradTol: 1e-8, TraceLimit: 202, Label: "L-BFGS"}
 	lb := optim.Run(p, x0, secondorder.NewLBFGS(int(v["m"])), s)
@@ -85,7 +88,7 @@ func runLBFGS(v explore.Values, _ explore.Data) *explore.Figure {
 			Title: "Paths on Rosenbrock", XLabel: "x", YLabel: "y",
 			XMin: rosenView[0], XMax: rosenView[1], YMin: rosenView[2], YMax: rosenView[3], Message: msg,
 			Series: []explore.Series{
-				{Name: "contours", Kind: explore.Contour, X: cx, Y: cy},
+				contours,
 				{Name: "L-BFGS", Kind: explore.Path, X: lx, Y: ly, Symbol: "circle", Size: 4},
 				{Name: "Newton", Kind: explore.Path, X: nx, Y: ny, Symbol: "triangle", Size: 6},
 			},
