@@ -72,10 +72,10 @@ func CompressStart() []float64 {
 
 // teacherFacts is what the explorable shows of the teacher itself.
 type teacherFacts struct {
-	params   []float64 // a copy of the teacher's parameters
-	lim      float64   // the largest weight magnitude: the histograms' range
-	hx, hy   []float64 // its weights' histogram
-	accuracy float64   // its held-out accuracy, in %
+	params   []float64      // a copy of the teacher's parameters
+	lim      float64        // the largest weight magnitude: the histograms' range
+	hist     explore.Series // its weights' histogram, Fixed
+	accuracy float64        // its held-out accuracy, in %
 }
 
 var (
@@ -99,7 +99,8 @@ func teacherOf(p []float64, held *nn.MLP, ws []nn.WeightMatrix, hist func(p []fl
 			t.lim = math.Max(t.lim, math.Abs(x))
 		}
 	}
-	t.hx, t.hy = hist(p, t.lim)
+	hx, hy := hist(p, t.lim)
+	t.hist = explore.Fixed(explore.Series{Name: "teacher", Kind: explore.Line, X: hx, Y: hy, Color: fig.Gray})
 	t.accuracy = 100 * held.Accuracy(p, nil)
 	lastTeacher = t
 	return t
@@ -177,7 +178,7 @@ func runCompress(v explore.Values, d explore.Data) *explore.Figure {
 			Title: "Weights, all layers", XLabel: "weight", YLabel: "count (log scale)", LogY: true,
 			YMin: 1, YMax: 1e4,
 			Series: []explore.Series{
-				{Name: "teacher", Kind: explore.Line, X: slices.Clone(facts.hx), Y: slices.Clone(facts.hy), Color: fig.Gray},
+				facts.hist,
 				{Name: "compressed", Kind: explore.Points, X: cx, Y: cy, Symbol: "circle", Size: 5},
 			},
 		}},

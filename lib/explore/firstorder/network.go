@@ -1,6 +1,7 @@
 package firstorder
 
 import (
+	"strconv"
 	"sync"
 
 	"github.com/descentlab/descent/lib/explore"
@@ -70,6 +71,23 @@ func moons() (problems.Dataset, problems.Dataset) {
 	return moonsTrain, moonsHeld
 }
 
+// moonClasses returns the training points by class, as two series made
+// once (explore.Fixed: their JSON is written once too).
+var moonClasses = sync.OnceValue(func() [2]explore.Series {
+	tr, _ := moons()
+	var cls [2][2][]float64
+	for i, x := range tr.X {
+		l := tr.Label[i]
+		cls[l][0], cls[l][1] = append(cls[l][0], x[0]), append(cls[l][1], x[1])
+	}
+	var out [2]explore.Series
+	for l := range out {
+		out[l] = explore.Fixed(explore.Series{Name: "class " + strconv.Itoa(l), Kind: explore.Points,
+			X: cls[l][0], Y: cls[l][1], Symbol: "circle", Size: 6})
+	}
+	return out
+})
+
 func networkMethod(k int, lr float64) optim.Method {
 	switch k {
 	case 0:
@@ -124,11 +142,7 @@ func runNetwork(v explore.Values, _ explore.Data) *explore.Figure {
 	net := nn.NewMLP(tr, networkHidden, nn.Tanh, 0)
 	boundary := net.Boundary(t.snapshots[e])
 	bx, by := fig.Sample(boundary, networkBox, 40).Contour(0)
-	var cls [2][2][]float64
-	for i, x := range tr.X {
-		l := tr.Label[i]
-		cls[l][0], cls[l][1] = append(cls[l][0], x[0]), append(cls[l][1], x[1])
-	}
+	classes := moonClasses()
 	epochs := make([]float64, len(t.train))
 	for i := range epochs {
 		epochs[i] = float64(i)
@@ -140,8 +154,8 @@ func runNetwork(v explore.Values, _ explore.Data) *explore.Figure {
 			Title: "Decision boundary", Note: "black line: decision boundary", XLabel: "x₁", YLabel: "x₂",
 			XMin: networkBox[0], XMax: networkBox[1], YMin: networkBox[2], YMax: networkBox[3], Message: t.status,
 			Series: []explore.Series{
-				{Name: "class 0", Kind: explore.Points, X: cls[0][0], Y: cls[0][1], Symbol: "circle", Size: 6},
-				{Name: "class 1", Kind: explore.Points, X: cls[1][0], Y: cls[1][1], Symbol: "circle", Size: 6},
+				classes[0],
+				classes[1],
 				{Name: "boundary", Kind: explore.Contour, X: bx, Y: by, Color: "#000000"},
 			},
 		}, {
