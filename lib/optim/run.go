@@ -231,7 +231,12 @@ func (rc *recorder) keep(r Record) Record {
 }
 
 // trace records r in the trace as Trace.Final does when final, else as
-// Trace.Add (at the trace's stride), its x kept by rc.keep.
+// Trace.Add (at the trace's stride), its x kept by rc.keep. When the trace
+// thins its records, the x of those it keeps are copied into new blocks
+// (rc.recarve), so that no block is held alive by a few records: the
+// iterates kept take at most about twice their own size, as with one copy
+// per record. Cost O(len(x)), and O((Limit + evaluations)·len(x)) at each
+// thinning, which halves the records: O(log(steps/Limit)) times a run.
 func (rc *recorder) trace(r Record, final bool) {
 	t := &rc.res.Trace
 	if final {
@@ -239,7 +244,24 @@ func (rc *recorder) trace(r Record, final bool) {
 	} else if r.Iter%t.Stride() != 0 {
 		return
 	}
+	stride := t.Stride()
 	t.addKept(rc.keep(r))
+	if t.Stride() != stride {
+		rc.recarve()
+	}
+}
+
+// recarve copies the x of every record and evaluation of the trace into
+// new blocks, leaving the old ones to the garbage collector.
+func (rc *recorder) recarve() {
+	t := &rc.res.Trace
+	rc.block = nil
+	for i := range t.Records {
+		t.Records[i] = rc.keep(t.Records[i])
+	}
+	for i := range t.Evals {
+		t.Evals[i] = rc.keep(t.Evals[i])
+	}
 }
 
 // traceEval records a full-data evaluation of a stochastic run in the

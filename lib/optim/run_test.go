@@ -476,3 +476,56 @@ func TestRunStochasticObserver(t *testing.T) {
 		t.Errorf("stop at step 7: %v after %d", r.Status, r.Stats.Iterations)
 	}
 }
+
+// TestTraceKeepsIterates checks the x a decimated trace keeps (copied into
+// the run's blocks, recarved at each thinning) against the iterates the
+// observer saw, in a full-objective run and a stochastic one, and that
+// each is its own capped slice.
+func TestTraceKeepsIterates(t *testing.T) {
+	data := problems.LinearData(200, 3, 0.5, 1)
+	runs := map[string]func(obs func(Record) bool) Result{
+		"full": func(obs func(Record) bool) Result {
+			return Run(quad([]float64{1, 10, 100}), []float64{1, 1, 1}, NewSGD(0.005), Settings{MaxIter: 3000, TraceLimit: 16, Observe: obs})
+		},
+		"stochastic": func(obs func(Record) bool) Result {
+			p := problems.Objective("ls", problems.NewLinearRegression(data, 0))
+			return Run(p, make([]float64, p.Dim), NewSGD(0.01), Settings{Batch: 2, Epochs: 20, EvalEvery: 7, TraceLimit: 16, Seed: 1, Observe: obs})
+		},
+	}
+	for name, run := range runs {
+		seen := map[[2]int][]float64{} // (iteration, full) → x
+		r := run(func(rec Record) bool {
+			full := 0
+			if rec.Full {
+				full = 1
+			}
+			seen[[2]int{rec.Iter, full}] = append([]float64(nil), rec.X...)
+			return false
+		})
+		if r.Trace.Stride() < 64 {
+			t.Fatalf("%s: stride %d; the test wants many thinnings", name, r.Trace.Stride())
+		}
+		check := func(what string, recs []Record) {
+			for _, rec := range recs {
+				full := 0
+				if rec.Full {
+					full = 1
+				}
+				want, ok := seen[[2]int{rec.Iter, full}]
+				if !ok {
+					continue // the final record of a full run is not observed when it ends on a limit
+				}
+				if len(rec.X) != len(want) || cap(rec.X) != len(rec.X) {
+					t.Fatalf("%s: %s at step %d: len %d cap %d, want %d", name, what, rec.Iter, len(rec.X), cap(rec.X), len(want))
+				}
+				for j := range want {
+					if rec.X[j] != want[j] {
+						t.Fatalf("%s: %s at step %d: x %v, want %v", name, what, rec.Iter, rec.X, want)
+					}
+				}
+			}
+		}
+		check("record", r.Trace.Records)
+		check("evaluation", r.Trace.Evals)
+	}
+}
