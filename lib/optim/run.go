@@ -202,7 +202,8 @@ func newRecorder(s Settings, n int) *recorder {
 	}
 }
 
-// keepBlock is how many float64s a block of kept iterates holds at least.
+// keepBlock is how many float64s a block of kept iterates holds at most,
+// unless one iterate is longer.
 const keepBlock = 4096
 
 // keep returns r with X as a Trace keeps it: a copy when len(X) ≤ the
@@ -221,8 +222,8 @@ func (rc *recorder) keep(r Record) Record {
 		r.X = nil // as append([]float64(nil), r.X...)
 		return r
 	}
-	if cap(rc.block)-len(rc.block) < n {
-		rc.block = make([]float64, 0, max(keepBlock, n))
+	if cap(rc.block)-len(rc.block) < n { // blocks double up to keepBlock: a short run keeps little
+		rc.block = make([]float64, 0, max(n, min(keepBlock, 2*cap(rc.block))))
 	}
 	k := len(rc.block)
 	rc.block = append(rc.block, r.X...)
