@@ -187,9 +187,6 @@ type recorder struct {
 	bestG   float64
 	hasBest bool
 	bound   float64
-	// block holds the copies of x that the trace keeps, carved one after
-	// another (recorder.keep): one allocation per block, not per record.
-	block []float64
 }
 
 func newRecorder(s Settings, n int) *recorder {
@@ -200,75 +197,6 @@ func newRecorder(s Settings, n int) *recorder {
 		best:  make([]float64, n),
 		bound: math.Inf(1),
 	}
-}
-
-// keepBlock is how many float64s a block of kept iterates holds at most,
-// unless one iterate is longer.
-const keepBlock = 4096
-
-// keep returns r with X as a Trace keeps it: a copy when len(X) ≤ the
-// trace's XDim, else nil. The copy is carved from rc's current block,
-// capped so that appending to one record's X cannot reach the next; the
-// block is the run's alone, so no other trace shares it.
-func (rc *recorder) keep(r Record) Record {
-	n := len(r.X)
-	switch {
-	case r.X == nil:
-		return r
-	case n > rc.res.Trace.xdim():
-		r.X = nil
-		return r
-	case n == 0:
-		r.X = nil // as append([]float64(nil), r.X...)
-		return r
-	}
-	if cap(rc.block)-len(rc.block) < n { // blocks double up to keepBlock: a short run keeps little
-		rc.block = make([]float64, 0, max(n, min(keepBlock, 2*cap(rc.block))))
-	}
-	k := len(rc.block)
-	rc.block = append(rc.block, r.X...)
-	r.X = rc.block[k : k+n : k+n]
-	return r
-}
-
-// trace records r in the trace as Trace.Final does when final, else as
-// Trace.Add (at the trace's stride), its x kept by rc.keep. When the trace
-// thins its records, the x of those it keeps are copied into new blocks
-// (rc.recarve), so that no block is held alive by a few records: the
-// iterates kept take at most about twice their own size, as with one copy
-// per record. Cost O(len(x)), and O((Limit + evaluations)·len(x)) at each
-// thinning, which halves the records: O(log(steps/Limit)) times a run.
-func (rc *recorder) trace(r Record, final bool) {
-	t := &rc.res.Trace
-	if final {
-		t.dropLast(r.Iter)
-	} else if r.Iter%t.Stride() != 0 {
-		return
-	}
-	stride := t.Stride()
-	t.addKept(rc.keep(r))
-	if t.Stride() != stride {
-		rc.recarve()
-	}
-}
-
-// recarve copies the x of every record and evaluation of the trace into
-// new blocks, leaving the old ones to the garbage collector.
-func (rc *recorder) recarve() {
-	t := &rc.res.Trace
-	rc.block = nil
-	for i := range t.Records {
-		t.Records[i] = rc.keep(t.Records[i])
-	}
-	for i := range t.Evals {
-		t.Evals[i] = rc.keep(t.Evals[i])
-	}
-}
-
-// traceEval records a full-data evaluation of a stochastic run in the
-// trace's Evals, its x kept by rc.keep.
-func (rc *recorder) traceEval(r Record) {
-	rc.res.Trace.Evals = append(rc.res.Trace.Evals, rc.keep(r))
 }
 
 // setBound fixes the divergence bound from f(x₀).
@@ -364,7 +292,11 @@ func runFull(p problems.Problem, x0 []float64, m Searcher, lrr LearningRater, s 
 	record := func(k int, gn, step float64, final bool) Record {
 		sync()
 		r := rc.record(k, loc.X, loc.F, gn, step, true)
-		rc.trace(r, final)
+		if final {
+			rc.res.Trace.Final(r)
+		} else {
+			rc.res.Trace.Add(r)
+		}
 		return r
 	}
 	end := func(st Status, err error, k int, gn, step float64) Result {

@@ -477,10 +477,10 @@ func TestRunStochasticObserver(t *testing.T) {
 	}
 }
 
-// TestTraceKeepsIterates checks the x a decimated trace keeps (copied into
-// the run's blocks, recarved at each thinning) against the iterates the
-// observer saw, in a full-objective run and a stochastic one, and that
-// each is its own capped slice.
+// TestTraceKeepsIterates checks the x a decimated trace keeps (a copy per
+// record, across many thinnings) against the iterates the observer saw, in
+// a full-objective run and a stochastic one, and that each is its own
+// capped slice.
 func TestTraceKeepsIterates(t *testing.T) {
 	data := problems.LinearData(200, 3, 0.5, 1)
 	runs := map[string]func(obs func(Record) bool) Result{

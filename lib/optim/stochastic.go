@@ -210,7 +210,7 @@ func (r *stochasticRun) batch(k int, idx []int) (Record, Status, error) {
 		return Record{}, NonFinite, &NumericalError{Step: k, Index: i, Value: r.g[i], What: "batch gradient"}
 	}
 	rec := r.record(k, fb, floats.Norm(r.g, 2), false)
-	r.rc.trace(rec, false)
+	r.rc.res.Trace.Add(rec)
 	return rec, NotTerminated, nil
 }
 
@@ -269,7 +269,7 @@ func (r *stochasticRun) evaluate(k int) (Status, error) {
 		return NonFinite, &NumericalError{Step: k, Index: i, Value: r.full[i], What: "full-data gradient"}
 	}
 	rc.consider(x, f, gn)
-	rc.traceEval(rec)
+	rc.res.Trace.addEval(rec)
 	obs, obsErr := rc.observe(rec)
 	if k == 0 {
 		rc.setBound(f)

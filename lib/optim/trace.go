@@ -139,23 +139,26 @@ func (t *Trace) xdim() int {
 }
 
 func (t *Trace) add(r Record) {
-	if r.X != nil {
-		if len(r.X) <= t.xdim() {
-			r.X = append([]float64(nil), r.X...)
-		} else {
-			r.X = nil
-		}
-	}
-	t.addKept(r)
-}
-
-// addKept appends r, whose X is already the trace's own (see
-// recorder.keep), thinning the records first when they reach the limit.
-func (t *Trace) addKept(r Record) {
 	if len(t.Records) >= t.limit() {
 		t.thin()
 	}
-	t.Records = append(t.Records, r)
+	t.Records = append(t.Records, t.kept(r))
+}
+
+// addEval appends r to Evals, copying r.X when within XDim.
+func (t *Trace) addEval(r Record) {
+	t.Evals = append(t.Evals, t.kept(r))
+}
+
+// kept returns r with X as a Trace keeps it: a copy of r.X when its length
+// is at most XDim, else nil.
+func (t *Trace) kept(r Record) Record {
+	if len(r.X) <= t.xdim() {
+		r.X = append([]float64(nil), r.X...)
+	} else {
+		r.X = nil
+	}
+	return r
 }
 
 // thin keeps every other record (the first included) and doubles the stride.
