@@ -110,7 +110,8 @@ func TestGoodSitePasses(t *testing.T) {
 // TestChartsDrawnNearTheViewport: the built page's chart is a picture file
 // and a data script (pages/00-fixture/), drawn by assets/charts.js once it
 // nears the viewport: below three screens of text it is drawn when the
-// checker scrolls to it; the first screen is measured in both modes.
+// checker scrolls to it; the first screen is measured in both modes, the
+// fixture's chart counted in it (drawn as its picture or live), low's not.
 func TestChartsDrawnNearTheViewport(t *testing.T) {
 	site := buildSite(t)
 	c := checker(t)
@@ -135,7 +136,16 @@ func TestChartsDrawnNearTheViewport(t *testing.T) {
 			if sp.FirstScreen <= 0 || sp.Load <= 0 {
 				t.Errorf("%s, scripts=%v: %+v, want positive times", filepath.Base(p), scripts, sp)
 			}
-			t.Logf("%s, scripts=%v: first screen %v, load %v", filepath.Base(p), scripts, sp.FirstScreen, sp.Load)
+			if scripts {
+				// The fixture's chart is in the first screen, low's three screens down.
+				if want := map[bool]int{true: 0, false: 1}[p == low]; sp.Charts != want {
+					t.Errorf("%s: %d charts in the first screen, want %d", filepath.Base(p), sp.Charts, want)
+				}
+				if sp.Live < sp.FirstScreen {
+					t.Errorf("%s: live at %v, before the first screen was drawn at %v", filepath.Base(p), sp.Live, sp.FirstScreen)
+				}
+			}
+			t.Logf("%s, scripts=%v: first screen drawn %v, live %v, load %v", filepath.Base(p), scripts, sp.FirstScreen, sp.Live, sp.Load)
 		}
 	}
 }

@@ -6,15 +6,19 @@
    off, printed), the options a script, pages/<page>/<id>.js, that calls
    descentViz(id, options); the div keeps data-chart="<that script>". This file watches
    the divs: within one viewport's height of the screen a chart's script is loaded (once)
-   and the chart drawn over its picture, as lib/viz/draw.HTML's own script draws it; beyond
-   three viewports' height it is released (echarts' dispose) and its picture shown again,
-   so a long page holds a few live charts at a time. Without IntersectionObserver every
+   and, once echarts is there, the chart drawn over its picture, as lib/viz/draw.HTML's own
+   script draws it; beyond three viewports' height it is released (echarts' dispose) and its
+   picture shown again, so a long page holds a few live charts at a time. Without IntersectionObserver every
    chart is drawn at once.
 
-   echarts itself (data-echarts of this script's element) is loaded here, after the page's
-   first frame, so that neither the first paint nor DOMContentLoaded waits for its megabyte;
-   a chart near the viewport before then loads it at once. Its load fires the window event
-   "descent-echarts", on which the charts (and the explorables, lib/explore) draw.
+   The picture is the chart: a reader sees it drawn as soon as it is painted, and the live
+   chart only adds tooltips and the legend's toggles. So echarts itself (data-echarts of this
+   script's element; parsing its megabyte takes a main-thread task of 150-300 ms) is loaded
+   after the page's load event, in idle time (requestIdleCallback, at most 1 s later), or at
+   once when a reader points at, touches or focuses a chart or an explorable, whichever comes
+   first: nothing of the page's first screen waits for it or competes with it. Its load fires
+   the window event "descent-echarts", on which the charts near the viewport (and the
+   explorables, lib/explore) draw.
 
    The axis and tooltip formatters are lib/viz/draw's (formatters.go), which build.py
    copies here from the pages' own scripts in place of the marker below.
@@ -40,8 +44,7 @@
 
   function draw(box) {
     var opt = opts[box.id];
-    if (!opt || box.getAttribute("data-live")) return;
-    if (!window.echarts) { loadECharts(); return; }
+    if (!opt || !window.echarts || box.getAttribute("data-live")) return;
     box.setAttribute("data-live", "1");
     var img = box.querySelector("img"), w = +img.getAttribute("width"), h = +img.getAttribute("height");
     var d = document.createElement("div");
@@ -87,7 +90,16 @@
   window.addEventListener("descent-echarts", function () {
     boxes.forEach(function (b) { if (b.__descentNear) draw(b); });
   });
-  requestAnimationFrame(function () { setTimeout(loadECharts, 0); });
+  function idle() {
+    if (window.requestIdleCallback) requestIdleCallback(loadECharts, {timeout: 1000});
+    else setTimeout(loadECharts, 0);
+  }
+  if (document.readyState === "complete") idle(); else window.addEventListener("load", idle);
+  ["pointerover", "pointerdown", "touchstart", "focusin"].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (bundle && e.target.closest && e.target.closest(".descent-viz, .descent-explore")) loadECharts();
+    }, {capture: true, passive: true});
+  });
 
   if (!window.IntersectionObserver) {
     boxes.forEach(function (b) { b.__descentNear = true; want(b); });
