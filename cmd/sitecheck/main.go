@@ -18,10 +18,12 @@
 //     reported);
 //   - every local link (navigation, table of contents) resolves;
 //   - each page's speed, reported, never failed on (-repeat loads per mode,
-//     medians): its first screen, the time from navigation until every
-//     chart in the first 1200×900 viewport is drawn (scripts on) or its
-//     picture painted (scripts off), and its load event; its own size and
-//     its size with the per-page assets it may load (pages/PAGE/);
+//     medians): its first screen drawn, the time from navigation until the
+//     first 1200×900 viewport is painted with every chart in it drawn, as
+//     its picture or live (scripts on), or painted (scripts off); live, the
+//     time until those charts are live echarts drawings and echarts is
+//     loaded (scripts on); and its load event; its own size and its size
+//     with the per-page assets it may load (pages/PAGE/);
 //   - on pages with explorables (lib/explore): every control of every
 //     explorable moved across its range in a tab of its own, each figure
 //     equal to a native run's, the layout checked at every control's ends;
