@@ -12,8 +12,9 @@
 // Contract for checks: the container's data-runs counts the runs completed
 // (≥ 1 once drawn), data-values holds the values of the last run (JSON),
 // and descentExplore.last(box) returns {values, figure, error, runMs,
-// drawMs, at}: the figure is the JSON text the Go code returned, at the
-// performance.now() when the run was drawn. descentExplore.pending() counts
+// drawMs, at, remembered}: the figure is the JSON text the Go code
+// returned, at the performance.now() when the run was drawn, remembered
+// whether the module answered from its memo of recent settings (no run). descentExplore.pending() counts
 // the explorables not set up yet (see mount).
 (function () {
   var api = window.descentExplore = window.descentExplore || {};
@@ -24,7 +25,6 @@
   var FONT = "'DejaVu Sans', Verdana, sans-serif";
   var SYMBOLS = { circle: "circle", ring: "emptyCircle", square: "rect", triangle: "triangle" };
   var DASHES = ["solid", "dashed", "dotted"];
-  var LARGE = 100; // points from which a scatter series is drawn in large mode
 
   api.firstDraw = 0; // performance.now() when the first explorable of the page drew
 
@@ -151,6 +151,14 @@
 
   api.last = function (box) { return box.__descent ? box.__descent.last : null; };
 
+  // drawing returns what the explorable's charts show, as text: each
+  // chart's echarts option and its runs' drawings (for checks that a move
+  // changed the picture).
+  api.drawing = function (box) {
+    var st = box.__descent;
+    return st ? JSON.stringify(st.charts.map(function (c) { return [c.getOption(), c.__descentRuns ? c.__descentRuns.keys : null]; })) : "";
+  };
+
   // timing returns when the explorable was set up and first drew
   // (performance.now(), ms since navigation) and its first run's time.
   api.timing = function (box) {
@@ -196,7 +204,7 @@
       return;
     }
     style();
-    var st = { box: box, spec: spec, values: {}, charts: [], controls: [], runs: 0, last: null, setupAt: performance.now() };
+    var st = { box: box, spec: spec, values: {}, charts: [], hidden: [], contours: [], controls: [], runs: 0, last: null, setupAt: performance.now() };
     for (var k in spec.values) st.values[k] = spec.values[k];
     box.__descent = st;
     var cap = box.querySelector(".descent-explore-static");
@@ -212,7 +220,11 @@
       d.style.cssText = "width:" + p.width + "px;max-width:100%;height:" + p.height + "px";
       pb.insertBefore(d, pb.firstChild);
       var ch = echarts.init(d, null, { renderer: window.__descentRenderer || "canvas", width: d.clientWidth || p.width, height: p.height });
-      if (window.ResizeObserver) new ResizeObserver(function () { if (d.clientWidth) ch.resize(); }).observe(d);
+      if (window.ResizeObserver) new ResizeObserver(function () {
+        if (!d.clientWidth) return;
+        ch.resize();
+        if (ch.__descentLast) { paintRuns(ch, ch.__descentLast, st.hidden[i], true); ch.getZr().flush(); }
+      }).observe(d);
       var img = pb.querySelector("img");
       if (img) img.style.display = "none";
       pb.setAttribute("data-live", "1");
@@ -222,6 +234,14 @@
   }
 
   function log10(v) { return Math.log(v) / Math.LN10; }
+
+  var contourSeq = 0;
+  function same(a, b) {
+    if (a === b) return true;
+    if (!a || !b || a.length !== b.length) return false;
+    for (var i = 0; i < a.length; i++) if (a[i] !== b[i] && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+    return true;
+  }
 
   // fmt writes a control's or a reading's value: 3 significant digits,
   // m×10ⁿ outside [10⁻³, 10⁵), integers as integers.
@@ -334,7 +354,7 @@
   }
 
   function render(st) {
-    var box = st.box, t0 = performance.now(), txt = null, fig = null, err = null;
+    var box = st.box, t0 = performance.now(), txt = null, fig = null, err = null, hits = window.descentExploreMemoHits || 0;
     try {
       txt = window.descentExploreModules[st.spec.name](st.values, st.spec.data || {});
       fig = JSON.parse(txt);
@@ -353,7 +373,8 @@
       draw(st, fig);
     }
     st.runs++;
-    st.last = { values: JSON.stringify(st.values), figure: err ? null : txt, error: err, runMs: t1 - t0, drawMs: performance.now() - t1, at: performance.now() };
+    st.last = { values: JSON.stringify(st.values), figure: err ? null : txt, error: err, runMs: t1 - t0, drawMs: performance.now() - t1, at: performance.now(),
+      remembered: (window.descentExploreMemoHits || 0) !== hits };
     box.setAttribute("data-values", st.last.values);
     box.setAttribute("data-runs", String(st.runs));
     if (!err && !st.drawnAt) {
@@ -363,21 +384,28 @@
     }
   }
 
-  // draw sets each chart's option: in full the first time, then only the
-  // series, axes and message that changed since the last run (series keep
-  // their ids). Context (contours, a function's curve) sits on echarts'
-  // layer 0 with the title, legend and axes; the runs' series on layer 1
-  // and the message on layer 2, so that a move repaints the layers it
-  // changed only.
+  // draw shows a run. The frame of each panel (title, legend, axes, the
+  // message) is echarts' option, set in full the first time and then only
+  // where it changed: on most moves it does not, and echarts' setOption
+  // (its whole update pipeline, 8–30 ms a chart on a 2-core laptop) is
+  // skipped. The series are drawn by the chart's own zrender, as echarts'
+  // line and scatter views draw them (same styles and symbols: runLayer),
+  // in the grid's coordinates: contours on layer 0 with the frame, the
+  // runs on layer 1, so a move repaints the layers it changed (1–3 ms).
+  // In the option the series stay, without data, for the legend (which
+  // shows and hides them), the colours and, through two invisible points,
+  // the range of an axis echarts fits. What is lost against echarts' own
+  // series: the tooltip on hovering a point of the series.
   function draw(st, fig) {
     fig.panels.forEach(function (p, i) {
       var ch = st.charts[i];
       if (!ch) return;
-      var o = option(st, i, p), prev = ch.__descentPrev;
+      var made = option(st, i, p), o = made.option, prev = ch.__descentPrev, changed = !prev;
       if (!prev) {
         ch.setOption(o, { notMerge: true, lazyUpdate: false });
         prev = ch.__descentPrev = { series: {}, xAxis: JSON.stringify(o.xAxis), yAxis: JSON.stringify(o.yAxis), graphic: JSON.stringify(o.graphic) };
         o.series.forEach(function (s) { prev.series[s.id] = JSON.stringify(s); });
+        ch.on("legendselectchanged", function (e) { st.hidden[i] = e.selected; paintRuns(ch, ch.__descentLast, e.selected, false); ch.getZr().flush(); });
       } else {
         var upd = {}, ser = [], seen = {};
         o.series.forEach(function (s) {
@@ -393,8 +421,10 @@
           var k = JSON.stringify(o[a]);
           if (prev[a] !== k) { upd[a] = o[a]; prev[a] = k; }
         });
-        if (Object.keys(upd).length) ch.setOption(upd, { lazyUpdate: false });
+        if (Object.keys(upd).length) { ch.setOption(upd, { lazyUpdate: false }); changed = true; }
       }
+      ch.__descentLast = made.runs;
+      paintRuns(ch, made.runs, st.hidden[i], changed);
       var zr = ch.getZr && ch.getZr();
       if (zr && zr.flush) zr.flush();
     });
@@ -402,6 +432,110 @@
     r.textContent = fig.readout.map(function (x) {
       return x.text ? x.label + ": " + x.text : x.label + " = " + fmt(x.value) + (x.unit ? " " + x.unit : "");
     }).join("   ·   ");
+  }
+
+  // paintRuns draws the runs' series of a chart on its run layer: those
+  // whose drawing changed since the last call, or all of them when the
+  // chart's option changed (its axes may have moved) or its size did.
+  // hidden maps series names the legend switched off to false.
+  function paintRuns(ch, runs, hidden, all) {
+    var zr = ch.getZr(), L = ch.__descentRuns, w = zr.getWidth(), h = zr.getHeight();
+    if (!L) {
+      L = ch.__descentRuns = { context: new echarts.graphic.Group({ zlevel: 0 }), lines: new echarts.graphic.Group({ zlevel: 1 }), marks: new echarts.graphic.Group({ zlevel: 1 }), els: {}, keys: {} };
+      zr.add(L.context);
+      zr.add(L.lines);
+      zr.add(L.marks);
+    }
+    if (all || L.w !== w || L.h !== h) {
+      var grid = ch.getModel().getComponent("grid", 0).coordinateSystem, a = ch.convertToPixel({ gridIndex: 0 }, [0, 0]), b = ch.convertToPixel({ gridIndex: 0 }, [1, 1]);
+      var area = grid.getRect();
+      L.map = { x0: a[0], sx: b[0] - a[0], y0: a[1], sy: b[1] - a[1], area: area };
+      L.w = w; L.h = h; L.keys = {};
+      // As echarts' line view clips: the grid, grown by half the line width.
+      var x = area.x - 1, wid = Math.ceil(area.width + 2);
+      if (x !== Math.floor(x)) { x = Math.floor(x); wid++; }
+      L.lines.setClipPath(new echarts.graphic.Rect({ shape: { x: x, y: area.y - 1, width: wid, height: area.height + 2 } }));
+      L.context.setClipPath(new echarts.graphic.Rect({ shape: { x: x, y: area.y - 1, width: wid, height: area.height + 2 } }));
+    }
+    var seen = {};
+    runs.forEach(function (r, j) {
+      seen[r.id] = true;
+      var key = r.key + (hidden && hidden[r.name] === false ? "|off" : "");
+      if (L.keys[r.id] === key) return;
+      L.keys[r.id] = key;
+      (L.els[r.id] || []).forEach(function (el) { el.parent.remove(el); });
+      L.els[r.id] = hidden && hidden[r.name] === false ? [] : runLayer(r, j, L);
+    });
+    for (var id in L.els) {
+      if (!seen[id]) { L.els[id].forEach(function (el) { el.parent.remove(el); }); delete L.els[id]; delete L.keys[id]; }
+    }
+  }
+
+  // Lines is a polyline with gaps (null points); Marks draws one symbol
+  // of echarts (its createSymbol's geometry) at each point, as echarts'
+  // large scatter does. Both made once echarts is there.
+  var Lines = null, Marks = null;
+  function shapes() {
+    Lines = echarts.graphic.extendShape({
+      shape: { pts: null },
+      buildPath: function (ctx, shape) {
+        var pts = shape.pts, pen = false;
+        for (var k = 0; k < pts.length; k++) {
+          var q = pts[k];
+          if (!q) { pen = false; continue; }
+          if (pen) ctx.lineTo(q[0], q[1]); else { ctx.moveTo(q[0], q[1]); pen = true; }
+        }
+      }
+    });
+    Marks = echarts.graphic.extendShape({
+      shape: { pts: null, symbol: "circle", size: 7 },
+      buildPath: function (ctx, shape) {
+        var n = shape.size, proxy = echarts.helper.createSymbol(shape.symbol, 0, 0, n, n), sh = proxy.shape;
+        shape.pts.forEach(function (q) {
+          sh.x = q[0] - n / 2; sh.y = q[1] - n / 2; sh.width = n; sh.height = n;
+          proxy.buildPath(ctx, sh, true);
+        });
+      }
+    });
+  }
+
+  // runLayer makes the elements of one series r (the j-th of its panel)
+  // in pixels, styled as echarts draws a line series (its width, bevel
+  // joins, gaps at nulls, dashes by name, clipped to the grid), its
+  // symbols (filled; "empty" ones white with a 2 px stroke; a scatter's at
+  // opacity 0.8; those whose centre is outside the grid left out) and a
+  // path's start (empty circle) and end (square) marks, as the scatter
+  // series they were.
+  function runLayer(r, j, L) {
+    var m = L.map, area = m.area, els = [], px = [], z2 = 10 * j;
+    if (!Lines) shapes();
+    r.data.forEach(function (d) { px.push(d && [m.x0 + m.sx * d[0], m.y0 + m.sy * d[1]]); });
+    if (r.type === "line") {
+      var line = new Lines({ shape: { pts: px }, z: r.context ? 1 : 2, z2: z2, silent: true,
+        style: { fill: "none", stroke: r.color, lineWidth: r.width || 2, lineJoin: "bevel", lineDash: r.dash && r.dash !== "solid" ? r.dash : null } });
+      (r.context ? L.context : L.lines).add(line);
+      els.push(line);
+    }
+    function marks(symbol, size, pts, z, opacity) {
+      if (!symbol || symbol === "none" || !pts.length) return;
+      var empty = symbol.indexOf("empty") === 0;
+      var el = new Marks({ shape: { pts: pts, symbol: empty ? symbol.charAt(5).toLowerCase() + symbol.slice(6) : symbol, size: size }, z: z, z2: z2, silent: true,
+        style: empty ? { fill: "#fff", stroke: r.color, lineWidth: 2, opacity: opacity } : { fill: r.color, stroke: null, opacity: opacity } });
+      L.marks.add(el);
+      els.push(el);
+    }
+    var inside = px.filter(function (q) {
+      return q && q[0] >= area.x && q[0] <= area.x + area.width && q[1] >= area.y && q[1] <= area.y + area.height;
+    });
+    marks(r.symbol, r.size, inside, 2, r.type === "scatter" ? 0.8 : 1);
+    if (r.kind === "path") {
+      var all = px.filter(function (q) { return q; });
+      if (all.length) {
+        marks("emptyCircle", 10, [all[0]], 3, 0.8);
+        marks("rect", 10, [all[all.length - 1]], 3, 0.8);
+      }
+    }
+    return els;
   }
 
   // pairs makes an echarts data array (null between parts and at points a
@@ -448,8 +582,12 @@
     a.scale = false;
   }
 
+  // option returns a panel's echarts option (its context: title, legend,
+  // axes, contours, message; the runs' series without data) and its runs:
+  // the series paintRuns draws, each with the key of its drawing.
   function option(st, i, p) {
-    var o = JSON.parse(st.spec.panels[i].base), looks = st.spec.looks || {}, used = {}, k = 0;
+    var o = JSON.parse(st.spec.panels[i].base), looks = st.spec.looks || {}, used = {}, k = 0, runs = [];
+    var cache = st.contours[i] || (st.contours[i] = {});
     var range = { x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity };
     o.animation = false;
     // The controls are the interaction: no zoom or save icons (echarts'
@@ -464,44 +602,54 @@
     }
     p.series.forEach(function (s, j) {
       var id = "s" + j;
-      var data = pairs(s.x, s.y, p.logX, p.logY, s.kind === "contour" ? null : range);
       if (s.kind === "contour") {
-        o.series.push({ id: id, type: "line", name: s.name, data: data, symbol: "none", showSymbol: false, silent: true, connectNulls: false,
-          lineStyle: { color: s.color || GRAY, width: 0.8 }, itemStyle: { color: s.color || GRAY }, zlevel: 0, z: 1, animation: false });
+        // Contours seldom change with a move: their points are converted
+        // again only when they did.
+        var kept = cache[id], color = s.color || GRAY;
+        if (!kept || kept.color !== color || !same(kept.x, s.x) || !same(kept.y, s.y)) {
+          var ext = { x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity };
+          kept = cache[id] = { x: s.x, y: s.y, color: color, ext: ext, data: pairs(s.x, s.y, p.logX, p.logY, ext), key: "contour " + (++contourSeq) };
+        }
+        range.x0 = Math.min(range.x0, kept.ext.x0); range.x1 = Math.max(range.x1, kept.ext.x1);
+        range.y0 = Math.min(range.y0, kept.ext.y0); range.y1 = Math.max(range.y1, kept.ext.y1);
+        o.series.push({ id: id, type: "line", name: s.name, data: [], symbol: "none", showSymbol: false, silent: true,
+          lineStyle: { color: color, width: 0.8 }, itemStyle: { color: color }, zlevel: 0, z: 1, animation: false });
+        runs.push({ id: id, name: s.name, kind: s.kind, type: "line", data: kept.data, color: color, width: 0.8, symbol: "none", context: true, key: kept.key });
         return;
       }
+      var data = pairs(s.x, s.y, p.logX, p.logY, range);
       var look = looks[s.name] || {}, color = s.color || look.color || (looks[s.name] = { color: spare(), dash: 0 }).color;
       var dash = s.dashed ? "dashed" : DASHES[(!s.color && look.dash) || 0];
-      var sym = SYMBOLS[s.symbol], ser = { id: id, zlevel: 1, name: s.name, data: data, connectNulls: false, itemStyle: { color: color }, animation: false, z: 2 };
+      var sym = SYMBOLS[s.symbol], ser = { id: id, zlevel: 1, name: s.name, data: [], itemStyle: { color: color }, animation: false, z: 2 };
+      var run = { id: id, name: s.name, kind: s.kind, data: data, color: color };
       if (s.kind === "points") {
-        ser.type = "scatter";
-        ser.symbol = sym || "circle";
-        ser.symbolSize = s.size || 7;
-        // Many points are drawn as one path (echarts' large mode: the same
-        // symbols, no per-point hover highlight), a third less drawing time
-        // for 08's and 10's hundreds of points.
-        if (data.length >= LARGE) { ser.large = true; ser.largeThreshold = LARGE; }
+        ser.type = run.type = "scatter";
+        ser.symbol = run.symbol = sym || "circle";
+        ser.symbolSize = run.size = s.size || 7;
       } else {
-        ser.type = "line";
+        ser.type = run.type = "line";
         ser.lineStyle = { color: color, width: 2, type: dash };
         ser.showSymbol = !!sym;
-        ser.symbol = sym || "none";
-        if (sym) ser.symbolSize = s.size || 7;
+        ser.symbol = run.symbol = sym || "none";
+        if (sym) ser.symbolSize = run.size = s.size || 7;
+        run.dash = dash;
       }
+      run.key = JSON.stringify([run.type, run.kind, color, run.dash, run.symbol, run.size, data]);
       o.series.push(ser);
-      if (s.kind === "path") {
-        var pts = data.filter(function (d) { return d !== null; });
-        if (pts.length) {
-          o.series.push({ id: id + "a", zlevel: 1, type: "scatter", name: s.name, data: [pts[0]], symbol: "emptyCircle", symbolSize: 10, itemStyle: { color: color }, z: 3, animation: false });
-          o.series.push({ id: id + "b", zlevel: 1, type: "scatter", name: s.name, data: [pts[pts.length - 1]], symbol: "rect", symbolSize: 10, itemStyle: { color: color }, z: 3, animation: false });
-        }
-      }
+      runs.push(run);
     });
+    var autoX = !p.logX && !(p.xMin < p.xMax), autoY = !p.logY && !(p.yMin < p.yMax);
     axis(o.xAxis, p.logX, p.xMin, p.xMax, range.x0, range.x1);
     axis(o.yAxis, p.logY, p.yMin, p.yMax, range.y0, range.y1);
+    // The runs' extent, for an axis echarts fits (a linear axis with no
+    // fixed range) as it fitted the runs' own data: two invisible points.
+    if ((autoX || autoY) && range.x0 <= range.x1) {
+      var ex = autoX ? [range.x0, range.x1] : [o.xAxis.min, o.xAxis.min], ey = autoY ? [range.y0, range.y1] : [o.yAxis.min, o.yAxis.min];
+      o.series.push({ id: "extent", type: "scatter", data: [[ex[0], ey[0]], [ex[1], ey[1]]], symbolSize: 0, silent: true, tooltip: { show: false }, zlevel: 0, animation: false });
+    }
     o.graphic = [{ id: "message", type: "text", left: "center", top: "middle", zlevel: 2, z: 100, invisible: !p.message,
       style: { text: p.message || " ", fill: ALERT, font: "bold 15px " + FONT, backgroundColor: "rgba(255,255,255,0.85)", padding: 4 } }];
-    return window.__descentFormatters ? window.__descentFormatters(o) : o;
+    return { option: window.__descentFormatters ? window.__descentFormatters(o) : o, runs: runs };
   }
 
   // Containers already on the page (a site page: the asset is deferred)

@@ -14,9 +14,10 @@
 //     spaced positions, ends included; selects: every choice), by setting
 //     the input's value and dispatching the event a reader's move fires;
 //     each move must complete one more run (data-runs), change the chart
-//     (its echarts option), and produce the figure that web.Explorables().Run gives
-//     natively for the values the page used (data-values): every number
-//     equal within 1e-12 relative, every string equal. The native run is
+//     (descentExplore.drawing: its echarts option and its series), and
+//     produce the figure that web.Explorables().Run gives natively for the
+//     values the page used (data-values): every number equal within 1e-12
+//     relative, every string equal. The native run is
 //     an Oracle (cmd/explore built for GOARCH=386, whose math.Exp and
 //     math.Log are the same portable Go code as WebAssembly's); the
 //     difference from a run in this process (amd64, whose Exp and Log are
@@ -24,7 +25,8 @@
 //   - the time from the event to the redrawn chart (the handler runs the
 //     module and redraws, echarts' zrender flushed: at once, or at the next
 //     animation frame when a run already happened in this one) is measured
-//     for every move;
+//     for every move that ran the module (moves it answered from its memo
+//     of recent settings are counted apart: descentExplore.last(box).remembered);
 //   - where an explorable has a learning rate "alpha", a rate of 0 makes the
 //     library panic inside the module: the panic must come back as a message
 //     in the container, and the next move must draw again.
@@ -66,8 +68,12 @@ type Explorable struct {
 	// largest against Explorable.Run in this process.
 	Compared           int
 	MaxRel, MaxRelHere float64
-	// Latencies are the event-to-redraw times of every move.
-	Latencies []time.Duration
+	// Latencies are the event-to-redraw times of the moves that ran the
+	// module; Remembered counts the moves it answered from its memo of
+	// recent settings (a sweep returning a control to its default), whose
+	// latencies are not counted.
+	Latencies  []time.Duration
+	Remembered int
 	// ReadyAfterScroll is the time from scrolling the explorable into view,
 	// on a settled page, until it was drawn and had answered a move.
 	ReadyAfterScroll time.Duration
@@ -122,9 +128,9 @@ func Max(ds []time.Duration) time.Duration {
 
 func (e Explorable) String() string {
 	return fmt.Sprintf("%s: %s; %d figures equal to the native run's (largest relative difference %.1g; "+
-		"%.1g against amd64's assembly Exp/Log); redraw median %.1f ms, worst %.1f ms; ready %.0f ms after scrolling into view%s",
+		"%.1g against amd64's assembly Exp/Log); redraw median %.1f ms, worst %.1f ms over %d moves that ran (%d remembered); ready %.0f ms after scrolling into view%s",
 		e.Name, strings.Join(e.Moves, ", "), e.Compared, e.MaxRel, e.MaxRelHere,
-		ms(Median(e.Latencies)), ms(Max(e.Latencies)), ms(e.ReadyAfterScroll),
+		ms(Median(e.Latencies)), ms(Max(e.Latencies)), len(e.Latencies), e.Remembered, ms(e.ReadyAfterScroll),
 		map[bool]string{true: "; a library panic recovered", false: ""}[e.Panic])
 }
 
@@ -269,15 +275,16 @@ const scrollJS = `new Promise(done => {
 
 // move is what one move returns from the page.
 type move struct {
-	Ms      float64 `json:"ms"`
-	Runs    int     `json:"runs"`
-	Before  int     `json:"before"`
-	Changed bool    `json:"changed"`
-	Values  string  `json:"values"`
-	Figure  *string `json:"figure"`
-	Error   *string `json:"error"`
-	RunMs   float64 `json:"runMs"`
-	DrawMs  float64 `json:"drawMs"`
+	Ms         float64 `json:"ms"`
+	Runs       int     `json:"runs"`
+	Before     int     `json:"before"`
+	Changed    bool    `json:"changed"`
+	Values     string  `json:"values"`
+	Figure     *string `json:"figure"`
+	Error      *string `json:"error"`
+	RunMs      float64 `json:"runMs"`
+	DrawMs     float64 `json:"drawMs"`
+	Remembered bool    `json:"remembered"`
 }
 
 // moveJS sets control NAME of box ID to the slider position POS and fires
@@ -286,7 +293,7 @@ type move struct {
 // end is the front-end's timestamp of the drawn run; at most 5 s waited).
 const moveJS = `(async () => {
   const box = document.getElementById(ID), inp = box.querySelector('[data-control="' + NAME + '"]');
-  const opts = () => JSON.stringify(box.__descent.charts.map(c => c.getOption()));
+  const opts = () => descentExplore.drawing(box);
   const before = +box.getAttribute('data-runs'), was = opts();
   inp.value = POS;
   const t0 = performance.now();
@@ -298,7 +305,7 @@ const moveJS = `(async () => {
   const last = descentExplore.last(box);
   if (last && last.at > t1) t1 = last.at;
   return {ms: t1 - t0, runs: +box.getAttribute('data-runs'), before, changed: opts() !== was,
-    values: last.values, figure: last.figure, error: last.error, runMs: last.runMs, drawMs: last.drawMs};
+    values: last.values, figure: last.figure, error: last.error, runMs: last.runMs, drawMs: last.drawMs, remembered: !!last.remembered};
 })()`
 
 func driveOne(ctx context.Context, id string, oracle *Oracle) (Explorable, []string, error) {
@@ -369,9 +376,14 @@ func driveOne(ctx context.Context, id string, oracle *Oracle) (Explorable, []str
 			if err := chromedp.Run(ctx, chromedp.Evaluate(js, &m, awaitPromise)); err != nil {
 				return e, problems, fmt.Errorf("moving %s to %s: %w", c.Name, pos, err)
 			}
-			e.Latencies = append(e.Latencies, time.Duration(m.Ms*float64(time.Millisecond)))
+			if m.Remembered {
+				e.Remembered++
+			} else {
+				e.Latencies = append(e.Latencies, time.Duration(m.Ms*float64(time.Millisecond)))
+			}
 			if debugMoves {
-				fmt.Printf("%s %s=%s: %.1f ms (run %.1f, draw %.1f)\n", id, c.Name, pos, m.Ms, m.RunMs, m.DrawMs)
+				fmt.Printf("%s %s=%s: %.1f ms (run %.1f, draw %.1f%s)\n", id, c.Name, pos, m.Ms, m.RunMs, m.DrawMs,
+					map[bool]string{true: ", remembered", false: ""}[m.Remembered])
 			}
 			if m.Runs != m.Before+1 {
 				add("moving %s to %s: data-runs went from %d to %d, not one more", c.Name, pos, m.Before, m.Runs)

@@ -55,6 +55,11 @@ type dataMemo struct {
 // memoSize is how many figures an explorable keeps (tens of kB each).
 const memoSize = 32
 
+// memoHits counts the answers taken from a memo, in the page's
+// window.descentExploreMemoHits, so that a check can tell a move that ran
+// from one that was remembered.
+var memoHits int
+
 // settingKey writes values in a canonical form (sorted by name, numbers
 // in full precision).
 func settingKey(v explore.Values) string {
@@ -126,6 +131,8 @@ func run(e *explore.Explorable, args []js.Value, m *dataMemo) (out any) {
 	}
 	key := settingKey(values)
 	if out, ok := m.figures[key]; ok {
+		memoHits++
+		js.Global().Set("descentExploreMemoHits", memoHits)
 		return out
 	}
 	fig, err := e.Run(values, data)
