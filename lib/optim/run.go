@@ -40,7 +40,8 @@ import (
 //   - a Searcher's failure: see StatusOf.
 //
 // Whatever the ending, Result.X, F and GradNorm are the best point met and
-// are finite. Run panics, with a message starting "optim:", on programmer
+// are finite (GradNorm is NaN when Settings.EvalLossOnly measures no full
+// gradient). Run panics, with a message starting "optim:", on programmer
 // errors: settings out of range or contradictory (see Settings), an empty
 // or non-finite x0 or one whose length differs from p.Dim (a nil x0 with a
 // nil p.Start), a problem

@@ -96,6 +96,13 @@ type Settings struct {
 	// EvalEvery steps in addition to the end of every epoch (0: at the
 	// ends of epochs only).
 	EvalEvery int
+	// EvalLossOnly makes those full-data evaluations compute the loss alone
+	// (p.Data's Loss or Measure with a nil gradient: the same loss, at
+	// about half the cost for a linear model and without the backward
+	// passes for a network), for runs that only show the loss. Their
+	// Record.GradNorm, and Result.GradNorm, are then NaN, and GradTol must
+	// be 0: no gradient is measured to test.
+	EvalLossOnly bool
 
 	// Label names the run in its Trace, chart legends and tables (empty:
 	// the method's name).
@@ -197,7 +204,12 @@ func (s Settings) check(stochastic bool) {
 			bad(".Order = %v needs Batch > 0", s.Order)
 		case s.SchedulePerEpoch:
 			bad(".SchedulePerEpoch needs Batch > 0: a full-objective run has no epochs")
+		case s.EvalLossOnly:
+			bad(".EvalLossOnly needs Batch > 0: a full-objective run needs ∇f to step")
 		}
+	}
+	if s.EvalLossOnly && s.GradTol > 0 {
+		bad(".GradTol = %v with EvalLossOnly: the full gradient is not measured", s.GradTol)
 	}
 	if s.SchedulePerEpoch && s.Schedule == nil {
 		bad(".SchedulePerEpoch is set without a Schedule")

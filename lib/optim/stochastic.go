@@ -45,7 +45,8 @@ func (o Order) String() string {
 // (p.Data.Loss over b examples), records them (Full false) and calls Step.
 // At the start, at the end of every epoch, every EvalEvery steps and at the
 // end it evaluates the full-data loss and gradient (p.Data.Loss over all n
-// examples) into Trace.Evals (Full true): the stopping tests GradTol and
+// examples; the loss alone with Settings.EvalLossOnly) into Trace.Evals
+// (Full true): the stopping tests GradTol and
 // FuncTarget, the best point and the divergence test of the full objective
 // are applied there, the divergence test also to every batch loss. When
 // p.Data is a problems.Measurer (a network with batch norm or dropout in
@@ -53,7 +54,9 @@ func (o Order) String() string {
 // measuring does not move the running statistics or the dropout masks.
 //
 // Each step costs one p.Data.Loss over b examples, one Step and O(n + b)
-// work; nothing is allocated per step apart from the trace's copies of x.
+// work, plus ‖g‖ and the time when the step is recorded (kept by the trace
+// or observed); nothing is allocated per step apart from the trace's copies
+// of x.
 // A NaN or ±Inf batch loss or gradient ends the run with NonFinite before
 // the optimizer sees it.
 func runStochastic(p problems.Problem, x0 []float64, opt Optimizer, lrr LearningRater, s Settings) Result {
@@ -102,7 +105,8 @@ type stochasticRun struct {
 	data    problems.Stochastic
 	measure func(grad, x []float64, idx []int) float64 // the full-data loss
 	opt     Optimizer
-	lrr     LearningRater
+	lrr     LearningRater // for the Schedule (nil without one)
+	rater   LearningRater // opt as a LearningRater, nil if it is none
 	s       Settings
 	rc      *recorder
 	rng     *rand.Rand
@@ -137,6 +141,7 @@ func newStochasticRun(p problems.Problem, x0 []float64, opt Optimizer, lrr Learn
 		perm: problems.All(n), all: problems.All(n), buf: make([]int, s.Batch),
 		lastEval: -1, lastF: math.NaN(), lastG: math.NaN(),
 	}
+	r.rater, _ = opt.(LearningRater)
 	if m, ok := data.(problems.Measurer); ok {
 		r.measure = m.Measure
 	}
@@ -199,7 +204,9 @@ func (r *stochasticRun) schedule(k int) {
 }
 
 // batch evaluates the batch loss and mean gradient at x into g and
-// records them (Full false); a non-finite value ends the run.
+// records them (Full false); a non-finite value ends the run. The Record
+// (‖g‖, the time) is made only when the trace keeps iterate k or an
+// observer watches; otherwise only its F is set.
 func (r *stochasticRun) batch(k int, idx []int) (Record, Status, error) {
 	fb := r.data.Loss(r.g, r.x, idx)
 	r.rc.res.Stats.GradEvals += len(idx)
@@ -209,8 +216,11 @@ func (r *stochasticRun) batch(k int, idx []int) (Record, Status, error) {
 	if i := num.FirstNonFinite(r.g); i >= 0 {
 		return Record{}, NonFinite, &NumericalError{Step: k, Index: i, Value: r.g[i], What: "batch gradient"}
 	}
-	rec := r.record(k, fb, floats.Norm(r.g, 2), false)
-	r.rc.res.Trace.Add(rec)
+	rec := Record{F: fb}
+	if r.rc.s.Observe != nil || k%r.rc.res.Trace.Stride() == 0 { // else no one reads the record
+		rec = r.record(k, fb, floats.Norm(r.g, 2), false)
+		r.rc.res.Trace.Add(rec)
+	}
 	return rec, NotTerminated, nil
 }
 
@@ -221,8 +231,8 @@ func (r *stochasticRun) step(k int, fb float64, b int) (Status, error) {
 		return Diverged, &NumericalError{Step: k, Index: -1, Value: fb, What: "batch loss (diverged)"}
 	}
 	r.stepSize = math.NaN()
-	if l, ok := r.opt.(LearningRater); ok {
-		r.stepSize = l.LearningRate()
+	if r.rater != nil {
+		r.stepSize = r.rater.LearningRate()
 	}
 	copy(r.prev, r.x)
 	r.opt.Step(r.x, r.g)
@@ -254,9 +264,14 @@ func (r *stochasticRun) record(k int, f, gn float64, full bool) Record {
 func (r *stochasticRun) evaluate(k int) (Status, error) {
 	rc, x := r.rc, r.x
 	r.lastEval = k
-	f := r.measure(r.full, x, r.all)
+	var f, gn float64
+	if r.s.EvalLossOnly {
+		f, gn = r.measure(nil, x, r.all), math.NaN()
+	} else {
+		f = r.measure(r.full, x, r.all)
+		gn = floats.Norm(r.full, 2)
+	}
 	rc.res.Stats.FuncEvals += r.n
-	gn := floats.Norm(r.full, 2)
 	r.lastF, r.lastG = f, gn // a non-finite f sends Result to the best point (recorder.finish)
 	rec := r.record(k, f, gn, true)
 	if !rc.hasBest && (!num.Finite(f) || !num.Finite(gn)) { // at x₀: X = x₀, F = f(x₀)
@@ -265,7 +280,7 @@ func (r *stochasticRun) evaluate(k int) (Status, error) {
 	if !num.Finite(f) {
 		return NonFinite, &NumericalError{Step: k, Index: -1, Value: f, What: "full-data loss"}
 	}
-	if i := num.FirstNonFinite(r.full); i >= 0 {
+	if i := num.FirstNonFinite(r.full); i >= 0 { // all zeros with EvalLossOnly
 		return NonFinite, &NumericalError{Step: k, Index: i, Value: r.full[i], What: "full-data gradient"}
 	}
 	rc.consider(x, f, gn)

@@ -51,7 +51,8 @@ type Trace struct {
 	stride  int
 
 	// Evals holds the full-data evaluations of a stochastic run (F and
-	// GradNorm of the full objective, Full set), at the start, at the end of
+	// GradNorm of the full objective, Full set; GradNorm NaN with
+	// Settings.EvalLossOnly), at the start, at the end of
 	// every epoch, every EvalEvery steps and at the end; never decimated.
 	// Empty for full-objective runs, whose Records already hold f(x). A
 	// network in training mode is measured in training mode (with batch

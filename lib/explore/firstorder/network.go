@@ -22,7 +22,8 @@ import (
 // the training and validation losses with the epoch marked. Play moves
 // through the epochs: the training as it happened, from the parameters
 // the run recorded at the end of each epoch. Cost: one training run (560
-// steps of 16 examples and 41 full-data evaluations, ~15 ms natively) per
+// steps of 16 examples and 41 full-data losses, without their gradient,
+// ~15 ms natively) per
 // setting of the first three controls, remembered; a boundary (a 41×41
 // grid of forward passes) per epoch shown.
 func init() {
@@ -126,7 +127,8 @@ func train(init, method int, lr float64) *training {
 	}
 	r := optim.Run(problems.Objective("two moons", net), w0, networkMethod(method, lr),
 		optim.Settings{Batch: 16, Epochs: networkEpochs, Seed: 1, Observe: keep,
-			TraceXDim: -1}) // keep copies the x it shows
+			TraceXDim:    -1,    // keep copies the x it shows
+			EvalLossOnly: true}) // and shows no full gradient
 	t.status = fig.Failure(r)
 	if len(trainings) > 64 { // a reader's session stays small
 		clear(trainings)

@@ -22,7 +22,7 @@ import (
 // α√(T₀/(t + T₀)) with T₀ set by the end rate. Panels: the rate α_t
 // (Schedule.Rate, as optim.Run calls it) and the excess loss J − J* beside
 // the constant rate's. Cost: 3000 steps of 10 examples and 60 full
-// losses per run (milliseconds); J* (full-batch descent to ‖∇J‖ ≤ 1e-12)
+// losses, without their gradient, per run (milliseconds); J* (full-batch descent to ‖∇J‖ ≤ 1e-12)
 // once, and the constant rate once per α.
 func init() {
 	register(&explore.Explorable{
@@ -58,7 +58,8 @@ var (
 func scheduleTrain(p problems.Problem, alpha float64, s optim.Schedule, label string) optim.Result {
 	return optim.Run(p, make([]float64, p.Dim), optim.NewSGD(alpha), optim.Settings{
 		Batch: 10, Epochs: 30, EvalEvery: 50, Seed: 1, Order: optim.WithReplacement,
-		Schedule: s, Label: label, TraceXDim: -1}) // the figure draws no x
+		Schedule: s, Label: label, TraceXDim: -1, // the figure draws no x
+		EvalLossOnly: true}) // nor a full gradient
 }
 
 // scheduleContext returns J* and the constant-rate run at alpha, computed once.
