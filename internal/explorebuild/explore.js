@@ -3,7 +3,8 @@
 // written by web.HTML), builds its sliders and selects, runs the Go code
 // compiled to WebAssembly (cmd/explore: one function per explorable in
 // window.descentExploreModules, from the module the asset booted) on
-// every change and draws the result with echarts in the course's chart
+// every change and draws the result with echarts (the frame through its
+// options, the series through its zrender: see draw) in the course's chart
 // style: the layout (title, legend, margins, fonts) comes from lib/viz's
 // options for the same panel, computed natively (spec.panels[i].base); the
 // colours of named series from lib/viz's registry (spec.looks); log axes are
