@@ -19,12 +19,16 @@ type exampleLoss interface {
 //	∇_w = (1/|B|) Σ ℓᵢ′ xᵢ + λw,   ∂_b = (1/|B|) Σ ℓᵢ′,
 //
 // writing the gradient into grad when it is not nil. LinearRegression and
-// LogisticRegression differ only in ℓ. Cost O(|B|·d); no allocation.
+// LogisticRegression differ only in ℓ: ex gives it, or when ex is nil ℓ is
+// the squared residual (z − yᵢ)², dℓ/dz = 2(z − yᵢ), with the targets y
+// (LinearRegression's, written here rather than called per example).
+// Cost O(|B|·d); no allocation.
 func affineLoss(name string, data Dataset, l2 float64, grad, x []float64, idx []int, ex exampleLoss) float64 {
 	d := data.Features()
 	modelargs.Loss("problems", name, grad, x, idx, d+1)
 	clear(grad)
 	w, b := x[:d], x[d]
+	y := data.Y
 	n := len(idx)
 	if idx == nil {
 		n = data.Len()
@@ -36,16 +40,23 @@ func affineLoss(name string, data Dataset, l2 float64, grad, x []float64, idx []
 			i = idx[k]
 		}
 		modelargs.Index("problems", name, i, data.Len())
-		xi := data.X[i]
+		xi := data.X[i][:d]
 		z := b
 		for j, wj := range w {
 			z += wj * xi[j]
 		}
-		li, dz := ex.exampleLoss(z, i)
+		var li, dz float64
+		if ex == nil {
+			r := z - y[i]
+			li, dz = r*r, 2*r
+		} else {
+			li, dz = ex.exampleLoss(z, i)
+		}
 		loss += li
 		if grad != nil {
+			gw := grad[:len(xi)] // one bounds check, not one per weight
 			for j, v := range xi {
-				grad[j] += dz * v
+				gw[j] += dz * v
 			}
 			grad[d] += dz
 		}

@@ -48,13 +48,7 @@ func (m *LinearRegression) Data() Dataset { return m.data }
 
 // Loss implements Stochastic; see the type's doc comment for the formula.
 func (m *LinearRegression) Loss(grad, x []float64, idx []int) float64 {
-	return affineLoss("LinearRegression", m.data, m.L2, grad, x, idx, m)
-}
-
-// exampleLoss is the squared residual (z − yᵢ)² and its derivative 2(z − yᵢ).
-func (m *LinearRegression) exampleLoss(z float64, i int) (loss, dz float64) {
-	r := z - m.data.Y[i]
-	return r * r, 2 * r
+	return affineLoss("LinearRegression", m.data, m.L2, grad, x, idx, nil) // nil: the squared residual
 }
 
 // Predict returns w·input + b. It panics if params or input have the wrong length.
