@@ -395,8 +395,8 @@
   // runs on layer 1, so a move repaints the layers it changed (1–3 ms).
   // In the option the series stay, without data, for the legend (which
   // shows and hides them), the colours and, through two invisible points,
-  // the range of an axis echarts fits. What is lost against echarts' own
-  // series: the tooltip on hovering a point of the series.
+  // the range of an axis echarts fits; hovering a symbol shows echarts'
+  // tooltip for it (tip).
   function draw(st, fig) {
     fig.panels.forEach(function (p, i) {
       var ch = st.charts[i];
@@ -425,6 +425,7 @@
         if (Object.keys(upd).length) { ch.setOption(upd, { lazyUpdate: false }); changed = true; }
       }
       ch.__descentLast = made.runs;
+      ch.__descentTip = o.tooltip && typeof o.tooltip.formatter === "function" ? o.tooltip.formatter : null;
       paintRuns(ch, made.runs, st.hidden[i], changed);
       var zr = ch.getZr && ch.getZr();
       if (zr && zr.flush) zr.flush();
@@ -446,6 +447,8 @@
       zr.add(L.context);
       zr.add(L.lines);
       zr.add(L.marks);
+      zr.on("mousemove", function (e) { tip(ch, L, e.offsetX, e.offsetY); });
+      zr.on("globalout", function () { tip(ch, L, -1e9, -1e9); });
     }
     if (all || L.w !== w || L.h !== h) {
       var grid = ch.getModel().getComponent("grid", 0).coordinateSystem, a = ch.convertToPixel({ gridIndex: 0 }, [0, 0]), b = ch.convertToPixel({ gridIndex: 0 }, [1, 1]);
@@ -470,6 +473,31 @@
     for (var id in L.els) {
       if (!seen[id]) { L.els[id].forEach(function (el) { el.parent.remove(el); }); delete L.els[id]; delete L.keys[id]; }
     }
+  }
+
+  // tip shows echarts' tooltip for the symbol nearest to (x, y) in pixels,
+  // within its radius and 3 px, as echarts' item tooltip shows a point of
+  // its own series (the panel's formatter: the series' name and the
+  // point's coordinates on the data's scale), or hides it when there is
+  // none.
+  function tip(ch, L, x, y) {
+    var best = null, dist = Infinity;
+    L.marks.eachChild(function (el) {
+      var reach = el.shape.size / 2 + 3;
+      el.shape.pts.forEach(function (q) {
+        var d = Math.max(Math.abs(q[0] - x), Math.abs(q[1] - y));
+        if (d <= reach && d < dist) { dist = d; best = { q: q, name: el.__name }; }
+      });
+    });
+    if (!best) {
+      if (L.tip) ch.dispatchAction({ type: "hideTip" });
+      L.tip = false;
+      return;
+    }
+    var m = L.map, d = [(best.q[0] - m.x0) / m.sx, (best.q[1] - m.y0) / m.sy];
+    var text = ch.__descentTip ? ch.__descentTip({ seriesName: best.name, value: d }) : best.name;
+    ch.dispatchAction({ type: "showTip", x: best.q[0], y: best.q[1], tooltip: { content: text } });
+    L.tip = true;
   }
 
   // Lines is a polyline with gaps (null points); Marks draws one symbol
@@ -522,6 +550,7 @@
       var empty = symbol.indexOf("empty") === 0;
       var el = new Marks({ shape: { pts: pts, symbol: empty ? symbol.charAt(5).toLowerCase() + symbol.slice(6) : symbol, size: size }, z: z, z2: z2, silent: true,
         style: empty ? { fill: "#fff", stroke: r.color, lineWidth: 2, opacity: opacity } : { fill: r.color, stroke: null, opacity: opacity } });
+      el.__name = r.name;
       L.marks.add(el);
       els.push(el);
     }
