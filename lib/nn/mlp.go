@@ -316,7 +316,7 @@ func (m *MLP) layerParams(params []float64, l int) (w, b []float64) {
 func affine(z, w, b, a []float64) {
 	in := len(a)
 	for o := range z {
-		row := w[o*in : o*in+in]
+		row := w[o*in:][:in] // len in: no bounds check per product
 		var s float64
 		if b != nil {
 			s = b[o]
@@ -337,7 +337,7 @@ func addOuter(gw, delta, a []float64) {
 		if d == 0 {
 			continue
 		}
-		row := gw[o*in : o*in+in]
+		row := gw[o*in:][:in]
 		for j, v := range a {
 			row[j] += d * v
 		}
@@ -354,7 +354,7 @@ func transposeTimes(next, w, delta []float64) {
 		if d == 0 {
 			continue
 		}
-		row := w[o*in : o*in+in]
+		row := w[o*in:][:in]
 		for j, wj := range row {
 			next[j] += wj * d
 		}
@@ -368,9 +368,15 @@ func (m *MLP) activate(v []float64) {
 		for o, z := range v {
 			v[o] = math.Tanh(z)
 		}
-	case ReLU:
+	case ReLU: // math.Max(z, 0), without a call per unit
 		for o, z := range v {
-			v[o] = math.Max(z, 0)
+			switch {
+			case z > 0:
+			case z == z: // ≤ 0, −0 included
+				v[o] = 0
+			default:
+				v[o] = math.NaN()
+			}
 		}
 	case Sigmoid:
 		for o, z := range v {
@@ -410,7 +416,7 @@ func (m *MLP) forward(params, input []float64, acts []Grid) {
 // forwardLayers is forward; sparse, when not nil, holds for each weight
 // layer its matrix by its nonzero entries (nil: use the dense one), used
 // while the layer's input is finite (see Predictor).
-func (m *MLP) forwardLayers(params, input []float64, acts []Grid, sparse []*rowsNonzero) {
+func (m *MLP) forwardLayers(params, input []float64, acts []Grid, sparse []*colsNonzero) {
 	L := m.Layers()
 	prev := input
 	for l := 1; l <= L; l++ {

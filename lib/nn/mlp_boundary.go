@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/descentlab/descent/internal/modelargs"
 )
@@ -26,9 +27,11 @@ func (m *MLP) Boundary(params []float64) func(x1, x2 float64) float64 {
 	}
 	modelargs.Params("nn", "MLP", "Boundary", params, m.dim)
 	w := append([]float64(nil), params...)
-	in, prob := make([]float64, 2), make([]float64, 2)
+	in := make([]float64, 2)
 	return func(x1, x2 float64) float64 {
 		in[0], in[1] = x1, x2
-		return m.Probs(prob, w, in)[1] - 0.5
+		m.forward(w, in, nil)
+		z := m.a[m.Layers()]
+		return math.Exp(z[1]-logSumExp(z)) - 0.5 // Probs' P(class 1), without P(class 0)
 	}
 }

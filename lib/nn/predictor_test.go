@@ -69,3 +69,39 @@ func TestPredictorIsPredict(t *testing.T) {
 		}
 	}
 }
+
+// TestPredictorNonFiniteWeight checks that a matrix with an infinite weight
+// is used whole: Predict's 0·Inf = NaN where an input is zero (an off ReLU
+// unit) must not be skipped.
+func TestPredictorNonFiniteWeight(t *testing.T) {
+	data := problems.SpiralArms(5, 60, 0.25, 1)
+	m := NewMLP(data, []int{16, 16}, ReLU, 0)
+	x := make([]float64, m.Dim())
+	m.Init(x, He, 1)
+	ws := m.WeightMatrices()
+	MagnitudePrune(x, ws, 0.6, Global)
+	for j := ws[1].Off; j < ws[1].Off+ws[1].Len(); j++ {
+		if x[j] != 0 {
+			x[j] = math.Inf(1)
+			break
+		}
+	}
+	predict := m.Predictor(x)
+	nan := 0
+	for _, in := range data.X {
+		predict(in)
+		sparseZ := append([]float64(nil), m.a[m.Layers()]...)
+		m.forward(x, in, nil)
+		for c, z := range m.a[m.Layers()] {
+			if s := sparseZ[c]; s != z && !(math.IsNaN(s) && math.IsNaN(z)) {
+				t.Fatalf("input %v: logit %d is %v, Predict's %v", in, c, s, z)
+			}
+			if math.IsNaN(z) {
+				nan++
+			}
+		}
+	}
+	if nan == 0 {
+		t.Errorf("no NaN logit: the infinite weight never met a zero input")
+	}
+}
