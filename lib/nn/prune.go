@@ -81,28 +81,41 @@ func MagnitudePrune(params []float64, ws []WeightMatrix, sparsity float64, scope
 	}
 	// The weights are ranked by (|w|, position): the order of a stable sort
 	// by |w| of positions in increasing order, which every weight's
-	// finiteness makes total, so an unstable sort of the pairs gives it.
-	type ranked struct {
-		abs float64
-		pos int
+	// finiteness makes total. The first m of that order are the weights
+	// below the m-th smallest magnitude t, and the first by position of
+	// those equal to t: a sort of the magnitudes alone finds t.
+	n := 0
+	for _, w := range ws {
+		n += w.Len()
 	}
-	var rank []ranked
+	abs, tied := make([]float64, 0, n), []int(nil)
 	remove := func(pos []int) {
-		rank = rank[:0]
-		for _, j := range pos {
-			rank = append(rank, ranked{math.Abs(params[j]), j})
+		m := int(math.Round(sparsity * float64(len(pos))))
+		if m == 0 {
+			return
 		}
-		slices.SortFunc(rank, func(a, b ranked) int {
-			if c := cmp.Compare(a.abs, b.abs); c != 0 {
-				return c
+		abs = abs[:0]
+		for _, j := range pos {
+			abs = append(abs, math.Abs(params[j]))
+		}
+		slices.Sort(abs)
+		t := abs[m-1]
+		below, _ := slices.BinarySearch(abs, t) // how many are < t
+		tied = tied[:0]
+		for _, j := range pos {
+			switch a := math.Abs(params[j]); {
+			case a < t:
+				keep[j] = false
+			case a == t:
+				tied = append(tied, j)
 			}
-			return cmp.Compare(a.pos, b.pos)
-		})
-		for _, r := range rank[:int(math.Round(sparsity*float64(len(pos))))] {
-			keep[r.pos] = false
+		}
+		slices.Sort(tied)
+		for _, j := range tied[:m-below] {
+			keep[j] = false
 		}
 	}
-	var pos []int
+	pos := make([]int, 0, n)
 	for _, w := range ws {
 		if scope == PerLayer {
 			pos = pos[:0]
