@@ -27,11 +27,15 @@ func init() {
 			{Name: "beta1", Label: "β₁", Min: 0, Max: 0.99, Step: 0.01, Default: 0.9},
 			{Name: "oneMinusBeta2", Label: "1 − β₂", Min: 1e-4, Max: 0.5, Step: 0.05, Log: true, Default: 1e-3},
 			{Name: "bias", Label: "bias correction", Choices: []string{"on (torch's default)", "off"}, Default: 0},
-			{Name: "steps", Label: "steps", Unit: "steps", Min: 1, Max: 500, Step: 1, Int: true, Default: 200, Play: true},
+			{Name: "steps", Label: "steps", Unit: "steps", Min: 1, Max: adamSteps, Step: 1, Int: true, Default: 200, Play: true},
 		},
 		Func: runAdam,
 	})
 }
+
+// adamSteps is the steps control's largest value, and the step axis's
+// length: the axis stays put as the steps control moves (or plays).
+const adamSteps = 500
 
 func runAdam(v explore.Values, _ explore.Data) *explore.Figure {
 	p := problems.Quadratic2D(100, math.Pi/6)
@@ -67,7 +71,7 @@ func runAdam(v explore.Values, _ explore.Data) *explore.Figure {
 			},
 		}, {
 			Title: "Step size per coordinate", XLabel: "step", YLabel: "|Δθᵢ| / α (log scale)",
-			LogY: true, XMin: 0, XMax: float64(steps), YMin: 1e-4, YMax: 100,
+			LogY: true, XMin: 0, XMax: adamSteps, YMin: 1e-4, YMax: 100,
 			Series: []explore.Series{
 				{Name: "θ₁", Kind: explore.Line, X: t1, Y: s1},
 				{Name: "θ₂", Kind: explore.Line, X: t2, Y: s2, Dashed: true},

@@ -23,11 +23,16 @@ func init() {
 		Controls: []explore.Control{
 			{Name: "alpha", Label: "learning rate α", Min: 1e-3, Max: 1, Step: 0.02, Log: true, Default: 0.01},
 			{Name: "x0", Label: "start x₀", Min: -2.4, Max: 3, Step: 0.01, Default: 1.3},
-			{Name: "steps", Label: "steps", Unit: "steps", Min: 1, Max: 300, Step: 1, Int: true, Default: 150, Play: true},
+			{Name: "steps", Label: "steps", Unit: "steps", Min: 1, Max: nonconvexSteps, Step: 1, Int: true, Default: 150, Play: true},
 		},
 		Func: runNonConvex,
 	})
 }
+
+// nonconvexSteps is the steps control's largest value, and the step
+// axis's length: the axis stays put as the steps control moves (or plays),
+// so the run grows along it.
+const nonconvexSteps = 300
 
 func runNonConvex(v explore.Values, _ explore.Data) *explore.Figure {
 	p := problems.NonConvex1D()
@@ -45,7 +50,7 @@ func runNonConvex(v explore.Values, _ explore.Data) *explore.Figure {
 	msg := fig.Failure(r)
 	var mx, my []float64 // the minima, as grey lines across the step axis
 	for _, m := range p.Minima {
-		mx = append(mx, math.NaN(), 0, float64(steps))
+		mx = append(mx, math.NaN(), 0, nonconvexSteps)
 		my = append(my, math.NaN(), m.X[0], m.X[0])
 	}
 	last := r.Last[0]
@@ -59,7 +64,7 @@ func runNonConvex(v explore.Values, _ explore.Data) *explore.Figure {
 			},
 		}, {
 			Title: "x_t by step", Note: "grey: the minima x = −2, ½ and 5⁄2", XLabel: "step t", YLabel: "x_t",
-			XMin: 0, XMax: float64(steps), YMin: -3, YMax: 3, Message: msg,
+			XMin: 0, XMax: nonconvexSteps, YMin: -3, YMax: 3, Message: msg,
 			Series: []explore.Series{
 				{Name: "minima", Kind: explore.Contour, X: mx[1:], Y: my[1:]},
 				{Name: "gradient descent", Kind: explore.Line, X: it, Y: pxt, Symbol: "circle", Size: 4},
