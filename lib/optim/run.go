@@ -190,14 +190,21 @@ type recorder struct {
 	bound   float64
 }
 
-func newRecorder(s Settings, n int) *recorder {
-	return &recorder{
+// newRecorder returns the recorder of a run in dimension n that records at
+// most records iterates, if records > 0: its trace's Records are then
+// allocated once, for min(records, Limit), rather than grown.
+func newRecorder(s Settings, n, records int) *recorder {
+	rc := &recorder{
 		s:     s,
 		start: time.Now(),
 		res:   Result{Trace: Trace{Label: s.Label, Limit: s.TraceLimit, XDim: s.TraceXDim}},
 		best:  make([]float64, n),
 		bound: math.Inf(1),
 	}
+	if records > 0 {
+		rc.res.Trace.Records = make([]Record, 0, min(records, rc.res.Trace.limit()))
+	}
+	return rc
 }
 
 // setBound fixes the divergence bound from f(x₀).
@@ -280,7 +287,7 @@ func (rc *recorder) finish(st Status, err error, iters int, last []float64, last
 // runFull is the loop of a full-objective run.
 func runFull(p problems.Problem, x0 []float64, m Searcher, lrr LearningRater, s Settings) Result {
 	n := len(x0)
-	rc := newRecorder(s, n)
+	rc := newRecorder(s, n, 0) // a run may end long before MaxIter
 	e := &Evaluator{p: p}
 	loc := &Location{X: append([]float64(nil), x0...), Grad: make([]float64, n)}
 	var base float64

@@ -134,7 +134,7 @@ func newStochasticRun(p problems.Problem, x0 []float64, opt Optimizer, lrr Learn
 	}
 	r := &stochasticRun{
 		data: data, measure: data.Loss, opt: opt, lrr: lrr, s: s,
-		rc:  newRecorder(s, dim),
+		rc:  newRecorder(s, dim, maxSteps(s, n)),
 		rng: rand.New(rand.NewPCG(s.Seed, 0x5eed5eed5eed5eed)),
 		n:   n,
 		x:   append([]float64(nil), x0...), g: make([]float64, dim), full: make([]float64, dim), prev: make([]float64, dim),
@@ -155,6 +155,20 @@ func newStochasticRun(p problems.Problem, x0 []float64, opt Optimizer, lrr Learn
 		r.maxSeen = int(math.Ceil(s.Epochs * float64(n)))
 	}
 	return r
+}
+
+// maxSteps bounds the steps of a stochastic run that Epochs limits over n
+// examples (0: no bound known): ⌈Epochs·n/b⌉, plus one per epoch begun for
+// its shorter last batch, at most MaxIter.
+func maxSteps(s Settings, n int) int {
+	if s.Epochs == 0 {
+		return 0
+	}
+	steps := int(math.Ceil(s.Epochs*float64(n)/float64(s.Batch))) + int(math.Ceil(s.Epochs))
+	if s.MaxIter > 0 {
+		steps = min(steps, s.MaxIter)
+	}
+	return steps
 }
 
 func (r *stochasticRun) shuffle() {
