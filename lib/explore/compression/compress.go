@@ -24,10 +24,11 @@ import (
 // tensor). Panels: the held-out points coloured by the compressed network's
 // prediction, and how many weights fall in each of 81 bins, before and
 // after (bins that hold none are left out: the axis is logarithmic). Cost:
-// one pruning (a sort of 4.5k weights), one quantization and 750 forward
-// passes over the weights kept (nn.MLP.Predictor; the held-out accuracy is
-// counted from the same predictions; a few milliseconds natively); what depends on the teacher alone (its
-// accuracy, its histogram) is computed once per teacher (teacherOf).
+// one pruning (a sort of 4.5k magnitudes), one quantization and 750 forward
+// passes over the weights kept that meet a nonzero input (nn.MLP.Predictor;
+// the held-out accuracy is counted from the same predictions; a few
+// milliseconds natively); what depends on the teacher alone (its accuracy,
+// its histogram) is computed once per teacher (teacherOf).
 func init() {
 	bits := []string{"none (float64)"}
 	for _, b := range compressBits[1:] {
