@@ -13,7 +13,8 @@ type Result struct {
 	// evaluation and the end of a stochastic run). F is f(X) and GradNorm
 	// ‖∇f(X)‖₂, of the full objective. All are finite whatever the ending,
 	// but for a start where f or ∇f is not: X is then x₀, F is f(x₀) and
-	// GradNorm NaN, with Status NonFinite.
+	// GradNorm NaN, with Status NonFinite; and GradNorm is NaN when
+	// Settings.EvalLossOnly measures no full gradient.
 	X        []float64
 	F        float64
 	GradNorm float64
