@@ -90,7 +90,7 @@ func runStochastic(p problems.Problem, x0 []float64, opt Optimizer, lrr Learning
 		if st, err := r.step(k, rec.F, len(idx)); st != NotTerminated {
 			return r.end(st, err, k)
 		}
-		if r.due(k, len(idx)) {
+		if r.due() {
 			if st, err := r.evaluate(k + 1); st != NotTerminated {
 				return r.end(st, err, k+1)
 			}
@@ -118,6 +118,8 @@ type stochasticRun struct {
 	x, g, full, prev []float64 // iterate, batch gradient, full gradient, x before the step
 	perm, all, buf   []int     // the epoch's order, 0…n−1, a with-replacement batch
 	pos, seen        int       // position in perm; examples used
+	epochEnd         int       // the first multiple of n above seen before the last step
+	untilEval        int       // steps left before the next EvalEvery evaluation
 	stepSize         float64   // the learning rate of the last step
 
 	// lastEval is the step of the last full-data evaluation, lastF and
@@ -140,6 +142,7 @@ func newStochasticRun(p problems.Problem, x0 []float64, opt Optimizer, lrr Learn
 		x:   append([]float64(nil), x0...), g: make([]float64, dim), full: make([]float64, dim), prev: make([]float64, dim),
 		perm: problems.All(n), all: problems.All(n), buf: make([]int, s.Batch),
 		lastEval: -1, lastF: math.NaN(), lastG: math.NaN(),
+		epochEnd: n, untilEval: s.EvalEvery,
 	}
 	r.rater, _ = opt.(LearningRater)
 	if m, ok := data.(problems.Measurer); ok {
@@ -231,7 +234,7 @@ func (r *stochasticRun) batch(k int, idx []int) (Record, Status, error) {
 		return Record{}, NonFinite, &NumericalError{Step: k, Index: i, Value: r.g[i], What: "batch gradient"}
 	}
 	rec := Record{F: fb}
-	if r.rc.s.Observe != nil || k%r.rc.res.Trace.Stride() == 0 { // else no one reads the record
+	if r.rc.s.Observe != nil || r.rc.res.Trace.keeps(k) { // else no one reads the record
 		rec = r.record(k, fb, floats.Norm(r.g, 2), false)
 		r.rc.res.Trace.Add(rec)
 	}
@@ -259,10 +262,21 @@ func (r *stochasticRun) step(k int, fb float64, b int) (Status, error) {
 	return NotTerminated, nil
 }
 
-// due reports whether the full objective is measured after step k, which
-// used b examples: every EvalEvery steps and when an epoch ends.
-func (r *stochasticRun) due(k, b int) bool {
-	return (r.s.EvalEvery > 0 && (k+1)%r.s.EvalEvery == 0) || r.seen/r.n > (r.seen-b)/r.n
+// due reports whether the full objective is measured after the step just
+// taken: every EvalEvery steps and when an epoch ends (seen reached a
+// multiple of n; a step uses at most n examples). It counts rather than
+// divides (an integer division is a call in WebAssembly); called once per
+// step.
+func (r *stochasticRun) due() bool {
+	every := false
+	if r.untilEval--; r.untilEval == 0 {
+		every, r.untilEval = true, r.s.EvalEvery
+	}
+	if r.seen >= r.epochEnd {
+		r.epochEnd = (r.seen/r.n + 1) * r.n
+		return true
+	}
+	return every
 }
 
 // record is the Record of iterate k with loss f and gradient norm gn.

@@ -97,6 +97,10 @@ func (t *Trace) Stride() int {
 	return t.stride
 }
 
+// keeps reports whether Add keeps iteration iter: a multiple of the
+// stride, a power of two.
+func (t *Trace) keeps(iter int) bool { return iter&(t.Stride()-1) == 0 }
+
 func (t *Trace) limit() int {
 	switch {
 	case t.Limit == 0:
@@ -111,7 +115,7 @@ func (t *Trace) limit() int {
 // iteration r.Iter. Use Final for the last step of a run so that it is kept
 // whatever the stride.
 func (t *Trace) Add(r Record) {
-	if r.Iter%t.Stride() != 0 {
+	if !t.keeps(r.Iter) {
 		return
 	}
 	t.add(r)
