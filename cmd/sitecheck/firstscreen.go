@@ -150,7 +150,7 @@ func (c *Checker) FirstScreen(pagePath string, scripts bool) (Speed, error) {
 			Drawn, Live float64
 			Charts      int
 		}
-		if err := chromedp.Run(ctx, chromedp.Poll(`window.__descentFirstScreen()`, &r, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
+		if err := chromedp.Run(ctx, chromedp.Poll(`window.__descentFirstScreen && window.__descentFirstScreen()`, &r, chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
 			return sp, fmt.Errorf("%s: the first screen was not drawn and live: %w", filepath.Base(pagePath), err)
 		}
 		first, sp.Charts = r.Drawn, r.Charts

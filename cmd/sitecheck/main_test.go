@@ -246,3 +246,22 @@ func markdownCell(html string) string {
 	return `<div class="jp-Cell jp-MarkdownCell jp-Notebook-cell"><div class="jp-Cell-inputWrapper"><div class="jp-InputArea jp-Cell-inputArea">` +
 		`<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown jp-MarkdownOutput" data-mime-type="text/markdown">` + html + `</div></div></div></div>`
 }
+
+// TestSpeedTable: the table reports both first-screen numbers per page,
+// drawn and live, the medians of the loads, and names the slowest of each.
+func TestSpeedTable(t *testing.T) {
+	msd := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	on := []Speed{{FirstScreen: msd(200), Live: msd(900), Charts: 1, Load: msd(600)}, {FirstScreen: msd(300), Live: msd(700), Charts: 1, Load: msd(500)}, {FirstScreen: msd(250), Live: msd(800), Charts: 1, Load: msd(400)}}
+	a := PageSpeed{Page: "a.html", OnAll: on, On: medianSpeed(on), Off: Speed{FirstScreen: msd(240), Load: msd(300)}}
+	b := PageSpeed{Page: "b.html", On: Speed{FirstScreen: msd(400), Live: msd(500), Load: msd(450)}}
+	if a.On.FirstScreen != msd(250) || a.On.Live != msd(800) || a.On.Load != msd(500) || a.On.Charts != 1 {
+		t.Errorf("medians %+v, want first screen 250 ms, live 800 ms, load 500 ms, 1 chart", a.On)
+	}
+	var out strings.Builder
+	printSpeeds(&out, []PageSpeed{a, b}, 3)
+	for _, want := range []string{"a.html", "250 ms", "800 ms", "slowest first screen drawn: b.html, 400 ms; slowest live: a.html, 800 ms"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
