@@ -23,7 +23,7 @@ import (
 // of the sorted data that InOrder takes, with the chosen batch size marked.
 // Cost: 2500 per-example gradients and 11 full-data losses, without their
 // gradient (optim.Settings.EvalLossOnly), per run (8000 examples' forward
-// passes, 2500 backward; ~4 ms natively, ~13 ms in WebAssembly); the noise
+// passes, 2500 backward; ~3 ms natively, ~10 ms in WebAssembly); the noise
 // curves are computed once.
 func init() {
 	var sizes []string
