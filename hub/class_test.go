@@ -763,8 +763,32 @@ func (c *classRun) usersPython(u *classUser) string {
 		must(c.t, os.WriteFile(filepath.Join(venv, "bin", e.Name()), []byte("#!"+filepath.Join(venv, "bin", "python")+"\n"+lines[1]), 0o755))
 	}
 	c.rootRun("/", "chmod", "-R", "a+rX", venv)
+	cmd := exec.Command("runuser", "-u", u.name, "--", filepath.Join(venv, "bin", "python"), "-c", "import jupyterhub, nbgrader")
+	cmd.Dir = "/"
+	if out, err := cmd.CombinedOutput(); err != nil {
+		c.t.Fatalf("the test users cannot import the .venv's packages through %s: %v\n%s%s", venv, err, classTail(string(out), 500), closedDirs(c.root))
+	}
 	c.t.Logf("the users run nbgrader from %s (system Python %s with the .venv's packages)", venv, f[0])
 	return filepath.Join(venv, "bin")
+}
+
+// closedDirs names the directories on the way to path that other users
+// cannot enter (a clone under mktemp -d's 0700 directory, say), as a hint
+// for the test's Unix users failing to read the repository's .venv.
+func closedDirs(path string) string {
+	var closed []string
+	for d := path; ; d = filepath.Dir(d) {
+		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o001 == 0 {
+			closed = append(closed, fmt.Sprintf("%s (mode %#o)", d, fi.Mode().Perm()))
+		}
+		if d == filepath.Dir(d) {
+			break
+		}
+	}
+	if len(closed) == 0 {
+		return ""
+	}
+	return "other users cannot enter " + strings.Join(closed, ", ") + ": put the repository where they can (chmod o+x those directories)"
 }
 
 // instructorKernel installs the repository's gonb kernel spec for the
