@@ -129,6 +129,7 @@ func TestClassWithNbgrader(t *testing.T) {
 	must(t, os.Mkdir(c.exchange, 0o777))
 	must(t, os.Chmod(c.exchange, 0o777))
 	c.modcache = filepath.Join(base, "gomod")
+	c.openPath(root)
 	c.prepareModcache(instructor)
 	c.instructorKernel(instructor)
 	c.venvBin = c.usersPython(instructor)
@@ -766,29 +767,29 @@ func (c *classRun) usersPython(u *classUser) string {
 	cmd := exec.Command("runuser", "-u", u.name, "--", filepath.Join(venv, "bin", "python"), "-c", "import jupyterhub, nbgrader")
 	cmd.Dir = "/"
 	if out, err := cmd.CombinedOutput(); err != nil {
-		c.t.Fatalf("the test users cannot import the .venv's packages through %s: %v\n%s%s", venv, err, classTail(string(out), 500), closedDirs(c.root))
+		c.t.Fatalf("the test users cannot import the .venv's packages through %s: %v\n%s", venv, err, classTail(string(out), 500))
 	}
 	c.t.Logf("the users run nbgrader from %s (system Python %s with the .venv's packages)", venv, f[0])
 	return filepath.Join(venv, "bin")
 }
 
-// closedDirs names the directories on the way to path that other users
-// cannot enter (a clone under mktemp -d's 0700 directory, say), as a hint
-// for the test's Unix users failing to read the repository's .venv.
-func closedDirs(path string) string {
-	var closed []string
-	for d := path; ; d = filepath.Dir(d) {
-		if fi, err := os.Stat(d); err == nil && fi.Mode().Perm()&0o001 == 0 {
-			closed = append(closed, fmt.Sprintf("%s (mode %#o)", d, fi.Mode().Perm()))
+// openPath lets other users enter every directory on the way to path, as
+// the course image's checkout is: a clone under mktemp -d (mode 0700) is
+// not, and the test's Unix users must read the repository's .venv, tools
+// and library. It adds only o+x (enter, not list) and puts each mode back
+// when the test ends.
+func (c *classRun) openPath(path string) {
+	c.t.Helper()
+	for d := path; d != filepath.Dir(d); d = filepath.Dir(d) {
+		fi, err := os.Stat(d)
+		if err != nil || fi.Mode().Perm()&0o001 != 0 {
+			continue
 		}
-		if d == filepath.Dir(d) {
-			break
-		}
+		mode := fi.Mode().Perm()
+		must(c.t, os.Chmod(d, mode|0o001))
+		c.t.Logf("opened %s (mode %#o) for the test users until the test ends", d, mode)
+		c.t.Cleanup(func() { os.Chmod(d, mode) })
 	}
-	if len(closed) == 0 {
-		return ""
-	}
-	return "other users cannot enter " + strings.Join(closed, ", ") + ": put the repository where they can (chmod o+x those directories)"
 }
 
 // instructorKernel installs the repository's gonb kernel spec for the
